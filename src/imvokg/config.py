@@ -1,0 +1,40 @@
+"""Settings: one typed object, read once from the environment (prefix IMVOKG_).
+
+Nothing else in the project reads os.environ; the object is passed to whatever
+needs it, so tests can build their own.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Every knob of the service, with the default a new user wants."""
+
+    model_config = SettingsConfigDict(env_prefix="IMVOKG_", extra="ignore")
+
+    store_path: Path = Path("var/store")
+    """Directory of the embedded on-disk store made by `imvokg build`."""
+
+    endpoint: str | None = None
+    """SPARQL query endpoint of a remote store; when set, the embedded store is not used."""
+
+    update_endpoint: str | None = None
+    gsp_endpoint: str | None = None
+
+    base_iri: str = "https://w3id.org/imvokg/"
+    """Canonical base of every IRI the project mints; links stay canonical behind any host."""
+
+    query_timeout_s: float = 10.0
+    result_limit: int = 10_000
+    max_body_bytes: int = 5 * 1024 * 1024
+    max_query_chars: int = 100_000
+
+    host: str = "127.0.0.1"
+    port: int = 8000
+
+    api_keys_file: Path | None = None
+    """JSON file of hashed API keys (see `imvokg apikey create`)."""

@@ -1,0 +1,24 @@
+"""Open the store the settings ask for: embedded by default, remote with an endpoint."""
+
+from __future__ import annotations
+
+from imvokg.config import Settings
+from imvokg.store.base import SelectResult, Store, Term
+
+__all__ = ["SelectResult", "Store", "Term", "open_store"]
+
+
+def open_store(settings: Settings, *, read_only: bool = True) -> Store:
+    """The configured store; heavy back ends are imported only when chosen."""
+    if settings.endpoint:
+        from imvokg.store.remote import RemoteStore
+
+        return RemoteStore(
+            settings.endpoint,
+            update_endpoint=settings.update_endpoint,
+            gsp_endpoint=settings.gsp_endpoint,
+            timeout_s=settings.query_timeout_s,
+        )
+    from imvokg.store.embedded import EmbeddedStore
+
+    return EmbeddedStore(settings.store_path.resolve(), read_only=read_only)

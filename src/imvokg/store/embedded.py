@@ -1,0 +1,234 @@
+"""The default back end: an embedded pyoxigraph store in one directory.
+
+pyoxigraph substitutes bound variables itself (SEP-0007), so parameters never
+touch the query text. Its errors are translated here into the project's own.
+"""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from imvokg.errors import QuerySyntaxError, StoreError, UnreadableInput
+from imvokg.store._formats import (
+    DATASET_MEDIA_TYPES,
+    GRAPH_MEDIA_TYPES,
+    META_GRAPH,
+    RESULT_MEDIA_TYPES,
+    VERSION_PREDICATE,
+)
+from imvokg.store.base import SelectResult, Term
+
+_RESULT_FORMATS = {
+    "json": ox.QueryResultsFormat.JSON,
+    "xml": ox.QueryResultsFormat.XML,
+    "csv": ox.QueryResultsFormat.CSV,
+    "tsv": ox.QueryResultsFormat.TSV,
+}
+_RDF_FORMATS = {
+    "turtle": ox.RdfFormat.TURTLE,
+    "ntriples": ox.RdfFormat.N_TRIPLES,
+    "jsonld": ox.RdfFormat.JSON_LD,
+    "rdfxml": ox.RdfFormat.RDF_XML,
+    "nquads": ox.RdfFormat.N_QUADS,
+    "trig": ox.RdfFormat.TRIG,
+}
+
+
+def to_ox(term: Term) -> ox.NamedNode | ox.Literal | ox.BlankNode:
+    """Our plain term as a pyoxigraph term."""
+    if term.kind == "iri":
+        return ox.NamedNode(term.value)
+    if term.kind == "bnode":
+        return ox.BlankNode(term.value)
+    if term.lang:
+        return ox.Literal(term.value, language=term.lang)
+    if term.datatype:
+        return ox.Literal(term.value, datatype=ox.NamedNode(term.datatype))
+    return ox.Literal(term.value)
+
+
+def from_ox(term: object) -> Term:
+    """A pyoxigraph term as our plain term."""
+    if isinstance(term, ox.NamedNode):
+        return Term("iri", term.value)
+    if isinstance(term, ox.BlankNode):
+        return Term("bnode", term.value)
+    if isinstance(term, ox.Literal):
+        return Term("literal", term.value, lang=term.language, datatype=term.datatype.value)
+    return Term("literal", str(term))
+
+
+def _substitutions(bindings: Mapping[str, Term] | None) -> dict[ox.Variable, object] | None:
+    if not bindings:
+        return None
+    return {ox.Variable(name): to_ox(term) for name, term in bindings.items()}
+
+
+class EmbeddedStore:
+    """A pyoxigraph store on disk (or in memory when ``path`` is None)."""
+
+    def __init__(self, path: Path | None = None, *, read_only: bool = False) -> None:
+        try:
+            if path is None:
+                self._store = ox.Store()
+            elif read_only:
+                self._store = ox.Store.read_only(str(path))
+            else:
+                self._store = ox.Store(str(path))
+        except OSError as exc:
+            raise StoreError(
+                f"cannot open the store at {path}: run `imvokg build` first, "
+                "or close the other process that holds it"
+            ) from exc
+        self.path = path
+        self.read_only = read_only
+        self._write_lock = threading.Lock()
+
+    # -- reading ---------------------------------------------------------
+    def _run(self, query: str, bindings: Mapping[str, Term] | None, **kwargs: object) -> object:
+        try:
+            return self._store.query(
+                query,
+                use_default_graph_as_union=not kwargs.get("default_graph"),
+                substitutions=_substitutions(bindings),
+                **kwargs,
+            )
+        except SyntaxError as exc:
+            raise QuerySyntaxError(f"the query does not parse: {exc}") from None
+        except OSError as exc:
+            raise StoreError("the store could not answer the query") from exc
+
+    def select(self, query: str, *, bindings: Mapping[str, Term] | None = None) -> SelectResult:
+        solutions = self._run(query, bindings)
+        if not isinstance(solutions, ox.QuerySolutions):
+            raise QuerySyntaxError("expected a SELECT query")
+        variables = tuple(v.value for v in solutions.variables)
+        rows = []
+        for solution in solutions:
+            row = {}
+            for name in variables:
+                value = solution[name]
+                if value is not None:
+                    row[name] = from_ox(value)
+            rows.append(row)
+        return SelectResult(variables, tuple(rows))
+
+    def ask(self, query: str, *, bindings: Mapping[str, Term] | None = None) -> bool:
+        answer = self._run(query, bindings)
+        if not isinstance(answer, ox.QueryBoolean):
+            raise QuerySyntaxError("expected an ASK query")
+        return bool(answer)
+
+    def construct(self, query: str, *, bindings: Mapping[str, Term] | None = None) -> bytes:
+        triples = self._run(query, bindings)
+        if not isinstance(triples, ox.QueryTriples):
+            raise QuerySyntaxError("expected a CONSTRUCT or DESCRIBE query")
+        return triples.serialize(format=ox.RdfFormat.N_TRIPLES) or b""
+
+    def query_serialized(
+        self,
+        query: str,
+        *,
+        result_media_type: str,
+        graph_media_type: str,
+        bindings: Mapping[str, Term] | None = None,
+        default_graphs: Sequence[str] = (),
+        named_graphs: Sequence[str] = (),
+    ) -> tuple[bytes, str]:
+        kwargs: dict[str, object] = {}
+        if default_graphs:
+            kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
+        if named_graphs:
+            kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
+        answer = self._run(query, bindings, **kwargs)
+        if isinstance(answer, ox.QueryTriples):
+            fmt = _RDF_FORMATS[GRAPH_MEDIA_TYPES[graph_media_type]]
+            return answer.serialize(format=fmt) or b"", graph_media_type
+        fmt = _RESULT_FORMATS[RESULT_MEDIA_TYPES[result_media_type]]
+        return answer.serialize(format=fmt) or b"", result_media_type  # type: ignore[union-attr]
+
+    def graph_names(self) -> list[str]:
+        return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
+
+    def triple_count(self) -> int:
+        return len(self._store)
+
+    def version(self) -> str:
+        quads = self._store.quads_for_pattern(
+            ox.NamedNode(META_GRAPH), ox.NamedNode(VERSION_PREDICATE), None, ox.NamedNode(META_GRAPH)
+        )
+        for quad in quads:
+            return quad.object.value
+        return "empty"
+
+    def dump(self, media_type: str, *, exclude_graphs: Sequence[str] = ()) -> bytes:
+        name = GRAPH_MEDIA_TYPES.get(media_type) or DATASET_MEDIA_TYPES.get(media_type)
+        if name is None:
+            raise ValueError(f"cannot dump as {media_type}")
+        skip = set(exclude_graphs)
+        graphs = [g for g in self._store.named_graphs() if g.value not in skip]
+        if name in DATASET_MEDIA_TYPES.values():
+            scratch = ox.Store()
+            for g in graphs:
+                scratch.extend(self._store.quads_for_pattern(None, None, None, g))
+            return scratch.dump(format=_RDF_FORMATS[name]) or b""
+        union = ox.Store()
+        for g in graphs:
+            union.extend(
+                ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph())
+                for q in self._store.quads_for_pattern(None, None, None, g)
+            )
+        return union.dump(format=_RDF_FORMATS[name], from_graph=ox.DefaultGraph()) or b""
+
+    # -- writing ---------------------------------------------------------
+    def bulk_load(self, data: bytes, *, graph: str, media_type: str = "application/n-triples") -> None:
+        """Fast load for builds (not transactional: builds write into a fresh store)."""
+        fmt = _RDF_FORMATS[GRAPH_MEDIA_TYPES[media_type]]
+        try:
+            self._store.bulk_load(input=data, format=fmt, to_graph=ox.NamedNode(graph))
+        except SyntaxError as exc:
+            raise UnreadableInput(f"data for {graph} does not parse: {exc}") from None
+
+    def replace_graphs(self, graphs: Mapping[str, bytes]) -> None:
+        """DROP and INSERT every graph and bump the version in one SPARQL update (atomic)."""
+        parts = []
+        for iri, ntriples in graphs.items():
+            parts.append(f"DROP SILENT GRAPH <{iri}> ;")
+            if ntriples.strip():
+                parts.append(f"INSERT DATA {{ GRAPH <{iri}> {{\n{ntriples.decode()}\n}} }} ;")
+        parts.append(self._version_update())
+        with self._write_lock:
+            try:
+                self._store.update("\n".join(parts))
+            except SyntaxError as exc:
+                raise UnreadableInput(f"the data does not parse: {exc}") from None
+            except OSError as exc:
+                raise StoreError("the store could not write the change") from exc
+            self._store.flush()
+
+    def set_version(self, version: str | None = None) -> str:
+        """Record a new data version (builds call this once at the end)."""
+        new = version or uuid.uuid4().hex
+        with self._write_lock:
+            self._store.update(self._version_update(new))
+        return new
+
+    @staticmethod
+    def _version_update(new: str | None = None) -> str:
+        value = (new or uuid.uuid4().hex).replace('"', "")
+        return (
+            f"DELETE WHERE {{ GRAPH <{META_GRAPH}> {{ <{META_GRAPH}> <{VERSION_PREDICATE}> ?v }} }} ;\n"
+            f'INSERT DATA {{ GRAPH <{META_GRAPH}> {{ <{META_GRAPH}> <{VERSION_PREDICATE}> "{value}" }} }}'
+        )
+
+    def optimize(self) -> None:
+        self._store.optimize()
+
+    def close(self) -> None:
+        self._store.flush() if not self.read_only else None
+        del self._store

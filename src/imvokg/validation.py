@@ -1,0 +1,529 @@
+"""Validate RDF against the project's SHACL shapes and explain the results.
+
+The build (curated data) and the HTTP API (submitted agreements) call this
+module. A result is reported as: focus node -> shape -> requirement, with the
+shape's message in Dutch or English, because policy staff read these reports,
+not SHACL engineers.
+
+Two profiles:
+
+- ``curated``: structural integrity of the knowledge graph (core shapes) and
+  recognition decisions. Agreements are *not* held to the minimum
+  requirements here: the 2014-2019 agreements are history and must load.
+- ``agreement``: core and recommended shapes, and every sector agreement in
+  the data is checked against ``imvosh:SectorAgreementMinimumShape``.
+
+pySHACL mutates the graphs it is given, so every call gets fresh shapes and
+ontology graphs; parsed files are cached as immutable triple tuples.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import pyshacl
+from pyshacl.errors import ReportableRuntimeError
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib.collection import Collection
+from rdflib.namespace import DCTERMS, RDF, RDFS, SH
+from rdflib.term import Node
+
+from imvokg.errors import ConfigError
+from imvokg.namespaces import IMVO, IMVOSH, bind_prefixes
+from imvokg.resources import resource_dir
+
+PROFILES = ("curated", "agreement")
+
+MINIMUM_SHAPE = IMVOSH["SectorAgreementMinimumShape"]
+
+# Which shapes files make up each profile. The minimum-requirements file is in
+# "curated" too, because decision shapes reach it through sh:node; it has no
+# targets, so it does not apply to agreements on its own there.
+_PROFILE_FILES: dict[str, tuple[str, ...]] = {
+    "curated": (
+        "imvo-core.shapes.ttl",
+        "minimum-requirements.shapes.ttl",
+        "recognition-decision.shapes.ttl",
+    ),
+    "agreement": (
+        "imvo-core.shapes.ttl",
+        "minimum-requirements.shapes.ttl",
+        "imvo-recommended.shapes.ttl",
+    ),
+}
+
+_SEVERITIES = {SH.Violation: "violation", SH.Warning: "warning", SH.Info: "info"}
+_FALLBACK_LANG = "en"
+
+
+# --------------------------------------------------------------------------
+# Loading
+# --------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=64)
+def _parsed(path: str, mtime_ns: int) -> tuple[tuple[Node, Node, Node], ...]:
+    """Parse a Turtle file once per version; callers build fresh graphs from it."""
+    del mtime_ns  # part of the cache key only: an edited file is parsed again
+    return tuple(Graph().parse(path, format="turtle"))
+
+
+def _graph_from(paths: Iterable[Path]) -> Graph:
+    """A new graph holding the triples of the given Turtle files."""
+    graph = bind_prefixes(Graph())
+    for path in paths:
+        for triple in _parsed(str(path), path.stat().st_mtime_ns):
+            graph.add(triple)
+    return graph
+
+
+def load_shapes(profile: str) -> Graph:
+    """A fresh shapes graph for one profile (never shared: pySHACL mutates it)."""
+    if profile not in _PROFILE_FILES:
+        raise ValueError(f"unknown validation profile {profile!r}; use one of {PROFILES}")
+    folder = resource_dir("shapes")
+    return _graph_from(folder / name for name in _PROFILE_FILES[profile])
+
+
+def load_ontology() -> Graph:
+    """The TBox and the concept schemes: given to pySHACL as ``ont_graph``.
+
+    With it, ``sh:class imvo:CivilSocietyOrganisation`` accepts a trade union.
+    """
+    folder = resource_dir("ontology")
+    return _graph_from([folder / "imvo.ttl", *_scheme_files()])
+
+
+def _scheme_files() -> list[Path]:
+    """The concept scheme files under ontology/schemes/."""
+    return sorted((resource_dir("ontology") / "schemes").glob("*.ttl"))
+
+
+def load_requirements() -> Graph:
+    """The requirement resources (MR-01 ... and the house rules) shapes point at."""
+    folder = resource_dir("data") / "requirements"
+    return _graph_from(sorted(folder.glob("*.ttl")))
+
+
+# --------------------------------------------------------------------------
+# Results
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ValidationIssue:
+    """One validation result, explained in terms of the requirement it breaks."""
+
+    requirement_id: str | None
+    requirement_iri: str | None
+    requirement_title: str | None
+    focus_node: str
+    focus_label: str | None
+    path: str | None
+    severity: str
+    message: str
+    source_shape: str
+    value: str | None
+
+    def to_dict(self) -> dict:
+        """Plain JSON-ready form for the API."""
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class ValidationReport:
+    """The outcome of one validation; ``conforms`` tolerates warnings."""
+
+    conforms: bool
+    issues: tuple[ValidationIssue, ...]
+    report_graph: Graph
+
+    @property
+    def violations(self) -> tuple[ValidationIssue, ...]:
+        """Issues that block loading or recognition."""
+        return tuple(i for i in self.issues if i.severity == "violation")
+
+    @property
+    def warnings(self) -> tuple[ValidationIssue, ...]:
+        """Issues that are reported but never block."""
+        return tuple(i for i in self.issues if i.severity == "warning")
+
+    def to_dict(self) -> dict:
+        """Plain JSON-ready form for the API."""
+        return {
+            "conforms": self.conforms,
+            "violations": len(self.violations),
+            "warnings": len(self.warnings),
+            "results": [issue.to_dict() for issue in self.issues],
+        }
+
+    def to_turtle(self) -> str:
+        """The raw ``sh:ValidationReport``, for audit and for PROV links."""
+        return bind_prefixes(self.report_graph).serialize(format="turtle")
+
+    def summary_text(self, lang: str = "en") -> str:
+        """A readable multi-line report for the CLI and the build log."""
+        dutch = lang == "nl"
+        verdict = ("voldoet" if self.conforms else "voldoet niet") if dutch else (
+            "conforms" if self.conforms else "does not conform"
+        )
+        counts = (
+            f"{len(self.violations)} overtredingen, {len(self.warnings)} waarschuwingen"
+            if dutch
+            else f"{len(self.violations)} violations, {len(self.warnings)} warnings"
+        )
+        lines = [f"{verdict} ({counts})"]
+        for issue in self.issues:
+            requirement = " ".join(
+                part for part in (issue.requirement_id, issue.requirement_title) if part
+            )
+            focus = issue.focus_node + (f" ({issue.focus_label})" if issue.focus_label else "")
+            lines.append(f"[{issue.severity}] {requirement or issue.source_shape}: {focus}")
+            lines.append(f"    {issue.message}")
+            if issue.path:
+                lines.append(f"    path: {issue.path}")
+            if issue.value:
+                lines.append(f"    value: {issue.value}")
+        return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------
+# Validation
+# --------------------------------------------------------------------------
+
+
+def validate_graph(
+    data: Graph,
+    *,
+    profile: str = "agreement",
+    lang: str = "en",
+    focus_agreements: bool = True,
+) -> ValidationReport:
+    """Validate ``data`` with one profile and explain each result.
+
+    With the ``agreement`` profile and ``focus_agreements``, every
+    ``imvo:SectorAgreement`` in the data (subclasses included) is also checked
+    against the minimum requirements. A Dataset is validated as the union of
+    its graphs (pySHACL would otherwise check each named graph on its own).
+    """
+    shapes = load_shapes(profile)
+    ontology = load_ontology()
+    if profile == "agreement" and focus_agreements:
+        for agreement in agreements_in(_as_graph(data), ontology):
+            shapes.add((MINIMUM_SHAPE, SH.targetNode, agreement))
+    return _run(data, shapes, ontology, lang)
+
+
+def requirement_conformance(data: Graph, agreement_iri: str, *, lang: str = "en") -> list[dict]:
+    """One row per minimum requirement for one agreement in a larger graph.
+
+    Rows are ``{"id", "iri", "title", "status", "messages"}`` with status
+    ``met``, ``not_met`` (a violation) or ``warning``, in MR order.
+    """
+    agreement = URIRef(agreement_iri)
+    shapes = _graph_from([resource_dir("shapes") / "minimum-requirements.shapes.ttl"])
+    shapes.add((MINIMUM_SHAPE, SH.targetNode, agreement))
+    report = _run(data, shapes, load_ontology(), lang)
+    requirements = load_requirements()
+    rows = []
+    for req_iri, identifier in sorted(_minimum_requirements(requirements), key=lambda r: r[1]):
+        issues = [
+            i
+            for i in report.issues
+            if i.requirement_iri == str(req_iri) and i.focus_node == str(agreement)
+        ]
+        if any(i.severity == "violation" for i in issues):
+            status = "not_met"
+        elif issues:
+            status = "warning"
+        else:
+            status = "met"
+        rows.append(
+            {
+                "id": identifier,
+                "iri": str(req_iri),
+                "title": _text_in(requirements, req_iri, DCTERMS.title, lang),
+                "status": status,
+                "messages": [i.message for i in issues],
+            }
+        )
+    return rows
+
+
+def agreements_in(data: Graph, ontology: Graph) -> list[URIRef]:
+    """Every sector agreement in ``data``, typed with the class or a subclass."""
+    classes = _subclasses(IMVO["SectorAgreement"], (ontology, data))
+    found = {s for cls in classes for s in data.subjects(RDF.type, cls) if isinstance(s, URIRef)}
+    return sorted(found)
+
+
+def undefined_shape_references(shapes: Graph) -> list[str]:
+    """Named shapes referenced by another shape but defined nowhere.
+
+    pySHACL aborts instead of reporting when it meets one, so the build and
+    the tests lint for them first.
+    """
+    referring = (SH.property, SH.node, SH.sparql, SH.qualifiedValueShape, SH["not"])
+    missing = set()
+    for predicate in referring:
+        for target in shapes.objects(None, predicate):
+            if isinstance(target, URIRef) and (target, None, None) not in shapes:
+                missing.add(str(target))
+    for predicate in (SH["or"], SH["and"], SH.xone):
+        for head in shapes.objects(None, predicate):
+            for member in Collection(shapes, head):
+                if isinstance(member, URIRef) and (member, None, None) not in shapes:
+                    missing.add(str(member))
+    return sorted(missing)
+
+
+# --------------------------------------------------------------------------
+# Internals
+# --------------------------------------------------------------------------
+
+
+def _working_graph(data: Graph) -> Graph:
+    """The data plus the concept schemes, in a graph of our own.
+
+    pySHACL copies only class and property definitions from ``ont_graph``
+    into the data, not SKOS concepts, so ``skos:inScheme`` checks on values
+    (severity, likelihood, role, decision outcome...) need the schemes here.
+    Being our own copy, pySHACL may work on it in place.
+    """
+    work = Graph()
+    for triple in _as_graph(data):
+        work.add(triple)
+    for path in _scheme_files():
+        for triple in _parsed(str(path), path.stat().st_mtime_ns):
+            work.add(triple)
+    return work
+
+
+def _run(data: Graph, shapes: Graph, ontology: Graph, lang: str) -> ValidationReport:
+    """Call pySHACL with explicit graphs (never paths) and explain the report."""
+    lookup = bind_prefixes(Graph())
+    for triple in shapes:
+        lookup.add(triple)
+    data = _as_graph(data)
+    try:
+        _, report_graph, _ = pyshacl.validate(
+            _working_graph(data),
+            shacl_graph=shapes,
+            ont_graph=ontology,
+            inference="none",
+            advanced=True,
+            allow_warnings=True,
+            inplace=True,
+        )
+    except ReportableRuntimeError as exc:
+        raise ConfigError(
+            "The validation shapes could not be applied; check shapes/ for a broken shape.",
+            reason=str(exc.message),
+        ) from exc
+    requirements = load_requirements()
+    issues = tuple(
+        sorted(
+            (
+                _issue(result, report_graph, lookup, requirements, data, lang)
+                for result in _top_level_results(report_graph)
+            ),
+            key=lambda i: (i.severity != "violation", i.requirement_id or "~", i.focus_node),
+        )
+    )
+    conforms = not any(i.severity == "violation" for i in issues)
+    return ValidationReport(conforms=conforms, issues=issues, report_graph=report_graph)
+
+
+def _top_level_results(report: Graph) -> Iterator[Node]:
+    """The report's own results, not the ``sh:detail`` results nested in them."""
+    for report_node in report.subjects(RDF.type, SH.ValidationReport):
+        yield from report.objects(report_node, SH.result)
+
+
+def _issue(
+    result: Node,
+    report: Graph,
+    shapes: Graph,
+    requirements: Graph,
+    data: Graph,
+    lang: str,
+) -> ValidationIssue:
+    """Turn one ``sh:ValidationResult`` into an issue a person can act on."""
+    shape = _named_shape(result, report, shapes)
+    requirement = shapes.value(shape, RDFS.seeAlso) if shape is not None else None
+    focus = report.value(result, SH.focusNode)
+    path = report.value(result, SH.resultPath)
+    value = report.value(result, SH.value)
+    severity = _SEVERITIES.get(report.value(result, SH.resultSeverity), "violation")
+    message = _message(result, report, shape, shapes, lang)
+    return ValidationIssue(
+        requirement_id=_identifier(requirements, requirement),
+        requirement_iri=str(requirement) if requirement is not None else None,
+        requirement_title=(
+            _text_in(requirements, requirement, DCTERMS.title, lang)
+            if requirement is not None
+            else None
+        ),
+        focus_node=str(focus),
+        focus_label=_text_in(data, focus, RDFS.label, lang) if focus is not None else None,
+        path=_render_path(path, report) if path is not None else None,
+        severity=severity,
+        message=message,
+        source_shape=str(shape) if shape is not None else str(
+            report.value(result, SH.sourceShape)
+        ),
+        value=str(value) if value is not None else None,
+    )
+
+
+def _message(result: Node, report: Graph, shape: Node | None, shapes: Graph, lang: str) -> str:
+    """The result message in the asked language, falling back to English.
+
+    pySHACL drops the language tag when it fills ``{?var}`` placeholders, so
+    untagged result messages are matched back to the shape's tagged templates.
+    """
+    tagged = _text_in(report, result, SH.resultMessage, lang, fallback=False)
+    if tagged:
+        return tagged
+    untagged = [
+        str(m)
+        for m in report.objects(result, SH.resultMessage)
+        if isinstance(m, Literal) and not m.language
+    ]
+    templates = list(shapes.objects(shape, SH.message)) if shape is not None else []
+    for wanted in (lang, _FALLBACK_LANG):
+        for template in templates:
+            if not isinstance(template, Literal) or template.language != wanted:
+                continue
+            pattern = _template_pattern(str(template))
+            for text in untagged:
+                if pattern.fullmatch(text):
+                    return text
+            if "{" not in str(template):
+                return str(template)
+    return (
+        _text_in(report, result, SH.resultMessage, lang)
+        or "The data does not meet this shape."
+    )
+
+
+def _template_pattern(template: str) -> re.Pattern[str]:
+    """A regex that matches a message template with its placeholders filled."""
+    parts = re.split(r"\{[?$][A-Za-z_][A-Za-z0-9_]*\}", template)
+    return re.compile(".*?".join(re.escape(part) for part in parts), re.DOTALL)
+
+
+def _named_shape(result: Node, report: Graph, shapes: Graph) -> Node | None:
+    """The shape that explains a result.
+
+    SPARQL constraints report their node shape as ``sh:sourceShape``; the
+    constraint itself (which carries the message and requirement) is in
+    ``sh:sourceConstraint``.
+    """
+    constraint = report.value(result, SH.sourceConstraint)
+    if constraint is not None and (constraint, RDFS.seeAlso, None) in shapes:
+        return constraint
+    return report.value(result, SH.sourceShape)
+
+
+def _identifier(requirements: Graph, requirement: Node | None) -> str | None:
+    """The short code of a requirement, e.g. ``MR-03``."""
+    if requirement is None:
+        return None
+    identifier = requirements.value(requirement, DCTERMS.identifier)
+    return str(identifier) if identifier is not None else None
+
+
+def _minimum_requirements(requirements: Graph) -> Iterator[tuple[Node, str]]:
+    """The MR-nn requirements, as (IRI, identifier)."""
+    for req, identifier in requirements.subject_objects(DCTERMS.identifier):
+        if str(identifier).startswith("MR-"):
+            yield req, str(identifier)
+
+
+def _text_in(
+    graph: Graph, subject: Node, predicate: Node, lang: str, *, fallback: bool = True
+) -> str | None:
+    """A literal in the asked language; else English, else any (if ``fallback``)."""
+    literals = [o for o in graph.objects(subject, predicate) if isinstance(o, Literal)]
+    for wanted in (lang, _FALLBACK_LANG) if fallback else (lang,):
+        for literal in literals:
+            if literal.language == wanted:
+                return str(literal)
+    if fallback and literals:
+        return str(sorted(literals)[0])
+    return None
+
+
+def _render_path(path: Node, graph: Graph) -> str:
+    """A SPARQL-like rendering of a SHACL path, e.g. ``^org:organization``."""
+    if isinstance(path, URIRef):
+        return graph.namespace_manager.normalizeUri(path)
+    if not isinstance(path, BNode):
+        return str(path)
+    if (path, RDF.first, None) in graph:
+        return "/".join(_render_path(p, graph) for p in Collection(graph, path))
+    for predicate, template in (
+        (SH.inversePath, "^{}"),
+        (SH.zeroOrMorePath, "{}*"),
+        (SH.oneOrMorePath, "{}+"),
+        (SH.zeroOrOnePath, "{}?"),
+    ):
+        inner = graph.value(path, predicate)
+        if inner is not None:
+            return template.format(_wrap(_render_path(inner, graph)))
+    alternatives = graph.value(path, SH.alternativePath)
+    if alternatives is not None:
+        return "(" + "|".join(_render_path(p, graph) for p in Collection(graph, alternatives)) + ")"
+    return "[path]"
+
+
+def _wrap(text: str) -> str:
+    """Parenthesise a compound path before a unary operator applies to it."""
+    return f"({text})" if "/" in text or "|" in text else text
+
+
+def _subclasses(root: URIRef, graphs: Iterable[Graph]) -> set[Node]:
+    """``root`` and every class below it by ``rdfs:subClassOf`` in any graph."""
+    graphs = tuple(graphs)
+    found: set[Node] = {root}
+    frontier = [root]
+    while frontier:
+        current = frontier.pop()
+        for graph in graphs:
+            for sub in graph.subjects(RDFS.subClassOf, current):
+                if sub not in found:
+                    found.add(sub)
+                    frontier.append(sub)
+    return found
+
+
+def _as_graph(data: Graph) -> Graph:
+    """A plain graph to validate; a Dataset becomes the union of its graphs."""
+    if not isinstance(data, Graph):
+        raise TypeError("validate an rdflib Graph, not a path or a string")
+    if isinstance(data, Dataset) or type(data).__name__ == "ConjunctiveGraph":
+        union = Graph()
+        for s, p, o, _ in data.quads((None, None, None, None)):
+            union.add((s, p, o))
+        return union
+    return data
+
+
+__all__ = [
+    "MINIMUM_SHAPE",
+    "PROFILES",
+    "ValidationIssue",
+    "ValidationReport",
+    "agreements_in",
+    "load_ontology",
+    "load_requirements",
+    "load_shapes",
+    "requirement_conformance",
+    "undefined_shape_references",
+    "validate_graph",
+]

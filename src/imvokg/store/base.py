@@ -150,3 +150,35 @@ class Store(Protocol):
         ...
 
     def close(self) -> None: ...
+
+
+_WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
+
+
+def with_values(query: str, bindings: Mapping[str, Term] | None) -> str:
+    """Bind variables with a VALUES block at the start of the outermost WHERE group.
+
+    The terms are validated values serialised by ``Term.n3`` (IRIs checked,
+    literals escaped), so user input never becomes query syntax. A VALUES
+    block at the start of the group binds the variables before any FILTER or
+    OPTIONAL sees them, with the same meaning on every SPARQL 1.1 store.
+    """
+    if not bindings:
+        return query
+    offset = 0
+    for line in query.splitlines(keepends=True):
+        if line.lstrip().startswith("#"):
+            offset += len(line)
+            continue
+        match = _WHERE.search(query, offset)
+        break
+    else:
+        match = None
+    if match is None:
+        raise ValueError("a query with parameters needs an explicit 'WHERE {'")
+    names = list(bindings)
+    block = (
+        " VALUES (" + " ".join(f"?{n}" for n in names) + ") { ("
+        + " ".join(bindings[n].n3() for n in names) + ") } "
+    )
+    return query[: match.end()] + block + query[match.end() :]

@@ -21,7 +21,7 @@ from imvokg.store._formats import (
     RESULT_MEDIA_TYPES,
     VERSION_PREDICATE,
 )
-from imvokg.store.base import SelectResult, Term
+from imvokg.store.base import SelectResult, Term, with_values
 
 _RESULT_FORMATS = {
     "json": ox.QueryResultsFormat.JSON,
@@ -63,12 +63,6 @@ def from_ox(term: object) -> Term:
     return Term("literal", str(term))
 
 
-def _substitutions(bindings: Mapping[str, Term] | None) -> dict[ox.Variable, object] | None:
-    if not bindings:
-        return None
-    return {ox.Variable(name): to_ox(term) for name, term in bindings.items()}
-
-
 class EmbeddedStore:
     """A pyoxigraph store on disk (or in memory when ``path`` is None)."""
 
@@ -93,9 +87,8 @@ class EmbeddedStore:
     def _run(self, query: str, bindings: Mapping[str, Term] | None, **kwargs: object) -> object:
         try:
             return self._store.query(
-                query,
+                with_values(query, bindings),
                 use_default_graph_as_union=not kwargs.get("default_graph"),
-                substitutions=_substitutions(bindings),
                 **kwargs,
             )
         except SyntaxError as exc:

@@ -1,0 +1,51 @@
+"""create_app(settings): the FastAPI application, with nothing done at import time."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from fastapi import FastAPI
+
+from imvokg import __version__
+from imvokg.api import errors
+from imvokg.api.limits import BodySizeLimit
+from imvokg.api.routes import health, queries, rest, sparql
+from imvokg.api.state import Services
+from imvokg.config import Settings
+from imvokg.queries import default_registry
+from imvokg.services.knowledge import KnowledgeService
+from imvokg.services.runner import QueryRunner
+from imvokg.store import Store, open_store
+
+
+def create_app(settings: Settings | None = None, *, store: Store | None = None) -> FastAPI:
+    """Build the application; the store opens when the app starts, not before."""
+    settings = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        opened = store or open_store(settings, read_only=True)
+        registry = default_registry()
+        runner = QueryRunner(opened, registry)
+        app.state.services = Services(settings, opened, registry, runner, KnowledgeService(runner))
+        try:
+            yield
+        finally:
+            if store is None:
+                opened.close()
+
+    app = FastAPI(
+        title="imvokg",
+        version=__version__,
+        summary="Knowledge graph of international responsible business conduct (IMVO) agreements",
+        description=(
+            "Sector agreements, the risks they cover, the instruments they rest on and the "
+            "decisions that recognise them, as SPARQL, JSON and linked data."
+        ),
+        lifespan=lifespan,
+    )
+    errors.install(app)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    for module in (health, sparql, queries, rest):
+        app.include_router(module.router)
+    return app

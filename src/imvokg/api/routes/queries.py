@@ -1,0 +1,50 @@
+"""Named queries: the list, their text, and running them with bound parameters."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import PlainTextResponse, Response
+
+from imvokg.api.deps import ServicesDep
+from imvokg.api.routes.sparql import choose_media_type
+from imvokg.errors import InputError
+
+router = APIRouter(tags=["queries"])
+
+RESERVED = {"format"}
+
+
+@router.get("/queries")
+def list_queries(services: ServicesDep) -> list[dict[str, object]]:
+    """Every named query: name, title, description and parameters (name, type, example)."""
+    return [q.to_dict() for q in services.registry]
+
+
+@router.get("/queries/{name}", response_model=None)
+async def run_named_query(name: str, request: Request, services: ServicesDep) -> Response:
+    """Run a named query; parameters come as query-string fields and are bound as RDF terms.
+
+    `GET /queries/{name}.rq` gives the query text instead.
+    """
+    if name.endswith(".rq"):
+        query = services.registry.get(name[:-3])
+        return PlainTextResponse(query.text, media_type="application/sparql-query; charset=utf-8")
+    raw = {}
+    for key in request.query_params:
+        values = request.query_params.getlist(key)
+        if len(values) > 1:
+            raise InputError(f"parameter '{key}' was given more than once")
+        raw[key] = values[0]
+    format_param = raw.pop("format", None)
+    query, bindings = services.registry.bind(name, raw)
+    graph = query.kind in {"CONSTRUCT", "DESCRIBE"}
+    media_type = choose_media_type(request, graph=graph, format_param=format_param)
+    body, produced = await run_in_threadpool(
+        services.store.query_serialized,
+        query.text,
+        result_media_type=media_type if not graph else "application/sparql-results+json",
+        graph_media_type=media_type if graph else "text/turtle",
+        bindings=bindings,
+    )
+    return Response(body, media_type=f"{produced}; charset=utf-8", headers={"Vary": "Accept"})

@@ -1,0 +1,99 @@
+"""The JSON API (/api/v1): agreements, coverage, gaps, recognitions, taxonomies."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.concurrency import run_in_threadpool
+
+from imvokg.api.deps import ServicesDep
+
+router = APIRouter(prefix="/api/v1", tags=["api"])
+
+LANG_HELP = "Language of labels: nl, en, de or fr (falls back to English); default from Accept-Language."
+
+
+def pick_lang(request: Request, lang: str | None) -> str:
+    """`lang=` wins; else the first supported language in Accept-Language; else English."""
+    if lang:
+        return lang.lower()[:2]
+    for part in request.headers.get("accept-language", "").split(","):
+        code = part.split(";")[0].strip().lower()[:2]
+        if code in {"nl", "en", "de", "fr"}:
+            return code
+    return "en"
+
+
+@router.get("/agreements")
+async def agreements(
+    request: Request,
+    services: ServicesDep,
+    sector: Annotated[str | None, Query(description="sector slug, e.g. garment-textile")] = None,
+    risk: Annotated[str | None, Query(description="risk topic slug, e.g. child-labour")] = None,
+    recognised_by: Annotated[str | None, Query(description="member state, ISO 3166-1 alpha-2 or alpha-3")] = None,
+    valid_on: Annotated[str | None, Query(description="date YYYY-MM-DD")] = None,
+    lang: Annotated[str | None, Query(description=LANG_HELP)] = None,
+) -> list[dict[str, Any]]:
+    """Sector agreements and initiatives, filtered."""
+    return await run_in_threadpool(
+        services.knowledge.list_agreements,
+        sector=sector,
+        risk=risk,
+        recognised_by=recognised_by,
+        valid_on=valid_on,
+        lang=pick_lang(request, lang),
+    )
+
+
+@router.get("/agreements/{slug}")
+async def agreement(
+    slug: str,
+    request: Request,
+    services: ServicesDep,
+    lang: Annotated[str | None, Query(description=LANG_HELP)] = None,
+) -> dict[str, Any]:
+    """One agreement: names, sectors, period, parties with roles, risks, provisions, mechanisms, recognitions."""
+    return await run_in_threadpool(services.knowledge.get_agreement, slug, lang=pick_lang(request, lang))
+
+
+@router.get("/coverage")
+async def coverage(
+    request: Request,
+    services: ServicesDep,
+    sector: Annotated[str, Query(description="sector slug, e.g. garment-textile")],
+    min_salience: Annotated[float | None, Query(ge=0, le=25, description="lowest salience score (1-25)")] = None,
+    lang: Annotated[str | None, Query(description=LANG_HELP)] = None,
+) -> dict[str, Any]:
+    """Salient risks of a sector (by salience, with components) and the agreements covering each."""
+    return await run_in_threadpool(
+        services.knowledge.coverage, sector, min_salience=min_salience, lang=pick_lang(request, lang)
+    )
+
+
+@router.get("/gaps")
+async def gaps(
+    request: Request,
+    services: ServicesDep,
+    sector: Annotated[str, Query(description="sector slug, e.g. garment-textile")],
+    basis: Annotated[str, Query(pattern="^(recognised|any)$", description="which agreements count as covering")] = "recognised",
+    lang: Annotated[str | None, Query(description=LANG_HELP)] = None,
+) -> dict[str, Any]:
+    """Salient risks of the sector that no currently recognised agreement (or, basis=any, no agreement) covers."""
+    return await run_in_threadpool(
+        services.knowledge.gaps, sector, recognised_only=basis == "recognised", lang=pick_lang(request, lang)
+    )
+
+
+@router.get("/recognitions")
+async def recognitions(
+    request: Request,
+    services: ServicesDep,
+    member_state: Annotated[str | None, Query(description="ISO 3166-1 alpha-2 or alpha-3")] = None,
+    valid_on: Annotated[str | None, Query(description="date YYYY-MM-DD")] = None,
+    lang: Annotated[str | None, Query(description=LANG_HELP)] = None,
+) -> list[dict[str, Any]]:
+    """Recognition decisions: authority, member state, date, validity, supervision regime."""
+    return await run_in_threadpool(
+        services.knowledge.recognitions, member_state=member_state, valid_on=valid_on, lang=pick_lang(request, lang)
+    )

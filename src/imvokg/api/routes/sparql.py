@@ -1,0 +1,123 @@
+"""SPARQL 1.1 Protocol, query only: GET, urlencoded POST and direct POST."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs
+
+from fastapi import APIRouter, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import HTMLResponse, Response
+
+from imvokg.api.deps import ServicesDep
+from imvokg.api.negotiation import FORMAT_PARAM, negotiate
+from imvokg.api.pages import query_page
+from imvokg.api.state import Services
+from imvokg.errors import InputError, NotAcceptable, QueryRefused, UnsupportedMediaType
+from imvokg.services.sparql import inspect_query, run_query
+from imvokg.services.description import service_description
+from imvokg.store._formats import GRAPH_MEDIA_TYPES, RESULT_MEDIA_TYPES
+
+router = APIRouter(tags=["sparql"])
+
+RESULT_TYPES = list(RESULT_MEDIA_TYPES)
+GRAPH_TYPES = list(GRAPH_MEDIA_TYPES)
+
+
+def choose_media_type(request: Request, *, graph: bool, format_param: str | None = None) -> str:
+    """Pick the answer format from ?format= or Accept; 406 when nothing offered fits."""
+    offered = GRAPH_TYPES if graph else RESULT_TYPES
+    if format_param:
+        wanted = FORMAT_PARAM.get(format_param.lower(), format_param.lower())
+        if wanted in offered:
+            return wanted
+        raise NotAcceptable(f"format '{format_param}' is not available here; use one of {', '.join(offered)}")
+    chosen = negotiate(request.headers.get("accept"), offered)
+    if chosen is None:
+        raise NotAcceptable(
+            "none of the media types in Accept can be produced; offered: " + ", ".join(offered)
+        )
+    return chosen
+
+
+async def execute(
+    services: Services,
+    request: Request,
+    query_text: str,
+    default_graphs: list[str],
+    named_graphs: list[str],
+    format_param: str | None,
+) -> Response:
+    inspected = inspect_query(query_text, max_chars=services.settings.max_query_chars)
+    media_type = choose_media_type(request, graph=inspected.returns_graph, format_param=format_param)
+    body, produced = await run_in_threadpool(
+        run_query,
+        services.store,
+        inspected,
+        media_type=media_type,
+        default_graphs=default_graphs,
+        named_graphs=named_graphs,
+    )
+    return Response(body, media_type=_with_charset(produced), headers={"Vary": "Accept"})
+
+
+def _with_charset(media_type: str) -> str:
+    return media_type if "charset" in media_type else f"{media_type}; charset=utf-8"
+
+
+@router.get("/sparql", response_model=None)
+async def sparql_get(request: Request, services: ServicesDep) -> Response:
+    """Run `query=`; with no query: the Service Description, or the query page for a browser."""
+    params = request.query_params
+    if "update" in params:
+        raise QueryRefused("SPARQL Update is not allowed: this endpoint is read-only")
+    query = params.get("query")
+    if query is None:
+        accept = request.headers.get("accept", "")
+        if negotiate(accept, ["text/html", *GRAPH_TYPES]) == "text/html" and "text/html" in accept:
+            return HTMLResponse(query_page(services))
+        media_type = choose_media_type(request, graph=True, format_param=params.get("format"))
+        body = service_description(services.settings, str(request.url_for("sparql_get")), media_type)
+        return Response(body, media_type=_with_charset(media_type), headers={"Vary": "Accept"})
+    return await execute(
+        services,
+        request,
+        query,
+        params.getlist("default-graph-uri"),
+        params.getlist("named-graph-uri"),
+        params.get("format"),
+    )
+
+
+@router.post("/sparql", response_model=None)
+async def sparql_post(request: Request, services: ServicesDep) -> Response:
+    """urlencoded `query=` or a direct `application/sparql-query` body."""
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    raw = await request.body()
+    params = request.query_params
+    default_graphs = params.getlist("default-graph-uri")
+    named_graphs = params.getlist("named-graph-uri")
+    if content_type == "application/sparql-query":
+        query = _decode(raw)
+    elif content_type == "application/x-www-form-urlencoded":
+        form = parse_qs(_decode(raw), keep_blank_values=True)
+        if "update" in form:
+            raise QueryRefused("SPARQL Update is not allowed: this endpoint is read-only")
+        if "query" not in form:
+            raise InputError("no query given: send query=... in the form body")
+        query = form["query"][0]
+        default_graphs += form.get("default-graph-uri", [])
+        named_graphs += form.get("named-graph-uri", [])
+    elif content_type == "application/sparql-update":
+        raise QueryRefused("SPARQL Update is not allowed: this endpoint is read-only")
+    else:
+        raise UnsupportedMediaType(
+            "send the query as application/sparql-query or application/x-www-form-urlencoded"
+        )
+    return await execute(services, request, query, default_graphs, named_graphs, params.get("format"))
+
+
+def _decode(raw: bytes) -> str:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise InputError("the request body is not UTF-8 text") from None

@@ -1,0 +1,262 @@
+"""`imvokg build`: from Turtle files to a validated, reasoned, queryable store.
+
+Steps, each of which can stop the build with a readable message:
+parse every file -> SHACL-validate the curated graph -> HermiT consistency
+and inference -> load each file into its own named graph of a *new* store ->
+materialise derived triples -> run the data checks -> swap the new store in.
+The previous store stays in place until the last step, so a failed build
+changes nothing a running server sees.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import shutil
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCAT, DCTERMS, PROV, RDF, XSD
+
+from imvokg import __version__
+from imvokg.errors import ImvokgError, ValidationFailed
+from imvokg.ingest import SourceFile, discover, fingerprint, parse_file
+from imvokg.namespaces import GRAPH, INFERRED_GRAPH
+from imvokg.queries import check_queries, construct_queries
+from imvokg.reasoning import reasoner_input, run_hermit
+from imvokg.resources import resource_dir
+from imvokg.store._formats import META_GRAPH
+from imvokg.store.embedded import EmbeddedStore
+
+Progress = Callable[[str], None]
+
+DUMP_FORMATS = {
+    "ttl": "text/turtle",
+    "nt.gz": "application/n-triples",
+    "jsonld": "application/ld+json",
+}
+
+
+@dataclass
+class BuildReport:
+    """What the build did, for the terminal and for `var/build.json`."""
+
+    store_path: str
+    version: str
+    fingerprint: str
+    files: int
+    triples: int
+    inferred_triples: int
+    graphs: int
+    seconds: dict[str, float] = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=dict)
+    skipped: bool = False
+
+    def to_dict(self) -> dict[str, object]:
+        return dict(self.__dict__)
+
+
+def _quiet(_: str) -> None:
+    return None
+
+
+def build_fingerprint(sources: list[SourceFile]) -> str:
+    code = resource_dir("queries")
+    construct = sorted((code / "construct").glob("*.rq"))
+    extra = [p.read_text() for p in construct] + [__version__]
+    return fingerprint(sources, *extra)
+
+
+def is_up_to_date(store_path: Path) -> bool:
+    """True when the store was built from exactly the current inputs."""
+    stamp = store_path.parent / "build.json"
+    if not store_path.exists() or not stamp.exists():
+        return False
+    try:
+        recorded = json.loads(stamp.read_text())["fingerprint"]
+    except (ValueError, KeyError):
+        return False
+    return recorded == build_fingerprint(discover())
+
+
+def build(
+    store_path: Path,
+    *,
+    reason: bool = True,
+    progress: Progress = _quiet,
+    extra_files: tuple[Path, ...] = (),
+) -> BuildReport:
+    """Build a fresh store next to ``store_path`` and swap it in when all is well."""
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
+
+    def lap(name: str, since: float) -> float:
+        now = time.perf_counter()
+        timings[name] = round(now - since, 3)
+        return now
+
+    sources = discover(extra=extra_files)
+    progress(f"parsing {len(sources)} files")
+    graphs = {source.graph_iri: parse_file(source) for source in sources}
+    t = lap("parse", started)
+
+    ontology = Graph()
+    data = Graph()
+    for source in sources:
+        if source.folder == "ontology":
+            ontology += graphs[source.graph_iri]
+        elif source.folder == "data":
+            data += graphs[source.graph_iri]
+
+    progress("validating against the SHACL shapes")
+    from imvokg.validation import validate_graph
+
+    report = validate_graph(data + ontology, profile="curated")
+    if not report.conforms:
+        raise ValidationFailed(
+            "the data does not conform to the shapes:\n" + report.summary_text(), report=report
+        )
+    t = lap("validate", t)
+
+    inferred = Graph()
+    if reason:
+        progress("reasoning with HermiT (consistency, classification, derived parties)")
+        tbox = ontology + Graph().parse(resource_dir("ontology") / "imports" / "stubs.ttl")
+        inferred = run_hermit(reasoner_input(tbox, data)).inferred
+        t = lap("reason", t)
+
+    store_path = store_path.absolute()
+    store_path.parent.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
+    target = store_path.parent / f"{store_path.name}-{stamp}"
+    progress(f"loading {len(graphs)} named graphs into a new store")
+    store = EmbeddedStore(target)
+    try:
+        for iri, graph in graphs.items():
+            store.bulk_load(graph.serialize(format="nt", encoding="utf-8"), graph=iri)
+        store.bulk_load(inferred.serialize(format="nt", encoding="utf-8"), graph=str(INFERRED_GRAPH))
+        t = lap("load", t)
+
+        progress("materialising derived triples into graph/inferred")
+        for query in construct_queries():
+            triples = store.construct(query.text)
+            if triples:
+                store.bulk_load(triples, graph=str(INFERRED_GRAPH))
+        t = lap("materialise", t)
+
+        progress("running the data checks")
+        failures = []
+        for check in check_queries():
+            result = store.select(check.text)
+            if len(result):
+                sample = ", ".join(
+                    " ".join(term.value for term in row.values()) for row in result.rows[:5]
+                )
+                failures.append(f"{check.title}: {len(result)} found, e.g. {sample}")
+        if failures:
+            raise ValidationFailed("data checks failed:\n  " + "\n  ".join(failures))
+        t = lap("checks", t)
+
+        version = f"{__version__}+{stamp}"
+        store.bulk_load(
+            _meta_graph(sources, graphs, version).serialize(format="nt", encoding="utf-8"),
+            graph=META_GRAPH,
+        )
+        store.set_version(version)
+        counts = _class_counts(store)
+        triples = store.triple_count()
+        inferred_count = len(store.select(
+            "SELECT * WHERE { GRAPH <%s> { ?s ?p ?o } }" % INFERRED_GRAPH
+        ))
+        store.optimize()
+        store.close()
+    except BaseException:
+        shutil.rmtree(target, ignore_errors=True)
+        raise
+
+    _swap_in(target, store_path)
+    t = lap("swap", t)
+    result = BuildReport(
+        store_path=str(store_path),
+        version=version,
+        fingerprint=build_fingerprint(sources),
+        files=len(sources),
+        triples=triples,
+        inferred_triples=inferred_count,
+        graphs=len(graphs) + 2,
+        seconds=timings,
+        counts=counts,
+    )
+    timings["total"] = round(time.perf_counter() - started, 3)
+    (store_path.parent / "build.json").write_text(json.dumps(result.to_dict(), indent=2))
+    return result
+
+
+def write_dumps(store_path: Path, out_dir: Path, version: str, *, progress: Progress = _quiet) -> dict[str, Path]:
+    """The published graph as Turtle, gzipped N-Triples and JSON-LD, versioned by name."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    store = EmbeddedStore(store_path, read_only=True)
+    written: dict[str, Path] = {}
+    try:
+        for suffix, media_type in DUMP_FORMATS.items():
+            progress(f"writing the {suffix} dump")
+            body = store.dump(media_type, exclude_graphs=(META_GRAPH,))
+            path = out_dir / f"imvokg-{version}.{suffix}"
+            tmp = path.with_suffix(path.suffix + ".tmp")
+            if suffix.endswith(".gz"):
+                tmp.write_bytes(gzip.compress(body, mtime=0))
+            else:
+                tmp.write_bytes(body)
+            os.replace(tmp, path)
+            written[suffix] = path
+    finally:
+        store.close()
+    return written
+
+
+def _swap_in(target: Path, link: Path) -> None:
+    """Point ``link`` at the new store atomically; keep one previous build."""
+    if link.exists() and not link.is_symlink():
+        raise ImvokgError(f"{link} exists and is not a store link made by `imvokg build`; move it away")
+    tmp_link = link.parent / f".{link.name}.new"
+    if tmp_link.is_symlink() or tmp_link.exists():
+        tmp_link.unlink()
+    tmp_link.symlink_to(target.name)
+    previous = link.resolve() if link.is_symlink() else None
+    os.replace(tmp_link, link)
+    for old in sorted(link.parent.glob(f"{link.name}-*")):
+        if old not in {target, previous}:
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def _meta_graph(sources: list[SourceFile], graphs: dict[str, Graph], version: str) -> Graph:
+    """One dcat:Dataset per named graph: file, hash, size and build time (provenance)."""
+    meta = Graph()
+    now = Literal(datetime.now(UTC).isoformat(timespec="seconds"), datatype=XSD.dateTime)
+    for source in sources:
+        node = URIRef(source.graph_iri)
+        meta.add((node, RDF.type, DCAT.Dataset))
+        meta.add((node, DCTERMS.title, Literal(source.relative)))
+        meta.add((node, DCTERMS.identifier, Literal(source.sha256)))
+        meta.add((node, PROV.generatedAtTime, now))
+        meta.add((node, DCTERMS.hasVersion, Literal(version)))
+        meta.add((node, URIRef("http://rdfs.org/ns/void#triples"), Literal(len(graphs[source.graph_iri]))))
+    inferred = URIRef(str(INFERRED_GRAPH))
+    meta.add((inferred, RDF.type, DCAT.Dataset))
+    meta.add((inferred, DCTERMS.title, Literal("Triples added by the reasoner and the construct queries")))
+    meta.add((inferred, PROV.generatedAtTime, now))
+    meta.add((URIRef(str(GRAPH["meta"])), DCTERMS.modified, now))
+    return meta
+
+
+def _class_counts(store: EmbeddedStore) -> dict[str, int]:
+    rows = store.select(
+        "SELECT ?class (COUNT(DISTINCT ?x) AS ?n) WHERE { ?x a ?class . "
+        'FILTER(STRSTARTS(STR(?class), "https://w3id.org/imvokg/ont#")) } GROUP BY ?class ORDER BY ?class'
+    )
+    return {row["class"].value.rsplit("#", 1)[-1]: int(row["n"].value) for row in rows}

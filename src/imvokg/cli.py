@@ -1,0 +1,314 @@
+"""The `imvokg` command line: build, serve, validate, query, export, stats.
+
+Errors are one clear line on stderr (no traceback unless --debug); exit codes
+follow the contract: 0 ok, 1 data does not conform or query failed, 2 usage or
+input/output error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from imvokg import __version__
+from imvokg.config import Settings
+from imvokg.errors import (
+    ImvokgError,
+    InconsistentOntology,
+    InputError,
+    NotFound,
+    QuerySyntaxError,
+    ReasonerError,
+    UnreadableInput,
+    ValidationFailed,
+)
+
+EPILOG = """examples:
+  imvokg build                         build the embedded store in var/store
+  imvokg serve --port 8000             serve the API (builds first when needed)
+  imvokg validate my-agreement.ttl     check an agreement against the minimum requirements
+  imvokg query sector-coverage -p sector=https://w3id.org/imvokg/scheme/sector/garment-textile
+  imvokg export --format ttl -o graph.ttl
+"""
+
+
+class Progress:
+    """Progress lines on stderr, only when stderr is a terminal (or forced)."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.started = time.perf_counter()
+
+    def __call__(self, message: str) -> None:
+        if self.enabled:
+            print(f"[{time.perf_counter() - self.started:6.1f}s] {message}", file=sys.stderr, flush=True)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="imvokg",
+        description="Knowledge graph of international responsible business conduct (IMVO) agreements.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"imvokg {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
+    parser.add_argument("--progress", action="store_true", help="show progress even when not on a terminal")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    build = sub.add_parser("build", help="load, validate and reason; write the store and the dumps",
+                           description="Parse ontology/, shapes/ and data/, validate with SHACL, reason with "
+                           "HermiT, materialise derived triples and write a new embedded store. A failed "
+                           "build leaves the previous store untouched.")
+    build.add_argument("--store", type=Path, help="store directory (default: var/store or $IMVOKG_STORE_PATH)")
+    build.add_argument("--if-changed", action="store_true", help="do nothing when the inputs did not change")
+    build.add_argument("--no-reason", action="store_true", help="skip HermiT (no Java needed; no OWL inferences)")
+    build.add_argument("--no-dumps", action="store_true", help="do not write the dump files")
+
+    serve = sub.add_parser("serve", help="serve the HTTP API (builds the store first if it is missing)")
+    serve.add_argument("--host", default=None, help="address to bind (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=None, help="port (default 8000)")
+    target = serve.add_mutually_exclusive_group()
+    target.add_argument("--store", type=Path, help="embedded store directory")
+    target.add_argument("--endpoint", help="SPARQL query endpoint of a remote store instead of the embedded one")
+    serve.add_argument("--update-endpoint", help="SPARQL update endpoint of the remote store")
+    serve.add_argument("--gsp-endpoint", help="Graph Store Protocol endpoint of the remote store")
+    serve.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
+
+    validate = sub.add_parser("validate", help="SHACL report of agreement or data files",
+                              description="Validate RDF files against the core shapes and the minimum "
+                              "requirements. Exit 0 when they conform, 1 on violations, 2 when unreadable.")
+    validate.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    validate.add_argument("--format", choices=["turtle", "json-ld", "xml", "nt"], help="input format (default: by extension)")
+    validate.add_argument("--lang", default="en", choices=["en", "nl"], help="language of the messages")
+    validate.add_argument("--output", choices=["text", "json", "turtle"], default="text", help="report format")
+
+    query = sub.add_parser("query", help="run a named query (see `imvokg query --list`) or a .rq file")
+    query.add_argument("name", nargs="?", help="named query or path to a .rq file")
+    query.add_argument("-p", "--param", action="append", default=[], metavar="KEY=VALUE", help="bind a parameter")
+    query.add_argument("--format", choices=["table", "csv", "tsv", "json"], default="table")
+    query.add_argument("--list", action="store_true", help="list the named queries and their parameters")
+    query.add_argument("--store", type=Path, help="store directory")
+
+    export = sub.add_parser("export", help="dump the published graph")
+    export.add_argument("--format", choices=["ttl", "nt", "jsonld", "rdfxml", "nq", "trig"], default="ttl")
+    export.add_argument("-o", "--output", type=Path, help="file to write (default: standard output)")
+    export.add_argument("--store", type=Path, help="store directory")
+
+    stats = sub.add_parser("stats", help="counts per class, labels per language, resources without a source")
+    stats.add_argument("--store", type=Path, help="store directory")
+    stats.add_argument("--json", action="store_true", help="print JSON")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not args.command:
+        parser.print_help()
+        return 2
+    settings = Settings()
+    if getattr(args, "store", None):
+        settings = settings.model_copy(update={"store_path": args.store})
+    progress = Progress(args.progress or sys.stderr.isatty())
+    try:
+        return COMMANDS[args.command](args, settings, progress)
+    except ImvokgError as exc:
+        if args.debug:
+            raise
+        print(f"imvokg {args.command}: {exc.detail}", file=sys.stderr)
+        if isinstance(exc, ValidationFailed | InconsistentOntology | QuerySyntaxError):
+            return 1
+        if isinstance(exc, ReasonerError | InputError | UnreadableInput | NotFound):
+            return 2
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+def cmd_build(args: argparse.Namespace, settings: Settings, progress: Progress) -> int:
+    from imvokg.build import build, is_up_to_date, write_dumps
+
+    if args.if_changed and is_up_to_date(settings.store_path):
+        print(f"store {settings.store_path} is up to date")
+        return 0
+    report = build(settings.store_path, reason=not args.no_reason, progress=progress)
+    if not args.no_dumps:
+        write_dumps(settings.store_path, settings.store_path.parent / "dumps", report.version, progress=progress)
+    print(
+        f"built {report.store_path} ({report.version}): {report.files} files, {report.graphs} named graphs, "
+        f"{report.triples} triples ({report.inferred_triples} inferred) in {report.seconds.get('total', 0):.1f} s"
+    )
+    for name, count in report.counts.items():
+        print(f"  {name:32} {count}")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace, settings: Settings, progress: Progress) -> int:
+    import uvicorn
+
+    update = {k: v for k, v in {
+        "host": args.host, "port": args.port, "endpoint": args.endpoint,
+        "update_endpoint": args.update_endpoint, "gsp_endpoint": args.gsp_endpoint,
+    }.items() if v is not None}
+    settings = settings.model_copy(update=update)
+    if not settings.endpoint and not settings.store_path.exists():
+        from imvokg.build import build
+
+        print(f"no store at {settings.store_path}: building it first", file=sys.stderr)
+        build(settings.store_path, progress=Progress(True))
+    from imvokg.api import create_app
+
+    print(f"serving on http://{settings.host}:{settings.port}", file=sys.stderr)
+    if args.workers > 1:
+        import os
+
+        os.environ["IMVOKG_STORE_PATH"] = str(settings.store_path)
+        uvicorn.run("imvokg.api.factory:app", host=settings.host, port=settings.port,
+                    workers=args.workers, log_level="warning")
+    else:
+        uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="warning")
+    return 0
+
+
+def cmd_validate(args: argparse.Namespace, settings: Settings, progress: Progress) -> int:
+    from imvokg.rdfio import read_rdf_file
+    from imvokg.validation import validate_graph
+
+    worst = 0
+    for path in args.files:
+        graph = read_rdf_file(path, args.format)
+        report = validate_graph(graph, profile="agreement", lang=args.lang)
+        if args.output == "json":
+            print(json.dumps({"file": str(path), **report.to_dict()}, indent=2, ensure_ascii=False))
+        elif args.output == "turtle":
+            print(report.to_turtle())
+        else:
+            print(f"{path}: {'conforms' if report.conforms else 'does not conform'}")
+            if report.issues:
+                print(report.summary_text(args.lang))
+        if not report.conforms:
+            worst = max(worst, 1)
+    return worst
+
+
+def cmd_query(args: argparse.Namespace, settings: Settings, progress: Progress) -> int:
+    from imvokg.queries import default_registry, parse_query_file, to_term
+    from imvokg.store import open_store
+
+    registry = default_registry()
+    if args.list or not args.name:
+        for q in registry:
+            params = ", ".join(f"{p.name}:{p.type}{'' if p.required else '?'}" for p in q.parameters)
+            print(f"{q.name:40} {q.title}" + (f"  [{params}]" if params else ""))
+        return 0 if args.list else 2
+    raw = {}
+    for item in args.param:
+        key, sep, value = item.partition("=")
+        if not sep:
+            raise InputError(f"parameters are KEY=VALUE, got {item!r}")
+        raw[key.strip()] = value
+    if args.name.endswith(".rq") and Path(args.name).exists():
+        query = parse_query_file(Path(args.name)) if _has_header(Path(args.name)) else None
+        text = Path(args.name).read_text(encoding="utf-8")
+        bindings = {}
+        if query is not None:
+            params = {p.name: p for p in query.parameters}
+            for key, value in raw.items():
+                if key not in params:
+                    raise InputError(f"unknown parameter '{key}'")
+                bindings[key] = to_term(params[key], value)
+    else:
+        query, bindings = registry.bind(args.name, raw)
+        text = query.text
+    store = open_store(settings, read_only=True)
+    try:
+        result = store.select(text, bindings=bindings)
+    finally:
+        store.close()
+    _print_result(result, args.format)
+    return 0
+
+
+def _has_header(path: Path) -> bool:
+    return "# title:" in path.read_text(encoding="utf-8")[:2000]
+
+
+def _print_result(result: object, fmt: str) -> None:
+    import csv
+
+    variables = list(result.variables)  # type: ignore[attr-defined]
+    rows = [[row[v].value if v in row else "" for v in variables] for row in result]  # type: ignore[attr-defined]
+    if fmt == "json":
+        print(json.dumps({"head": {"vars": variables},
+                          "results": {"bindings": [{k: t.to_json() for k, t in row.items()} for row in result]}},  # type: ignore[attr-defined]
+                         indent=2, ensure_ascii=False))
+        return
+    if fmt in {"csv", "tsv"}:
+        writer = csv.writer(sys.stdout, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
+        writer.writerow(variables)
+        writer.writerows(rows)
+        return
+    widths = [min(60, max([len(v)] + [len(r[i]) for r in rows])) for i, v in enumerate(variables)]
+    print("  ".join(v.ljust(w) for v, w in zip(variables, widths, strict=True)))
+    print("  ".join("-" * w for w in widths))
+    for row in rows:
+        print("  ".join(c[:w].ljust(w) for c, w in zip(row, widths, strict=True)))
+    print(f"({len(rows)} rows)")
+
+
+def cmd_export(args: argparse.Namespace, settings: Settings, progress: Progress) -> int:
+    from imvokg.store import open_store
+    from imvokg.store._formats import META_GRAPH
+
+    media = {"ttl": "text/turtle", "nt": "application/n-triples", "jsonld": "application/ld+json",
+             "rdfxml": "application/rdf+xml", "nq": "application/n-quads", "trig": "application/trig"}[args.format]
+    store = open_store(settings, read_only=True)
+    try:
+        progress(f"serialising the published graph as {args.format}")
+        body = store.dump(media, exclude_graphs=(META_GRAPH,))
+    finally:
+        store.close()
+    if args.output:
+        args.output.write_bytes(body)
+        print(f"wrote {len(body)} bytes to {args.output}", file=sys.stderr)
+    else:
+        sys.stdout.buffer.write(body)
+    return 0
+
+
+def cmd_stats(args: argparse.Namespace, settings: Settings, progress: Progress) -> int:
+    from imvokg.services.stats import graph_stats
+    from imvokg.store import open_store
+
+    store = open_store(settings, read_only=True)
+    try:
+        stats = graph_stats(store)
+    finally:
+        store.close()
+    if args.json:
+        print(json.dumps(stats, indent=2))
+        return 0
+    print(f"triples: {stats['triples']}   named graphs: {stats['graphs']}")
+    print("resources per class:")
+    for name, count in stats["classes"].items():
+        print(f"  {name:32} {count}")
+    print("labels per language:")
+    for lang, count in stats["labels_per_language"].items():
+        print(f"  {lang:6} {count}")
+    print(f"resources without a source: {stats['resources_without_source']}")
+    return 0 if stats["resources_without_source"] == 0 else 1
+
+
+COMMANDS = {
+    "build": cmd_build,
+    "serve": cmd_serve,
+    "validate": cmd_validate,
+    "query": cmd_query,
+    "export": cmd_export,
+    "stats": cmd_stats,
+}

@@ -1,0 +1,1 @@
+"""Domain questions and workflows, above the store and the named queries."""

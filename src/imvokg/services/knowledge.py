@@ -1,0 +1,331 @@
+"""The domain questions of the REST API: agreements, coverage, gaps, recognitions.
+
+Each answer is assembled from named queries (queries/agreements, queries/
+coverage) so the SPARQL behind it can be read and rerun. Results are cached
+per store version.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from imvokg.errors import NotFound
+from imvokg.services.identifiers import (
+    agreement_iri,
+    country_code,
+    country_iri,
+    risk_iri,
+    sector_iri,
+    short,
+)
+from imvokg.services.runner import QueryRunner
+from imvokg.store.base import Row, Term
+
+LANGS = ("en", "nl", "de", "fr")
+
+
+def _lang(lang: str | None) -> Term:
+    code = (lang or "en").lower()
+    return Term.literal(code if code in LANGS else "en")
+
+
+def _value(row: Row, name: str) -> Any:
+    term = row.get(name)
+    return None if term is None else term.python()
+
+
+class KnowledgeService:
+    """Answers to the questions researchers and supervisors ask most."""
+
+    def __init__(self, runner: QueryRunner) -> None:
+        self.runner = runner
+
+    # -- agreements --------------------------------------------------------
+    def list_agreements(
+        self,
+        *,
+        sector: str | None = None,
+        risk: str | None = None,
+        recognised_by: str | None = None,
+        valid_on: str | None = None,
+        lang: str | None = None,
+    ) -> list[dict[str, Any]]:
+        bindings: dict[str, Term] = {"lang": _lang(lang)}
+        if sector:
+            bindings["sector"] = self._existing(sector_iri(sector), "sector")
+        if risk:
+            bindings["risk"] = self._existing(risk_iri(risk), "risk topic")
+        if recognised_by:
+            bindings["recognised_by"] = country_iri(recognised_by)
+        if valid_on:
+            from imvokg.queries import Parameter, to_term
+
+            bindings["valid_on"] = to_term(Parameter("valid_on", "date", "2020-01-01"), valid_on)
+        key = ("agreements", tuple(sorted((k, v.value) for k, v in bindings.items())))
+        return self.runner.cached(key, lambda: self._list_agreements(bindings))
+
+    def _list_agreements(self, bindings: dict[str, Term]) -> list[dict[str, Any]]:
+        rows = self.runner.select("agreements", bindings)
+        out = []
+        for row in rows:
+            iri = row["agreement"].value
+            out.append(
+                {
+                    "slug": short(iri),
+                    "iri": iri,
+                    "label": _value(row, "label"),
+                    "kind": _value(row, "kind"),
+                    "country": country_code(_value(row, "country")),
+                    "signing_date": _value(row, "signing_date"),
+                    "start_date": _value(row, "start_date"),
+                    "end_date": _value(row, "end_date"),
+                    "status": _value(row, "status"),
+                    "sectors": sorted(short(s) for s in (_value(row, "sectors") or "").split() if s),
+                }
+            )
+        return out
+
+    def get_agreement(self, slug: str, *, lang: str | None = None) -> dict[str, Any]:
+        iri = agreement_iri(slug)
+        language = _lang(lang)
+        key = ("agreement", iri.value, language.value)
+        return self.runner.cached(key, lambda: self._agreement(iri, language))
+
+    def _agreement(self, iri: Term, language: Term) -> dict[str, Any]:
+        bindings = {"agreement": iri, "lang": language}
+        summary = self.runner.select("agreement-summary", bindings)
+        if not len(summary):
+            raise NotFound(f"there is no agreement '{short(iri.value)}'; GET /api/v1/agreements lists them")
+        facts: dict[str, list[Row]] = defaultdict(list)
+        for row in summary:
+            facts[short(row["property"].value)].append(row)
+
+        def literal(prop: str, lang_code: str | None = None) -> Any:
+            for row in facts.get(prop, []):
+                term = row["value"]
+                if lang_code is None or term.lang == lang_code:
+                    return term.python()
+            return None
+
+        names = {row["value"].lang: row["value"].value for row in facts.get("label", []) if row["value"].lang}
+        parties = [
+            {
+                "slug": short(row["party"].value),
+                "iri": row["party"].value,
+                "label": _value(row, "party_label"),
+                "kind": _value(row, "kind"),
+                "role": short(row["role"].value),
+                "role_label": _value(row, "role_label"),
+                "country": country_code(_value(row, "country")),
+                "start_date": _value(row, "start_date"),
+                "end_date": _value(row, "end_date"),
+            }
+            for row in self.runner.select("agreement-parties", bindings)
+        ]
+        commitments = [
+            {
+                "iri": row["commitment"].value,
+                "label": _value(row, "commitment_label"),
+                "risk": short(row["topic"].value),
+                "risk_label": _value(row, "topic_label"),
+                "steps": sorted((_value(row, "steps") or "").split()),
+            }
+            for row in self.runner.select("agreement-commitments", bindings)
+        ]
+        provisions = [
+            {
+                "iri": row["provision"].value,
+                "label": _value(row, "label"),
+                "instrument": _value(row, "instrument"),
+                "instrument_label": _value(row, "instrument_label"),
+            }
+            for row in self.runner.select("agreement-provisions", bindings)
+        ]
+        mechanisms = [
+            {
+                "iri": row["mechanism"].value,
+                "label": _value(row, "label"),
+                "kinds": sorted((_value(row, "kinds") or "").split()),
+                "operated_by": _value(row, "operated_by"),
+                "description": _value(row, "description"),
+            }
+            for row in self.runner.select("agreement-mechanisms", bindings)
+        ]
+        recognitions = self._recognitions({"agreement": iri, "lang": language})
+        return {
+            "slug": short(iri.value),
+            "iri": iri.value,
+            "label": names.get(language.value) or names.get("en"),
+            "names": names,
+            "kind": "foreign-initiative"
+            if "ForeignSectorInitiative" in {short(r["value"].value) for r in facts.get("type", [])}
+            else "irbc-agreement",
+            "description": literal("description", "en"),
+            "sectors": sorted(short(r["value"].value) for r in facts.get("coversSector", [])),
+            "country": country_code(literal("country")),
+            "signing_date": literal("signingDate"),
+            "start_date": literal("startDate"),
+            "end_date": literal("endDate"),
+            "status": short(literal("agreementStatus") or "") or None,
+            "founding_year": literal("foundingYear"),
+            "web_page": literal("page"),
+            "sources": sorted(r["value"].value for r in facts.get("source", [])),
+            "notes": [r["value"].value for r in facts.get("note", [])],
+            "editorial_notes": [r["value"].value for r in facts.get("editorialNote", [])],
+            "parties": parties,
+            "risks": commitments,
+            "provisions": provisions,
+            "mechanisms": mechanisms,
+            "recognitions": recognitions,
+        }
+
+    # -- coverage and gaps -------------------------------------------------
+    def coverage(self, sector: str, *, min_salience: float | None = None, lang: str | None = None) -> dict[str, Any]:
+        sector_term = self._existing(sector_iri(sector), "sector")
+        bindings = {"sector": sector_term, "lang": _lang(lang)}
+        if min_salience is not None:
+            bindings["min_salience"] = Term.literal(repr(float(min_salience)), datatype="http://www.w3.org/2001/XMLSchema#decimal")
+        key = ("coverage", tuple(sorted((k, v.value) for k, v in bindings.items())))
+        return self.runner.cached(key, lambda: self._coverage(sector_term, bindings))
+
+    def _coverage(self, sector_term: Term, bindings: dict[str, Term]) -> dict[str, Any]:
+        rows = self.runner.select("sector-coverage", bindings)
+        by_topic: dict[str, dict[str, Any]] = {}
+        for row in rows:
+            topic = row["topic"].value
+            entry = by_topic.setdefault(
+                topic,
+                {
+                    "risk": short(topic),
+                    "iri": topic,
+                    "label": _value(row, "topic_label"),
+                    "salience": None,
+                    "assessments": {},
+                    "agreements": {},
+                },
+            )
+            risk_iri_value = row["risk"].value
+            if risk_iri_value not in entry["assessments"]:
+                entry["assessments"][risk_iri_value] = {
+                    "assessed_risk": risk_iri_value,
+                    "assessment": row["assessment"].value,
+                    "assessment_label": _value(row, "assessment_label"),
+                    "assessed_sector": short(row["assessed_sector"].value),
+                    "score": _value(row, "score"),
+                    "rank": _value(row, "rank"),
+                    "severity": {
+                        "scale": _value(row, "scale"),
+                        "scope": _value(row, "scope"),
+                        "irremediable_character": _value(row, "irremediability"),
+                    },
+                    "likelihood": _value(row, "likelihood"),
+                    "basis": _value(row, "basis"),
+                }
+            if "agreement" in row:
+                agreement = row["agreement"].value
+                entry["agreements"][agreement] = {
+                    "slug": short(agreement),
+                    "iri": agreement,
+                    "label": _value(row, "agreement_label"),
+                    "coverage": "covered" if _value(row, "match") == "direct" else "partly_covered",
+                    "match": _value(row, "match"),
+                    "recognised": bool(_value(row, "recognised")),
+                }
+        risks = []
+        for entry in by_topic.values():
+            assessments = sorted(entry["assessments"].values(), key=lambda a: -(a["score"] or 0))
+            best = assessments[0]
+            entry["salience"] = {
+                "score": best["score"],
+                "severity": best["severity"],
+                "likelihood": best["likelihood"],
+                "basis": best["basis"],
+                "from": best["assessment"],
+            }
+            entry["assessments"] = assessments
+            entry["agreements"] = sorted(entry["agreements"].values(), key=lambda a: a["slug"])
+            entry["covered"] = bool(entry["agreements"])
+            risks.append(entry)
+        risks.sort(key=lambda e: (-(e["salience"]["score"] or 0), e["label"] or ""))
+        return {
+            "sector": short(sector_term.value),
+            "sector_iri": sector_term.value,
+            "query": "/queries/sector-coverage",
+            "risks": risks,
+        }
+
+    def gaps(self, sector: str, *, recognised_only: bool = True, lang: str | None = None) -> dict[str, Any]:
+        sector_term = self._existing(sector_iri(sector), "sector")
+        bindings = {
+            "sector": sector_term,
+            "lang": _lang(lang),
+            "recognised_only": Term.literal(
+                "true" if recognised_only else "false", datatype="http://www.w3.org/2001/XMLSchema#boolean"
+            ),
+        }
+        key = ("gaps", tuple(sorted((k, v.value) for k, v in bindings.items())))
+
+        def compute() -> dict[str, Any]:
+            rows = self.runner.select("sector-gaps", bindings)
+            return {
+                "sector": short(sector_term.value),
+                "sector_iri": sector_term.value,
+                "basis": "recognised agreements" if recognised_only else "any agreement",
+                "query": "/queries/sector-gaps",
+                "gaps": [
+                    {
+                        "risk": short(row["topic"].value),
+                        "iri": row["topic"].value,
+                        "label": _value(row, "topic_label"),
+                        "max_score": _value(row, "max_score"),
+                        "assessments": _value(row, "assessments"),
+                    }
+                    for row in rows
+                ],
+            }
+
+        return self.runner.cached(key, compute)
+
+    # -- recognitions ------------------------------------------------------
+    def recognitions(
+        self, *, member_state: str | None = None, valid_on: str | None = None, lang: str | None = None
+    ) -> list[dict[str, Any]]:
+        bindings: dict[str, Term] = {"lang": _lang(lang)}
+        if member_state:
+            bindings["member_state"] = country_iri(member_state)
+        if valid_on:
+            from imvokg.queries import Parameter, to_term
+
+            bindings["valid_on"] = to_term(Parameter("valid_on", "date", "2020-01-01"), valid_on)
+        key = ("recognitions", tuple(sorted((k, v.value) for k, v in bindings.items())))
+        return self.runner.cached(key, lambda: self._recognitions(bindings))
+
+    def _recognitions(self, bindings: dict[str, Term]) -> list[dict[str, Any]]:
+        return [
+            {
+                "decision": row["decision"].value,
+                "agreement": short(row["agreement"].value),
+                "agreement_label": _value(row, "agreement_label"),
+                "authority": _value(row, "authority"),
+                "authority_label": _value(row, "authority_label"),
+                "member_state": country_code(_value(row, "state")),
+                "issued": _value(row, "issued"),
+                "valid_from": _value(row, "valid_from"),
+                "valid_until": _value(row, "valid_until"),
+                "outcome": short(_value(row, "outcome") or ""),
+                "supervision_regime": short(_value(row, "regime") or "") or None,
+                "legal_effects": sorted(short(e) for e in (_value(row, "legal_effects") or "").split()),
+            }
+            for row in self.runner.select("recognitions", bindings)
+        ]
+
+    # -- helpers -----------------------------------------------------------
+    def _existing(self, term: Term, what: str) -> Term:
+        known = self.runner.cached(
+            ("exists", term.value),
+            lambda: self.runner.store.ask("ASK WHERE { { ?term ?p ?o } UNION { ?s ?p ?term } }", bindings={"term": term}),
+        )
+        if not known:
+            raise NotFound(f"there is no {what} '{short(term.value)}' in the graph")
+        return term

@@ -1,0 +1,63 @@
+"""Running named queries for services, with answers cached per store version.
+
+Writes are rare (builds, approvals) and every write changes the store's
+version, so caching on (query, bindings, version) is always fresh: the first
+request after a write misses, every later one is a dictionary lookup.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Mapping
+from typing import TypeVar
+
+from imvokg.queries import QueryRegistry
+from imvokg.store.base import SelectResult, Store, Term
+
+T = TypeVar("T")
+
+
+class VersionedCache:
+    """A small LRU cache whose keys include the store version."""
+
+    def __init__(self, size: int = 2048) -> None:
+        self._items: OrderedDict[tuple[object, ...], object] = OrderedDict()
+        self._size = size
+        self._lock = threading.Lock()
+        self.hits = 0
+        self.misses = 0
+
+    def get_or_compute(self, key: tuple[object, ...], compute: Callable[[], T]) -> T:
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                self.hits += 1
+                return self._items[key]  # type: ignore[return-value]
+        value = compute()
+        with self._lock:
+            self.misses += 1
+            self._items[key] = value
+            if len(self._items) > self._size:
+                self._items.popitem(last=False)
+        return value
+
+
+class QueryRunner:
+    """Named queries against one store, by name, with typed bindings."""
+
+    def __init__(self, store: Store, registry: QueryRegistry, cache: VersionedCache | None = None) -> None:
+        self.store = store
+        self.registry = registry
+        self.cache = cache or VersionedCache()
+
+    def version(self) -> str:
+        return self.store.version()
+
+    def select(self, name: str, bindings: Mapping[str, Term] | None = None) -> SelectResult:
+        query = self.registry.get(name)
+        bound = dict(bindings or {})
+        return self.store.select(query.text, bindings=bound)
+
+    def cached(self, key: tuple[object, ...], compute: Callable[[], T]) -> T:
+        return self.cache.get_or_compute((self.version(), *key), compute)

@@ -1,0 +1,103 @@
+"""The public, read-only SPARQL endpoint: what is allowed, and running it.
+
+User SPARQL is untrusted. Before any parser sees it we check its size and
+nesting, find its form (SELECT/ASK/CONSTRUCT/DESCRIBE) and refuse updates,
+LOAD and SERVICE, with a message that names the cause. We look at the query
+with strings, IRIs and comments blanked out, so a keyword inside a literal
+or an IRI is not mistaken for one in the query.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from imvokg.errors import InputError, QueryRefused
+from imvokg.store.base import Store
+
+_LEXICAL = re.compile(
+    r"""
+    (?P<long1>'''(?:[^'\\]|\\.|'(?!''))*''')
+  | (?P<long2>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\")
+  | (?P<short1>'(?:[^'\\\n]|\\.)*')
+  | (?P<short2>"(?:[^"\\\n]|\\.)*")
+  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+  | (?P<comment>\#[^\n]*)
+    """,
+    re.VERBOSE,
+)
+_KEYWORD = r"(?<![\w?$:]){}(?![\w:])"
+_UPDATE = re.compile(_KEYWORD.format("(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)"), re.I)
+_SERVICE = re.compile(_KEYWORD.format("SERVICE"), re.I)
+_FORM_KW = re.compile(_KEYWORD.format("(SELECT|CONSTRUCT|ASK|DESCRIBE)"), re.I)
+
+MAX_DEPTH = 48
+
+
+@dataclass(frozen=True)
+class InspectedQuery:
+    """A query that passed the checks, and its form."""
+
+    text: str
+    form: str
+
+    @property
+    def returns_graph(self) -> bool:
+        return self.form in {"CONSTRUCT", "DESCRIBE"}
+
+
+def blank_out(query: str) -> str:
+    """The query with literals, IRIs and comments replaced by spaces of equal length."""
+    return _LEXICAL.sub(lambda m: " " * len(m.group(0)), query)
+
+
+def inspect_query(query: str, *, max_chars: int) -> InspectedQuery:
+    """Check a user query before anything parses or runs it."""
+    if not query or not query.strip():
+        raise InputError("no query given: send it as query=... or as an application/sparql-query body")
+    if len(query) > max_chars:
+        raise InputError(f"the query is longer than {max_chars} characters")
+    if "\x00" in query:
+        raise InputError("the query contains a NUL character")
+    code = blank_out(query)
+    if _SERVICE.search(code):
+        raise QueryRefused("SERVICE is not allowed: this endpoint never contacts other endpoints")
+    form = _FORM_KW.search(code)
+    update = _UPDATE.search(code)
+    if update:
+        raise QueryRefused(
+            f"{update.group(1).upper()} is not allowed: this endpoint is read-only "
+            "(SPARQL Update and LOAD are refused)"
+        )
+    if form is None:
+        raise InputError("the query needs a SELECT, ASK, CONSTRUCT or DESCRIBE form")
+    depth = 0
+    deepest = 0
+    for char in code:
+        if char in "{(":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "})":
+            depth -= 1
+    if deepest > MAX_DEPTH:
+        raise InputError(f"the query nests deeper than {MAX_DEPTH} levels")
+    return InspectedQuery(query, form.group(1).upper())
+
+
+def run_query(
+    store: Store,
+    query: InspectedQuery,
+    *,
+    media_type: str,
+    default_graphs: Sequence[str] = (),
+    named_graphs: Sequence[str] = (),
+) -> tuple[bytes, str]:
+    """Run an inspected query on the store and serialise the answer."""
+    return store.query_serialized(
+        query.text,
+        result_media_type=media_type if not query.returns_graph else "application/sparql-results+json",
+        graph_media_type=media_type if query.returns_graph else "text/turtle",
+        default_graphs=default_graphs,
+        named_graphs=named_graphs,
+    )

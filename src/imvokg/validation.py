@@ -20,9 +20,9 @@ ontology graphs; parsed files are cached as immutable triple tuples.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass
-from functools import lru_cache
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import asdict, dataclass, field
+from functools import cache, lru_cache
 from pathlib import Path
 
 import pyshacl
@@ -141,6 +141,13 @@ class ValidationReport:
     conforms: bool
     issues: tuple[ValidationIssue, ...]
     report_graph: Graph
+    explain: Callable[[str], tuple[ValidationIssue, ...]] | None = field(
+        default=None, repr=False, compare=False
+    )
+
+    def issues_in(self, lang: str) -> tuple[ValidationIssue, ...]:
+        """The same issues explained in another language (one validation, many readers)."""
+        return self.explain(lang) if self.explain is not None else self.issues
 
     @property
     def violations(self) -> tuple[ValidationIssue, ...]:
@@ -177,7 +184,7 @@ class ValidationReport:
             else f"{len(self.violations)} violations, {len(self.warnings)} warnings"
         )
         lines = [f"{verdict} ({counts})"]
-        for issue in self.issues:
+        for issue in self.issues_in(lang):
             requirement = " ".join(
                 part for part in (issue.requirement_id, issue.requirement_title) if part
             )
@@ -325,17 +332,24 @@ def _run(data: Graph, shapes: Graph, ontology: Graph, lang: str) -> ValidationRe
             reason=str(exc.message),
         ) from exc
     requirements = load_requirements()
-    issues = tuple(
-        sorted(
-            (
-                _issue(result, report_graph, lookup, requirements, data, lang)
-                for result in _top_level_results(report_graph)
-            ),
-            key=lambda i: (i.severity != "violation", i.requirement_id or "~", i.focus_node),
+
+    @cache
+    def explain(language: str) -> tuple[ValidationIssue, ...]:
+        return tuple(
+            sorted(
+                (
+                    _issue(result, report_graph, lookup, requirements, data, language)
+                    for result in _top_level_results(report_graph)
+                ),
+                key=lambda i: (i.severity != "violation", i.requirement_id or "~", i.focus_node),
+            )
         )
-    )
+
+    issues = explain(lang)
     conforms = not any(i.severity == "violation" for i in issues)
-    return ValidationReport(conforms=conforms, issues=issues, report_graph=report_graph)
+    return ValidationReport(
+        conforms=conforms, issues=issues, report_graph=report_graph, explain=explain
+    )
 
 
 def _top_level_results(report: Graph) -> Iterator[Node]:

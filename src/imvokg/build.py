@@ -154,9 +154,7 @@ def build(
         for check in check_queries():
             result = store.select(check.text)
             if len(result):
-                sample = ", ".join(
-                    " ".join(term.value for term in row.values()) for row in result.rows[:5]
-                )
+                sample = ", ".join(" ".join(term.value for term in row.values()) for row in result.rows[:5])
                 failures.append(f"{check.title}: {len(result)} found, e.g. {sample}")
         if failures:
             raise ValidationFailed("data checks failed:\n  " + "\n  ".join(failures))
@@ -170,9 +168,7 @@ def build(
         store.set_version(version)
         counts = _class_counts(store)
         triples = store.triple_count()
-        inferred_count = len(store.select(
-            "SELECT * WHERE { GRAPH <%s> { ?s ?p ?o } }" % INFERRED_GRAPH
-        ))
+        inferred_count = len(store.select(f"SELECT * WHERE {{ GRAPH <{INFERRED_GRAPH}> {{ ?s ?p ?o }} }}"))
         store.optimize()
         store.close()
     except BaseException:
@@ -197,7 +193,9 @@ def build(
     return result
 
 
-def write_dumps(store_path: Path, out_dir: Path, version: str, *, progress: Progress = _quiet) -> dict[str, Path]:
+def write_dumps(
+    store_path: Path, out_dir: Path, version: str, *, progress: Progress = _quiet
+) -> dict[str, Path]:
     """The published graph as Turtle, gzipped N-Triples and JSON-LD, versioned by name."""
     out_dir.mkdir(parents=True, exist_ok=True)
     store = EmbeddedStore(store_path, read_only=True)

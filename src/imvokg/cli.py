@@ -60,13 +60,20 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--progress", action="store_true", help="show progress even when not on a terminal")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    build = sub.add_parser("build", help="load, validate and reason; write the store and the dumps",
-                           description="Parse ontology/, shapes/ and data/, validate with SHACL, reason with "
-                           "HermiT, materialise derived triples and write a new embedded store. A failed "
-                           "build leaves the previous store untouched.")
-    build.add_argument("--store", type=Path, help="store directory (default: var/store or $IMVOKG_STORE_PATH)")
+    build = sub.add_parser(
+        "build",
+        help="load, validate and reason; write the store and the dumps",
+        description="Parse ontology/, shapes/ and data/, validate with SHACL, reason with "
+        "HermiT, materialise derived triples and write a new embedded store. A failed "
+        "build leaves the previous store untouched.",
+    )
+    build.add_argument(
+        "--store", type=Path, help="store directory (default: var/store or $IMVOKG_STORE_PATH)"
+    )
     build.add_argument("--if-changed", action="store_true", help="do nothing when the inputs did not change")
-    build.add_argument("--no-reason", action="store_true", help="skip HermiT (no Java needed; no OWL inferences)")
+    build.add_argument(
+        "--no-reason", action="store_true", help="skip HermiT (no Java needed; no OWL inferences)"
+    )
     build.add_argument("--no-dumps", action="store_true", help="do not write the dump files")
 
     serve = sub.add_parser("serve", help="serve the HTTP API (builds the store first if it is missing)")
@@ -74,22 +81,33 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=None, help="port (default 8000)")
     target = serve.add_mutually_exclusive_group()
     target.add_argument("--store", type=Path, help="embedded store directory")
-    target.add_argument("--endpoint", help="SPARQL query endpoint of a remote store instead of the embedded one")
+    target.add_argument(
+        "--endpoint", help="SPARQL query endpoint of a remote store instead of the embedded one"
+    )
     serve.add_argument("--update-endpoint", help="SPARQL update endpoint of the remote store")
     serve.add_argument("--gsp-endpoint", help="Graph Store Protocol endpoint of the remote store")
     serve.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
 
-    validate = sub.add_parser("validate", help="SHACL report of agreement or data files",
-                              description="Validate RDF files against the core shapes and the minimum "
-                              "requirements. Exit 0 when they conform, 1 on violations, 2 when unreadable.")
+    validate = sub.add_parser(
+        "validate",
+        help="SHACL report of agreement or data files",
+        description="Validate RDF files against the core shapes and the minimum "
+        "requirements. Exit 0 when they conform, 1 on violations, 2 when unreadable.",
+    )
     validate.add_argument("files", nargs="+", type=Path, metavar="FILE")
-    validate.add_argument("--format", choices=["turtle", "json-ld", "xml", "nt"], help="input format (default: by extension)")
+    validate.add_argument(
+        "--format", choices=["turtle", "json-ld", "xml", "nt"], help="input format (default: by extension)"
+    )
     validate.add_argument("--lang", default="en", choices=["en", "nl"], help="language of the messages")
-    validate.add_argument("--output", choices=["text", "json", "turtle"], default="text", help="report format")
+    validate.add_argument(
+        "--output", choices=["text", "json", "turtle"], default="text", help="report format"
+    )
 
     query = sub.add_parser("query", help="run a named query (see `imvokg query --list`) or a .rq file")
     query.add_argument("name", nargs="?", help="named query or path to a .rq file")
-    query.add_argument("-p", "--param", action="append", default=[], metavar="KEY=VALUE", help="bind a parameter")
+    query.add_argument(
+        "-p", "--param", action="append", default=[], metavar="KEY=VALUE", help="bind a parameter"
+    )
     query.add_argument("--format", choices=["table", "csv", "tsv", "json"], default="table")
     query.add_argument("--list", action="store_true", help="list the named queries and their parameters")
     query.add_argument("--store", type=Path, help="store directory")
@@ -138,10 +156,13 @@ def cmd_build(args: argparse.Namespace, settings: Settings, progress: Progress) 
         return 0
     report = build(settings.store_path, reason=not args.no_reason, progress=progress)
     if not args.no_dumps:
-        write_dumps(settings.store_path, settings.store_path.parent / "dumps", report.version, progress=progress)
+        write_dumps(
+            settings.store_path, settings.store_path.parent / "dumps", report.version, progress=progress
+        )
     print(
-        f"built {report.store_path} ({report.version}): {report.files} files, {report.graphs} named graphs, "
-        f"{report.triples} triples ({report.inferred_triples} inferred) in {report.seconds.get('total', 0):.1f} s"
+        f"built {report.store_path} ({report.version}): {report.files} files, "
+        f"{report.graphs} named graphs, {report.triples} triples ({report.inferred_triples} inferred) "
+        f"in {report.seconds.get('total', 0):.1f} s"
     )
     for name, count in report.counts.items():
         print(f"  {name:32} {count}")
@@ -151,10 +172,17 @@ def cmd_build(args: argparse.Namespace, settings: Settings, progress: Progress) 
 def cmd_serve(args: argparse.Namespace, settings: Settings, progress: Progress) -> int:
     import uvicorn
 
-    update = {k: v for k, v in {
-        "host": args.host, "port": args.port, "endpoint": args.endpoint,
-        "update_endpoint": args.update_endpoint, "gsp_endpoint": args.gsp_endpoint,
-    }.items() if v is not None}
+    update = {
+        k: v
+        for k, v in {
+            "host": args.host,
+            "port": args.port,
+            "endpoint": args.endpoint,
+            "update_endpoint": args.update_endpoint,
+            "gsp_endpoint": args.gsp_endpoint,
+        }.items()
+        if v is not None
+    }
     settings = settings.model_copy(update=update)
     if not settings.endpoint and not settings.store_path.exists():
         from imvokg.build import build
@@ -168,8 +196,13 @@ def cmd_serve(args: argparse.Namespace, settings: Settings, progress: Progress) 
         import os
 
         os.environ["IMVOKG_STORE_PATH"] = str(settings.store_path)
-        uvicorn.run("imvokg.api.factory:app", host=settings.host, port=settings.port,
-                    workers=args.workers, log_level="warning")
+        uvicorn.run(
+            "imvokg.api.factory:app",
+            host=settings.host,
+            port=settings.port,
+            workers=args.workers,
+            log_level="warning",
+        )
     else:
         uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="warning")
     return 0
@@ -244,9 +277,16 @@ def _print_result(result: object, fmt: str) -> None:
     variables = list(result.variables)  # type: ignore[attr-defined]
     rows = [[row[v].value if v in row else "" for v in variables] for row in result]  # type: ignore[attr-defined]
     if fmt == "json":
-        print(json.dumps({"head": {"vars": variables},
-                          "results": {"bindings": [{k: t.to_json() for k, t in row.items()} for row in result]}},  # type: ignore[attr-defined]
-                         indent=2, ensure_ascii=False))
+        print(
+            json.dumps(
+                {
+                    "head": {"vars": variables},
+                    "results": {"bindings": [{k: t.to_json() for k, t in row.items()} for row in result]},
+                },  # type: ignore[attr-defined]
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
         return
     if fmt in {"csv", "tsv"}:
         writer = csv.writer(sys.stdout, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
@@ -265,8 +305,14 @@ def cmd_export(args: argparse.Namespace, settings: Settings, progress: Progress)
     from imvokg.store import open_store
     from imvokg.store._formats import META_GRAPH
 
-    media = {"ttl": "text/turtle", "nt": "application/n-triples", "jsonld": "application/ld+json",
-             "rdfxml": "application/rdf+xml", "nq": "application/n-quads", "trig": "application/trig"}[args.format]
+    media = {
+        "ttl": "text/turtle",
+        "nt": "application/n-triples",
+        "jsonld": "application/ld+json",
+        "rdfxml": "application/rdf+xml",
+        "nq": "application/n-quads",
+        "trig": "application/trig",
+    }[args.format]
     store = open_store(settings, read_only=True)
     try:
         progress(f"serialising the published graph as {args.format}")

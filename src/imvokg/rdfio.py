@@ -25,8 +25,15 @@ MEDIA_TYPES = {
     "application/n-triples": "nt",
     "text/plain": "nt",
 }
-EXTENSIONS = {".ttl": "turtle", ".jsonld": "json-ld", ".json": "json-ld", ".rdf": "xml", ".xml": "xml",
-              ".owl": "xml", ".nt": "nt"}
+EXTENSIONS = {
+    ".ttl": "turtle",
+    ".jsonld": "json-ld",
+    ".json": "json-ld",
+    ".rdf": "xml",
+    ".xml": "xml",
+    ".owl": "xml",
+    ".nt": "nt",
+}
 _LINE = re.compile(r"line (\d+)", re.I)
 _DTD = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.I)
 _IMPORTS = "http://www.w3.org/2002/07/owl#imports"
@@ -44,9 +51,9 @@ def format_for_media_type(media_type: str) -> str:
 
 def read_rdf_file(path: Path, fmt: str | None = None) -> Graph:
     """A user's file, by extension unless the format is given."""
-    fmt = {"turtle": "turtle", "json-ld": "json-ld", "xml": "xml", "nt": "nt"}.get(fmt or "", None) or EXTENSIONS.get(
-        path.suffix.lower()
-    )
+    fmt = {"turtle": "turtle", "json-ld": "json-ld", "xml": "xml", "nt": "nt"}.get(
+        fmt or ""
+    ) or EXTENSIONS.get(path.suffix.lower())
     if fmt is None:
         raise InputError(f"{path}: unknown file type; name it .ttl, .jsonld, .rdf or .nt, or pass --format")
     try:
@@ -61,7 +68,9 @@ def parse_untrusted(data: bytes, fmt: str, *, name: str = "the body") -> Graph:
     if fmt == "json-ld":
         _check_json_ld(data, name)
     if fmt == "xml" and _DTD.search(data):
-        raise InputError(f"{name}: RDF/XML with a DOCTYPE or ENTITY declaration is refused (no external entities)")
+        raise InputError(
+            f"{name}: RDF/XML with a DOCTYPE or ENTITY declaration is refused (no external entities)"
+        )
     graph = Graph()
     try:
         graph.parse(data=data, format=fmt)
@@ -106,7 +115,9 @@ def _check_json_ld(data: bytes, name: str) -> None:
 
     def _check_context(value: object) -> None:
         if isinstance(value, str):
-            raise InputError(f"{name}: a remote JSON-LD @context ({value[:80]}) is refused; put the context inline")
+            raise InputError(
+                f"{name}: a remote JSON-LD @context ({value[:80]}) is refused; put the context inline"
+            )
         if isinstance(value, list):
             for item in value:
                 _check_context(item)

@@ -42,11 +42,12 @@ def reasoner_input(tbox: Graph, abox: Graph) -> Graph:
     classes = set(tbox.subjects(RDF.type, OWL.Class))
     object_properties = set(tbox.subjects(RDF.type, OWL.ObjectProperty))
     for s, p, o in abox:
-        if isinstance(s, URIRef) and isinstance(o, URIRef):
-            if p == RDF.type and o in classes:
-                world.add((s, p, o))
-            elif p in object_properties:
-                world.add((s, p, o))
+        if (
+            isinstance(s, URIRef)
+            and isinstance(o, URIRef)
+            and ((p == RDF.type and o in classes) or p in object_properties)
+        ):
+            world.add((s, p, o))
     return world
 
 

@@ -57,6 +57,7 @@ _PROFILE_FILES: dict[str, tuple[str, ...]] = {
 }
 
 _SEVERITIES = {SH.Violation: "violation", SH.Warning: "warning", SH.Info: "info"}
+_SEVERITY_NL = {"violation": "overtreding", "warning": "waarschuwing", "info": "info"}
 _FALLBACK_LANG = "en"
 
 
@@ -189,12 +190,13 @@ class ValidationReport:
                 part for part in (issue.requirement_id, issue.requirement_title) if part
             )
             focus = issue.focus_node + (f" ({issue.focus_label})" if issue.focus_label else "")
-            lines.append(f"[{issue.severity}] {requirement or issue.source_shape}: {focus}")
+            severity = _SEVERITY_NL.get(issue.severity, issue.severity) if dutch else issue.severity
+            lines.append(f"[{severity}] {requirement or issue.source_shape}: {focus}")
             lines.append(f"    {issue.message}")
             if issue.path:
-                lines.append(f"    path: {issue.path}")
+                lines.append(f"    {'pad' if dutch else 'path'}: {issue.path}")
             if issue.value:
-                lines.append(f"    value: {issue.value}")
+                lines.append(f"    {'waarde' if dutch else 'value'}: {issue.value}")
         return "\n".join(lines)
 
 

@@ -30,9 +30,19 @@ STATUS = [
     (errors.StoreError, 503),
 ]
 
-HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
-              405: "method_not_allowed", 406: "not_acceptable", 409: "conflict", 413: "payload_too_large",
-              415: "unsupported_media_type", 422: "validation_failed", 429: "too_many_requests"}
+HTTP_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    406: "not_acceptable",
+    409: "conflict",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    422: "validation_failed",
+    429: "too_many_requests",
+}
 
 
 def error_response(status: int, code: str, detail: str, **extra: object) -> JSONResponse:

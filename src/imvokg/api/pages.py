@@ -7,7 +7,12 @@ from html import escape
 from imvokg.api.state import Services
 from imvokg.namespaces import sparql_prologue
 
-EXAMPLE = "SELECT ?agreement ?label WHERE {\n  ?agreement a imvo:IrbcAgreement ; rdfs:label ?label .\n  FILTER(LANG(?label) = \"en\")\n} ORDER BY ?label"
+EXAMPLE = (
+    "SELECT ?agreement ?label WHERE {\n"
+    "  ?agreement a imvo:IrbcAgreement ; rdfs:label ?label .\n"
+    '  FILTER(LANG(?label) = "en")\n'
+    "} ORDER BY ?label"
+)
 
 
 def query_page(services: Services) -> str:
@@ -19,7 +24,8 @@ def query_page(services: Services) -> str:
     return (
         "<!doctype html><html lang=en><head><meta charset=utf-8><title>SPARQL query - imvokg</title></head>"
         "<body><h1>SPARQL query</h1><form method=get action=/sparql>"
-        f"<label for=query>Query</label><br><textarea id=query name=query rows=18 cols=100>{text}</textarea><br>"
+        "<label for=query>Query</label><br>"
+        f"<textarea id=query name=query rows=18 cols=100>{text}</textarea><br>"
         "<label for=format>Result format</label> <select id=format name=format>"
         "<option value=json>JSON</option><option value=csv>CSV</option><option value=tsv>TSV</option>"
         "<option value=xml>XML</option></select> <button type=submit>Run</button></form>"

@@ -28,8 +28,16 @@ def service_description(settings: Settings, endpoint: str, media_type: str) -> b
     graph.add((service, SD.endpoint, service))
     graph.add((service, SD.supportedLanguage, SD.SPARQL11Query))
     graph.add((service, SD.feature, SD.UnionDefaultGraph))
-    for name in ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
-                 "Turtle", "N-Triples", "JSON-LD", "RDF_XML"):
+    for name in (
+        "SPARQL_Results_JSON",
+        "SPARQL_Results_XML",
+        "SPARQL_Results_CSV",
+        "SPARQL_Results_TSV",
+        "Turtle",
+        "N-Triples",
+        "JSON-LD",
+        "RDF_XML",
+    ):
         graph.add((service, SD.resultFormat, FORMATS[name]))
     dataset = BNode()
     graph.add((service, SD.defaultDataset, dataset))
@@ -37,8 +45,16 @@ def service_description(settings: Settings, endpoint: str, media_type: str) -> b
     default_graph = BNode()
     graph.add((dataset, SD.defaultGraph, default_graph))
     graph.add((default_graph, RDF.type, SD.Graph))
-    graph.add((service, DCTERMS.description, Literal(
-        "Read-only SPARQL 1.1 endpoint of the IMVO knowledge graph. The default graph is the union "
-        "of all named graphs; SPARQL Update, LOAD and SERVICE are refused. Queries time out after "
-        f"{settings.query_timeout_s:g} s.", lang="en")))
+    graph.add(
+        (
+            service,
+            DCTERMS.description,
+            Literal(
+                "Read-only SPARQL 1.1 endpoint of the IMVO knowledge graph. The default graph is the union "
+                "of all named graphs; SPARQL Update, LOAD and SERVICE are refused. Queries time out after "
+                f"{settings.query_timeout_s:g} s.",
+                lang="en",
+            ),
+        )
+    )
     return graph.serialize(format=_RDF_FORMAT_NAMES[media_type], encoding="utf-8")

@@ -181,11 +181,15 @@ class KnowledgeService:
         }
 
     # -- coverage and gaps -------------------------------------------------
-    def coverage(self, sector: str, *, min_salience: float | None = None, lang: str | None = None) -> dict[str, Any]:
+    def coverage(
+        self, sector: str, *, min_salience: float | None = None, lang: str | None = None
+    ) -> dict[str, Any]:
         sector_term = self._existing(sector_iri(sector), "sector")
         bindings = {"sector": sector_term, "lang": _lang(lang)}
         if min_salience is not None:
-            bindings["min_salience"] = Term.literal(repr(float(min_salience)), datatype="http://www.w3.org/2001/XMLSchema#decimal")
+            bindings["min_salience"] = Term.literal(
+                repr(float(min_salience)), datatype="http://www.w3.org/2001/XMLSchema#decimal"
+            )
         key = ("coverage", tuple(sorted((k, v.value) for k, v in bindings.items())))
         return self.runner.cached(key, lambda: self._coverage(sector_term, bindings))
 
@@ -324,7 +328,9 @@ class KnowledgeService:
     def _existing(self, term: Term, what: str) -> Term:
         known = self.runner.cached(
             ("exists", term.value),
-            lambda: self.runner.store.ask("ASK WHERE { { ?term ?p ?o } UNION { ?s ?p ?term } }", bindings={"term": term}),
+            lambda: self.runner.store.ask(
+                "ASK WHERE { { ?term ?p ?o } UNION { ?s ?p ?term } }", bindings={"term": term}
+            ),
         )
         if not known:
             raise NotFound(f"there is no {what} '{short(term.value)}' in the graph")

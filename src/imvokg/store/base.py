@@ -49,10 +49,7 @@ class Term:
         if self.kind == "bnode":
             return f"_:{self.value}"
         escaped = (
-            self.value.replace("\\", "\\\\")
-            .replace('"', '\\"')
-            .replace("\n", "\\n")
-            .replace("\r", "\\r")
+            self.value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
         )
         if self.lang:
             return f'"{escaped}"@{self.lang}'
@@ -178,7 +175,10 @@ def with_values(query: str, bindings: Mapping[str, Term] | None) -> str:
         raise ValueError("a query with parameters needs an explicit 'WHERE {'")
     names = list(bindings)
     block = (
-        " VALUES (" + " ".join(f"?{n}" for n in names) + ") { ("
-        + " ".join(bindings[n].n3() for n in names) + ") } "
+        " VALUES ("
+        + " ".join(f"?{n}" for n in names)
+        + ") { ("
+        + " ".join(bindings[n].n3() for n in names)
+        + ") } "
     )
     return query[: match.end()] + block + query[match.end() :]

@@ -18,9 +18,7 @@ def healthz(services: ServicesDep) -> dict[str, object]:
 
 @router.get("/", response_class=HTMLResponse, include_in_schema=False)
 def home(services: ServicesDep) -> str:
-    queries = "".join(
-        f'<li><a href="/queries/{q.name}">{q.title}</a></li>' for q in services.registry
-    )
+    queries = "".join(f'<li><a href="/queries/{q.name}">{q.title}</a></li>' for q in services.registry)
     return (
         "<!doctype html><html lang=en><head><meta charset=utf-8><title>imvokg</title></head><body>"
         "<h1>imvokg: IMVO knowledge graph</h1>"

@@ -31,7 +31,9 @@ async def agreements(
     services: ServicesDep,
     sector: Annotated[str | None, Query(description="sector slug, e.g. garment-textile")] = None,
     risk: Annotated[str | None, Query(description="risk topic slug, e.g. child-labour")] = None,
-    recognised_by: Annotated[str | None, Query(description="member state, ISO 3166-1 alpha-2 or alpha-3")] = None,
+    recognised_by: Annotated[
+        str | None, Query(description="member state, ISO 3166-1 alpha-2 or alpha-3")
+    ] = None,
     valid_on: Annotated[str | None, Query(description="date YYYY-MM-DD")] = None,
     lang: Annotated[str | None, Query(description=LANG_HELP)] = None,
 ) -> list[dict[str, Any]]:
@@ -53,7 +55,7 @@ async def agreement(
     services: ServicesDep,
     lang: Annotated[str | None, Query(description=LANG_HELP)] = None,
 ) -> dict[str, Any]:
-    """One agreement: names, sectors, period, parties with roles, risks, provisions, mechanisms, recognitions."""
+    """One agreement: names, sectors, period, parties, risks, provisions, mechanisms, recognitions."""
     return await run_in_threadpool(services.knowledge.get_agreement, slug, lang=pick_lang(request, lang))
 
 
@@ -62,7 +64,9 @@ async def coverage(
     request: Request,
     services: ServicesDep,
     sector: Annotated[str, Query(description="sector slug, e.g. garment-textile")],
-    min_salience: Annotated[float | None, Query(ge=0, le=25, description="lowest salience score (1-25)")] = None,
+    min_salience: Annotated[
+        float | None, Query(ge=0, le=25, description="lowest salience score (1-25)")
+    ] = None,
     lang: Annotated[str | None, Query(description=LANG_HELP)] = None,
 ) -> dict[str, Any]:
     """Salient risks of a sector (by salience, with components) and the agreements covering each."""
@@ -76,10 +80,12 @@ async def gaps(
     request: Request,
     services: ServicesDep,
     sector: Annotated[str, Query(description="sector slug, e.g. garment-textile")],
-    basis: Annotated[str, Query(pattern="^(recognised|any)$", description="which agreements count as covering")] = "recognised",
+    basis: Annotated[
+        str, Query(pattern="^(recognised|any)$", description="which agreements count as covering")
+    ] = "recognised",
     lang: Annotated[str | None, Query(description=LANG_HELP)] = None,
 ) -> dict[str, Any]:
-    """Salient risks of the sector that no currently recognised agreement (or, basis=any, no agreement) covers."""
+    """Salient risks of the sector no recognised agreement (basis=any: no agreement) covers."""
     return await run_in_threadpool(
         services.knowledge.gaps, sector, recognised_only=basis == "recognised", lang=pick_lang(request, lang)
     )
@@ -95,5 +101,8 @@ async def recognitions(
 ) -> list[dict[str, Any]]:
     """Recognition decisions: authority, member state, date, validity, supervision regime."""
     return await run_in_threadpool(
-        services.knowledge.recognitions, member_state=member_state, valid_on=valid_on, lang=pick_lang(request, lang)
+        services.knowledge.recognitions,
+        member_state=member_state,
+        valid_on=valid_on,
+        lang=pick_lang(request, lang),
     )

@@ -13,8 +13,8 @@ from imvokg.api.negotiation import FORMAT_PARAM, negotiate
 from imvokg.api.pages import query_page
 from imvokg.api.state import Services
 from imvokg.errors import InputError, NotAcceptable, QueryRefused, UnsupportedMediaType
-from imvokg.services.sparql import inspect_query, run_query
 from imvokg.services.description import service_description
+from imvokg.services.sparql import inspect_query, run_query
 from imvokg.store._formats import GRAPH_MEDIA_TYPES, RESULT_MEDIA_TYPES
 
 router = APIRouter(tags=["sparql"])

@@ -1,0 +1,84 @@
+"""The build: counts, refusals that name file and line or requirement, and atomicity."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from imvokg.build import build
+from imvokg.errors import UnreadableInput, ValidationFailed
+from imvokg.store.embedded import EmbeddedStore
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_build_reports_counts(built) -> None:
+    _, report = built
+    assert report.triples > 10_000
+    assert report.inferred_triples > 0
+    assert report.counts["IrbcAgreement"] == 12
+    assert report.counts["MultiStakeholderAgreement"] >= 1
+    assert report.graphs == report.files + 2
+
+
+def test_each_file_has_its_own_named_graph(store_path: Path) -> None:
+    store = EmbeddedStore(store_path, read_only=True)
+    names = store.graph_names()
+    assert "https://w3id.org/imvokg/graph/agreements-nl-garment-textile" in names
+    assert "https://w3id.org/imvokg/graph/ontology-imvo" in names
+    assert "https://w3id.org/imvokg/graph/inferred" in names
+    store.close()
+
+
+@pytest.fixture()
+def scratch_tree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of ontology/, shapes/, queries/ and data/ the test may break."""
+    for folder in ("ontology", "shapes", "queries", "data"):
+        shutil.copytree(ROOT / folder, tmp_path / folder)
+    import imvokg.resources as resources
+
+    monkeypatch.setattr(resources, "resource_root", lambda: tmp_path)
+    monkeypatch.setattr("imvokg.ingest.resource_root", lambda: tmp_path)
+    return tmp_path
+
+
+def _version(store: Path) -> str:
+    s = EmbeddedStore(store, read_only=True)
+    try:
+        return s.version()
+    finally:
+        s.close()
+
+
+def test_broken_turtle_names_file_and_line_and_keeps_old_store(scratch_tree: Path, tmp_path: Path) -> None:
+    store = tmp_path / "var" / "store"
+    build(store, reason=False)
+    before = _version(store)
+    bad = scratch_tree / "data" / "agreements" / "nl-gold.ttl"
+    lines = bad.read_text().splitlines()
+    lines.insert(20, "this is not turtle .")
+    bad.write_text("\n".join(lines))
+    with pytest.raises(UnreadableInput) as caught:
+        build(store, reason=False)
+    assert "data/agreements/nl-gold.ttl" in caught.value.detail
+    assert "line 21" in caught.value.detail
+    assert _version(store) == before
+
+
+def test_shacl_violation_fails_build_naming_the_requirement(scratch_tree: Path, tmp_path: Path) -> None:
+    store = tmp_path / "var" / "store"
+    extra = scratch_tree / "data" / "agreements" / "zz-broken.ttl"
+    extra.write_text(
+        "@prefix imvo: <https://w3id.org/imvokg/ont#> .\n"
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+        "<https://w3id.org/imvokg/id/agreement/zz-broken> a imvo:IrbcAgreement ;\n"
+        '    rdfs:label "Broken"@en .\n'
+    )
+    with pytest.raises(ValidationFailed) as caught:
+        build(store, reason=False)
+    message = caught.value.detail
+    assert "zz-broken" in message
+    assert "DQ-01" in message or "dq-01" in message.lower()
+    assert not store.exists()

@@ -33,6 +33,9 @@ class Settings(BaseSettings):
     max_body_bytes: int = 5 * 1024 * 1024
     max_query_chars: int = 100_000
 
+    read_only: bool = False
+    """Open the embedded store read-only (no submissions or approvals; several processes may share it)."""
+
     host: str = "127.0.0.1"
     port: int = 8000
 

@@ -12,6 +12,9 @@ from imvokg.api import errors
 from imvokg.api.limits import BodySizeLimit
 from imvokg.api.routes import health, queries, rest, sparql
 from imvokg.api.state import Services
+
+# Every router of the application, in the order their paths are matched.
+ROUTERS = (health, sparql, queries, rest)
 from imvokg.config import Settings
 from imvokg.queries import default_registry
 from imvokg.services.knowledge import KnowledgeService
@@ -25,7 +28,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        opened = store or open_store(settings, read_only=True)
+        opened = store or open_store(settings, read_only=settings.read_only)
         registry = default_registry()
         runner = QueryRunner(opened, registry)
         app.state.services = Services(settings, opened, registry, runner, KnowledgeService(runner))
@@ -47,6 +50,6 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     )
     errors.install(app)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
-    for module in (health, sparql, queries, rest):
+    for module in ROUTERS:
         app.include_router(module.router)
     return app

@@ -12,14 +12,14 @@ from imvokg.api import errors
 from imvokg.api.limits import BodySizeLimit
 from imvokg.api.routes import health, queries, rest, sparql
 from imvokg.api.state import Services
-
-# Every router of the application, in the order their paths are matched.
-ROUTERS = (health, sparql, queries, rest)
 from imvokg.config import Settings
 from imvokg.queries import default_registry
 from imvokg.services.knowledge import KnowledgeService
 from imvokg.services.runner import QueryRunner
 from imvokg.store import Store, open_store
+
+# Every router of the application, in the order their paths are matched.
+ROUTERS = (health, sparql, queries, rest)
 
 
 def create_app(settings: Settings | None = None, *, store: Store | None = None) -> FastAPI:

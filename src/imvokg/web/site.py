@@ -1,0 +1,72 @@
+"""Rendering the site's pages: one Jinja2 environment over web/templates, autoescaped.
+
+Nothing here knows about HTTP; the routes hand in the language and the data and
+get HTML text back.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from imvokg.web import i18n
+
+WEB_DIR = Path(__file__).parent
+TEMPLATES_DIR = WEB_DIR / "templates"
+STATIC_DIR = WEB_DIR / "static"
+BASE_IRI = "https://w3id.org/imvokg/"
+
+
+def local_path(iri: str) -> str:
+    """Where a browser on this server reads about `iri`: /id/..., /scheme/..., /ontology#...; else the IRI."""
+    if iri.startswith(BASE_IRI + "ont#"):
+        return "/ontology#" + iri.split("#", 1)[1]
+    if iri.startswith((BASE_IRI + "id/", BASE_IRI + "scheme/")):
+        return "/" + iri[len(BASE_IRI) :]
+    return iri
+
+
+def install(env: Environment) -> Environment:
+    """Add the helpers every page template may use (also for environments made elsewhere)."""
+    env.globals.setdefault("languages", i18n.LANGUAGES)
+    env.globals.setdefault("language_names", i18n.LANGUAGE_NAMES)
+    env.filters.setdefault("local_path", local_path)
+    return env
+
+
+@cache
+def environment() -> Environment:
+    """The shared template environment (autoescape on for every .html template)."""
+    env = Environment(
+        loader=FileSystemLoader(str(TEMPLATES_DIR)),
+        autoescape=select_autoescape(["html", "xml", "svg"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    return install(env)
+
+
+def language_links(path: str, params: dict[str, str]) -> dict[str, str]:
+    """For the switcher: this page's URL in each language."""
+    links = {}
+    for code in i18n.LANGUAGES:
+        kept = {k: v for k, v in params.items() if k != "lang" and v}
+        kept["lang"] = code
+        links[code] = path + "?" + urlencode(kept)
+    return links
+
+
+def render(name: str, *, lang: str, path: str = "/", params: dict[str, str] | None = None, **context: Any) -> str:
+    """Render template `name` in `lang` with `t(key)` for the interface text."""
+    template = environment().get_template(name)
+    return template.render(
+        lang=lang,
+        t=i18n.translator(lang),
+        current_path=path,
+        lang_links=language_links(path, params or {}),
+        **context,
+    )

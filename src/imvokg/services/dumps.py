@@ -1,0 +1,131 @@
+"""The downloadable releases of the published graph: one file per format and version.
+
+`imvokg build` writes them next to the store (``<store parent>/dumps``); when
+the running store has a version without files (a fresh store, or one changed
+by an approval) they are written here on first request, from the same
+``Store.dump`` the build and ``imvokg export`` use, so all three agree byte
+for byte. File names are matched against a fixed pattern and looked up in the
+directory listing, so no request can name a path of its own.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import os
+import re
+import threading
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from imvokg.config import Settings
+from imvokg.errors import NotFound
+from imvokg.store import Store
+from imvokg.store._formats import META_GRAPH
+
+DUMP_FORMATS = {
+    "ttl": "text/turtle",
+    "nt.gz": "application/n-triples",
+    "jsonld": "application/ld+json",
+}
+NAME = re.compile(r"^imvokg-([0-9A-Za-z][0-9A-Za-z.+_-]{0,99})\.(ttl|nt\.gz|jsonld)$")
+_SAFE_VERSION = re.compile(r"^[0-9A-Za-z][0-9A-Za-z.+_-]{0,99}$")
+_lock = threading.Lock()
+_digests: dict[tuple[str, int, int], str] = {}
+
+
+@dataclass(frozen=True)
+class DumpFile:
+    """One release file with what the catalogue says about it."""
+
+    name: str
+    path: Path
+    version: str
+    suffix: str
+    media_type: str
+    size: int
+    sha256: str
+    modified: datetime
+
+    @property
+    def compressed(self) -> bool:
+        return self.suffix.endswith(".gz")
+
+
+def dumps_dir(settings: Settings) -> Path:
+    """Where the build puts the dumps: next to the store directory."""
+    return settings.store_path.absolute().parent / "dumps"
+
+
+def file_version(store_version: str) -> str:
+    """The store version as it appears in file names (anything odd becomes a short hash)."""
+    if _SAFE_VERSION.match(store_version) and ".." not in store_version:
+        return store_version
+    return hashlib.sha256(store_version.encode()).hexdigest()[:16]
+
+
+def _sha256(path: Path, size: int, mtime_ns: int) -> str:
+    key = (str(path), size, mtime_ns)
+    if key not in _digests:
+        digest = hashlib.sha256()
+        with path.open("rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+        _digests[key] = digest.hexdigest()
+    return _digests[key]
+
+
+def _describe(path: Path) -> DumpFile | None:
+    match = NAME.match(path.name)
+    if match is None or not path.is_file() or ".." in match.group(1):
+        return None
+    stat = path.stat()
+    return DumpFile(
+        name=path.name,
+        path=path,
+        version=match.group(1),
+        suffix=match.group(2),
+        media_type=DUMP_FORMATS[match.group(2)],
+        size=stat.st_size,
+        sha256=_sha256(path, stat.st_size, stat.st_mtime_ns),
+        modified=datetime.fromtimestamp(stat.st_mtime, UTC),
+    )
+
+
+def list_dumps(directory: Path) -> list[DumpFile]:
+    """Every release file in the directory, newest first."""
+    if not directory.is_dir():
+        return []
+    found = [d for d in (_describe(p) for p in directory.iterdir()) if d is not None]
+    return sorted(found, key=lambda d: (d.modified, d.name), reverse=True)
+
+
+def current_dumps(store: Store, directory: Path) -> list[DumpFile]:
+    """The files of the store's current version, written now if any is missing."""
+    version = file_version(store.version())
+    with _lock:
+        for suffix, media_type in DUMP_FORMATS.items():
+            path = directory / f"imvokg-{version}.{suffix}"
+            if path.is_file():
+                continue
+            directory.mkdir(parents=True, exist_ok=True)
+            body = store.dump(media_type, exclude_graphs=(META_GRAPH,))
+            if suffix.endswith(".gz"):
+                body = gzip.compress(body, mtime=0)
+            tmp = directory / f".{path.name}.{uuid.uuid4().hex}.tmp"
+            tmp.write_bytes(body)
+            os.replace(tmp, path)
+    files = [_describe(directory / f"imvokg-{version}.{suffix}") for suffix in DUMP_FORMATS]
+    return [f for f in files if f is not None]
+
+
+def find_dump(directory: Path, name: str) -> DumpFile:
+    """The release file called ``name``; NotFound for anything else."""
+    if NAME.match(name) is None:
+        raise NotFound(f"no dump called '{name[:80]}'; see /dumps/ for the list")
+    for dump in list_dumps(directory):
+        if dump.name == name:
+            return dump
+    raise NotFound(f"no dump called '{name}'; see /dumps/ for the list")

@@ -170,7 +170,9 @@ def catalogue(settings: Settings, facts: Facts, dumps: list[DumpFile]) -> Graph:
         dist = _typed(g, URIRef(f"{base}dumps/{dump.name}#distribution"), DCAT.Distribution)
         url = _typed(g, URIRef(f"{base}dumps/{dump.name}"), RDFS.Resource)
         g.add((dataset, DCAT.distribution, dist))
-        g.add((dist, DCTERMS.title, Literal(f"{FORMAT_NAMES[dump.suffix]} release {dump.version}", lang="en")))
+        g.add(
+            (dist, DCTERMS.title, Literal(f"{FORMAT_NAMES[dump.suffix]} release {dump.version}", lang="en"))
+        )
         g.add((dist, DCAT.accessURL, url))
         g.add((dist, DCAT.downloadURL, url))
         g.add((dist, DCAT.mediaType, _typed(g, URIRef(IANA + dump.media_type), DCTERMS.MediaType)))
@@ -185,7 +187,13 @@ def catalogue(settings: Settings, facts: Facts, dumps: list[DumpFile]) -> Graph:
         g.add((checksum, SPDX.checksumValue, Literal(dump.sha256, datatype=XSD.hexBinary)))
         g.add((dist, SPDX.checksum, checksum))
         g.add((dist, DCTERMS.license, licence))
-        g.add((dist, DCTERMS.modified, Literal(dump.modified.isoformat(timespec="seconds"), datatype=XSD.dateTime)))
+        g.add(
+            (
+                dist,
+                DCTERMS.modified,
+                Literal(dump.modified.isoformat(timespec="seconds"), datatype=XSD.dateTime),
+            )
+        )
 
     endpoint_dist = _typed(g, URIRef(base + "sparql#distribution"), DCAT.Distribution)
     g.add((dataset, DCAT.distribution, endpoint_dist))
@@ -232,7 +240,8 @@ def void_description(
     total = store.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {published} }}").rows
     g.add((dataset, VOID.triples, Literal(int(total[0]["n"].value) if total else 0)))
     classes = store.select(
-        f"SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE {{ GRAPH ?g {{ ?s a ?c }} {published} FILTER(isIRI(?c)) }} "
+        f"SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE {{ GRAPH ?g {{ ?s a ?c }} {published} "
+        "FILTER(isIRI(?c)) }} "
         "GROUP BY ?c ORDER BY ?c"
     ).rows
     for index, row in enumerate(classes):

@@ -144,7 +144,9 @@ def statements(graph: Graph, iri: str) -> list[tuple[URIRef, list[URIRef | Liter
     for p, o in graph.predicate_objects(URIRef(iri)):
         grouped.setdefault(p, []).append(o)  # type: ignore[arg-type]
     order = sorted(grouped, key=lambda p: (p != RDF.type, str(p)))
-    return [(p, sorted(grouped[p], key=lambda o: (getattr(o, "language", None) or "", str(o)))) for p in order]
+    return [
+        (p, sorted(grouped[p], key=lambda o: (getattr(o, "language", None) or "", str(o)))) for p in order
+    ]
 
 
 def _is_iri(value: str) -> bool:

@@ -29,8 +29,7 @@ _KINDS = {
 def ontology_graph(store: Store) -> Graph:
     """Every triple of the named graph that declares the imvo ontology."""
     body = store.construct(
-        "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { "
-        f"<{ONTOLOGY_IRI}> a <{OWL.Ontology}> . ?s ?p ?o }} }}"
+        f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH ?g {{ <{ONTOLOGY_IRI}> a <{OWL.Ontology}> . ?s ?p ?o }} }}"
     )
     return Graph().parse(data=body, format="nt") if body else Graph()
 
@@ -165,7 +164,9 @@ def shapes_doc(graph: Graph) -> list[ShapeDoc]:
         path = graph.value(subject, SH.path)
         targets = [str(t) for p in (SH.targetClass, SH.targetNode) for t in graph.objects(subject, p)]
         parts = [
-            str(o) for p in (SH.property, SH.sparql, SH.node) for o in graph.objects(subject, p)
+            str(o)
+            for p in (SH.property, SH.sparql, SH.node)
+            for o in graph.objects(subject, p)
             if isinstance(o, URIRef)
         ]
         docs.append(
@@ -176,7 +177,9 @@ def shapes_doc(graph: Graph) -> list[ShapeDoc]:
                 messages=_texts(graph, subject, SH.message),
                 severity=str(severity).rsplit("#", 1)[-1] if severity is not None else None,
                 targets=sorted(targets),
-                path=str(path) if isinstance(path, URIRef) else ("(complex path)" if isinstance(path, BNode) else None),
+                path=str(path)
+                if isinstance(path, URIRef)
+                else ("(complex path)" if isinstance(path, BNode) else None),
                 see_also=sorted(str(o) for o in graph.objects(subject, RDFS.seeAlso)),
                 parts=sorted(parts),
             )

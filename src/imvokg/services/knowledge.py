@@ -11,6 +11,7 @@ from collections import defaultdict
 from typing import Any
 
 from imvokg.errors import NotFound
+from imvokg.services.conformance import ConformanceService
 from imvokg.services.identifiers import (
     agreement_iri,
     country_code,
@@ -38,8 +39,9 @@ def _value(row: Row, name: str) -> Any:
 class KnowledgeService:
     """Answers to the questions researchers and supervisors ask most."""
 
-    def __init__(self, runner: QueryRunner) -> None:
+    def __init__(self, runner: QueryRunner, conformance: ConformanceService | None = None) -> None:
         self.runner = runner
+        self.conformance = conformance or ConformanceService(runner)
 
     # -- agreements --------------------------------------------------------
     def list_agreements(
@@ -178,6 +180,7 @@ class KnowledgeService:
             "provisions": provisions,
             "mechanisms": mechanisms,
             "recognitions": recognitions,
+            "requirements": self.conformance.for_agreement(iri.value, lang=language.value),
         }
 
     # -- coverage and gaps -------------------------------------------------

@@ -1,0 +1,56 @@
+"""Minimum-requirement conformance of the agreements in the published graph.
+
+Each answer is one pySHACL run over the agreement's neighbourhood (the named
+query ``agreement-neighbourhood``: the agreement and what the shapes follow
+from it), not over the whole graph: the same statuses for a third of the time,
+because the shapes never look further than that neighbourhood. Answers are
+cached per store version, so a repeated call is a dictionary lookup and an
+approval or withdrawal (which bumps the version) is seen at once.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rdflib import Graph
+
+from imvokg.services.runner import QueryRunner
+from imvokg.store.base import Term
+from imvokg.validation import requirement_conformance
+
+NEIGHBOURHOOD_QUERY = "agreement-neighbourhood"
+
+
+class ConformanceService:
+    """Requirement rows (MR-01 ... MR-14: met / not_met / warning) per agreement."""
+
+    def __init__(self, runner: QueryRunner) -> None:
+        self.runner = runner
+
+    def for_agreement(self, agreement_iri: str, *, lang: str = "en") -> list[dict[str, Any]]:
+        """One row per minimum requirement, titles and messages in ``lang`` (nl or en)."""
+        language = lang if lang in {"nl", "en"} else "en"
+        key = ("conformance", agreement_iri, language)
+        return self.runner.cached(key, lambda: self._compute(agreement_iri, language))
+
+    def neighbourhood(self, agreement_iri: str) -> Graph:
+        """The agreement's neighbourhood as an rdflib graph (what the shapes look at)."""
+        query = self.runner.registry.get(NEIGHBOURHOOD_QUERY)
+        ntriples = self.runner.store.construct(query.text, bindings={"agreement": Term.iri(agreement_iri)})
+        graph = Graph()
+        if ntriples.strip():
+            graph.parse(data=ntriples, format="nt")
+        return graph
+
+    def _compute(self, agreement_iri: str, lang: str) -> list[dict[str, Any]]:
+        rows = requirement_conformance(self.neighbourhood(agreement_iri), agreement_iri, lang=lang)
+        return [
+            {
+                "id": row["id"],
+                "iri": row["iri"],
+                "title": row["title"],
+                "status": row["status"],
+                "messages": row["messages"],
+            }
+            for row in rows
+        ]

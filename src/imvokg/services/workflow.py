@@ -1,0 +1,364 @@
+"""Submit -> validate -> approve or reject -> publish, and later withdraw.
+
+Pending submissions live in the journal (``<store parent>/submissions``),
+never in the public store, so /sparql cannot show them. An approval writes
+the agreement, its derived triples and the recognition decision (with PROV
+and the validation report) into the public store in ONE ``replace_graphs``
+call, which is one SPARQL update: after a crash the store has all of it or
+none of it. The decision names its submission (``prov:wasDerivedFrom``), so a
+journal that still says "pending" after a crash is reconciled from the store.
+
+Decisions are serialised by the journal lock, and "not decided yet" is
+checked inside the lock against both the journal and the public store (a
+compare-and-set): two concurrent approvals give one decision and one 409.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from rdflib import Graph, URIRef
+from rdflib.namespace import RDF, RDFS
+
+from imvokg.config import Settings
+from imvokg.errors import Conflict, InputError, NotFound, StoreError, ValidationFailed
+from imvokg.namespaces import ID, IMVO
+from imvokg.rdfio import format_for_media_type, parse_untrusted
+from imvokg.services.credentials import Principal
+from imvokg.services.identifiers import agreement_iri, iso3, short
+from imvokg.services.journal import Journal, Submission
+from imvokg.services.publication import (
+    DecisionDraft,
+    data_graph_iri,
+    decision_graph,
+    decision_graph_iri,
+    derived_graph_iri,
+    submission_iri,
+)
+from imvokg.services.runner import QueryRunner
+from imvokg.store.base import Term
+from imvokg.validation import ValidationReport, agreements_in, load_ontology, validate_graph
+
+POSITIVE = {"recognised", "conditionally-recognised"}
+_DECISION_TERMS = (IMVO.recognises, IMVO.decisionOutcome, IMVO.decidedBy)
+
+
+def journal_dir(settings: Settings) -> Path:
+    """Where pending submissions live: next to the store, never inside it."""
+    return settings.store_path.absolute().parent / "submissions"
+
+
+def parse_body(body: bytes, content_type: str | None) -> Graph:
+    """The request body as a graph: 415 for an unknown type, 400 naming the line when malformed."""
+    fmt = format_for_media_type(content_type or "")
+    if not body.strip():
+        raise InputError("the body is empty; send an agreement as Turtle, JSON-LD, RDF/XML or N-Triples")
+    return parse_untrusted(body, fmt)
+
+
+def validate_body(body: bytes, content_type: str | None, *, lang: str = "en") -> ValidationReport:
+    """Validate an agreement with the agreement profile; stores nothing."""
+    return validate_graph(parse_body(body, content_type), profile="agreement", lang=lang)
+
+
+class WorkflowService:
+    """Submissions and decisions for one public store."""
+
+    def __init__(self, runner: QueryRunner, journal: Journal, *, read_only: bool = False) -> None:
+        self.runner = runner
+        self.store = runner.store
+        self.journal = journal
+        self.read_only = read_only
+
+    # -- submit --------------------------------------------------------------
+    def submit(
+        self,
+        principal: Principal,
+        body: bytes,
+        content_type: str | None,
+        *,
+        member_state: str | None = None,
+        lang: str = "en",
+    ) -> tuple[Submission, ValidationReport]:
+        """Validate and keep as pending; 422 (nothing stored) when it does not conform."""
+        principal.require_role("submitter")
+        self._writable()
+        data = parse_body(body, content_type)
+        _refuse_decisions(data)
+        agreements = agreements_in(data, load_ontology())
+        if not agreements:
+            raise InputError(
+                "the body describes no sector agreement (a resource typed imvo:SectorAgreement "
+                "or a subclass such as imvo:IrbcAgreement)"
+            )
+        if len(agreements) > 1:
+            raise InputError(
+                f"one agreement per submission; the body describes {len(agreements)}: "
+                + ", ".join(short(str(a)) for a in agreements)
+            )
+        agreement = agreements[0]
+        report = validate_graph(data, profile="agreement", lang=lang)
+        if not report.conforms:
+            raise ValidationFailed(
+                f"the agreement does not meet the minimum requirements ({len(report.violations)} "
+                "violations); nothing was stored",
+                report=report,
+            )
+        state = self._member_state(data, agreement, member_state)
+        if self._published(str(agreement)):
+            raise Conflict(
+                f"the agreement {short(str(agreement))} is already in the public graph; "
+                "a submission publishes a new agreement"
+            )
+        label = _label(data, agreement, lang)
+        record = Submission(
+            id=secrets.token_hex(8),
+            status="pending",
+            agreement=str(agreement),
+            agreement_label=label,
+            member_state=state,
+            submitted_by=principal.user,
+            submitted_at=_now(),
+            conforms=True,
+            violations=0,
+            warnings=len(report.warnings),
+        )
+        self.journal.add(record, data.serialize(format="nt", encoding="utf-8"), report.to_turtle())
+        return record, report
+
+    # -- read ----------------------------------------------------------------
+    def get(self, principal: Principal, submission_id: str) -> Submission:
+        record = self._reconciled(self.journal.get(submission_id))
+        if not _may_see(principal, record):
+            # the same answer as for an unknown id: ids are not an oracle
+            raise NotFound(f"there is no submission '{submission_id}'")
+        return record
+
+    def list(self, principal: Principal, *, status: str | None = None) -> list[Submission]:
+        """Submitters see their own submissions, supervisors those for their member state."""
+        out = []
+        for record in self.journal.all():
+            record = self._reconciled(record)
+            if _may_see(principal, record) and (status is None or record.status == status):
+                out.append(record)
+        return out
+
+    # -- decide --------------------------------------------------------------
+    def approve(self, principal: Principal, submission_id: str, draft: DecisionDraft) -> dict[str, Any]:
+        """Publish the agreement and the recognition decision in one store write."""
+        record = self.journal.get(submission_id)
+        principal.require_supervisor_of(record.member_state)
+        self._writable()
+        with self.journal.lock():
+            record = self._decidable(submission_id)
+            if self._published(record.agreement):
+                raise Conflict(f"the agreement {short(record.agreement)} was published meanwhile")
+            data = Graph().parse(data=self.journal.data(submission_id), format="nt")
+            report_turtle = self.journal.report(submission_id)
+            decision = ID[f"decision/recognition-{submission_id}"]
+            decision_rdf = decision_graph(
+                decision=decision,
+                agreement=URIRef(record.agreement),
+                agreement_label=record.agreement_label,
+                outcome="recognised",
+                draft=draft,
+                principal=principal,
+                activity_name=f"approval-{submission_id}",
+                submission_id=submission_id,
+                report_turtle=report_turtle,
+            )
+            self._check_decision(data, decision_rdf)
+            from imvokg.services.publication import derived_triples
+
+            ontology = load_ontology()
+            derived = derived_triples(data + decision_rdf, ontology)
+            self.store.replace_graphs(
+                {
+                    data_graph_iri(submission_id): _nt(data),
+                    derived_graph_iri(submission_id): _nt(derived),
+                    decision_graph_iri(f"recognition-{submission_id}"): _nt(decision_rdf),
+                }
+            )
+            record = self.journal.update(
+                record,
+                status="approved",
+                decided_by=principal.user,
+                decided_at=_now(),
+                decision=str(decision),
+                reason=draft.reason,
+            )
+        return {"submission": record.to_dict(), "decision": str(decision), "agreement": record.agreement}
+
+    def reject(self, principal: Principal, submission_id: str, reason: str | None) -> Submission:
+        """Close a submission without publishing anything."""
+        record = self.journal.get(submission_id)
+        principal.require_supervisor_of(record.member_state)
+        self._writable()
+        if reason is not None and len(reason) > 2000:
+            raise InputError("reason is text of at most 2000 characters")
+        with self.journal.lock():
+            record = self._decidable(submission_id)
+            return self.journal.update(
+                record, status="rejected", decided_by=principal.user, decided_at=_now(), reason=reason
+            )
+
+    def withdraw(self, principal: Principal, slug: str, draft: DecisionDraft) -> dict[str, Any]:
+        """A new decision with outcome withdrawn; the recognition stays on record."""
+        principal.require_role("supervisor")
+        self._writable()
+        agreement = agreement_iri(slug)
+        if not self._published(agreement.value):
+            raise NotFound(f"there is no agreement '{slug}'")
+        state = principal.member_state or ""
+        with self.journal.lock():
+            active = self._active_recognition(agreement, state)
+            if active is None:
+                raise Conflict(f"{short(agreement.value)} has no recognition by {state} to withdraw")
+            if active.get("valid_from") and draft.valid_from.isoformat() <= str(active["valid_from"]):
+                raise InputError(
+                    f"the withdrawal must take effect after the recognition did ({active['valid_from']})"
+                )
+            token = secrets.token_hex(6)
+            decision = ID[f"decision/withdrawal-{token}"]
+            label = self._label_in_store(agreement)
+            decision_rdf = decision_graph(
+                decision=decision,
+                agreement=URIRef(agreement.value),
+                agreement_label=label,
+                outcome="withdrawn",
+                draft=draft,
+                principal=principal,
+                activity_name=f"withdrawal-{token}",
+            )
+            self.store.replace_graphs({decision_graph_iri(f"withdrawal-{token}"): _nt(decision_rdf)})
+        return {"decision": str(decision), "agreement": agreement.value, "withdraws": active["decision"]}
+
+    # -- internals -----------------------------------------------------------
+    def _writable(self) -> None:
+        if self.read_only:
+            raise StoreError("this server opened its store read-only; submissions and decisions are off")
+
+    def _decidable(self, submission_id: str) -> Submission:
+        """Inside the lock: the record, re-read and reconciled, still pending; else 409."""
+        record = self._reconciled(self.journal.get(submission_id))
+        if record.status != "pending":
+            raise Conflict(f"submission {submission_id} was already decided: {record.status}")
+        return record
+
+    def _reconciled(self, record: Submission) -> Submission:
+        """A pending record whose decision is in the public store was approved (crash after publish)."""
+        if record.status != "pending":
+            return record
+        rows = self.store.select(
+            "PREFIX prov: <http://www.w3.org/ns/prov#>\n"
+            "PREFIX imvo: <https://w3id.org/imvokg/ont#>\n"
+            "SELECT ?decision ?time WHERE { ?decision a imvo:RecognitionDecision ; "
+            "prov:wasDerivedFrom ?submission . OPTIONAL { ?decision prov:generatedAtTime ?time } }",
+            bindings={"submission": Term.iri(str(submission_iri(record.id)))},
+        )
+        if not len(rows):
+            return record
+        row = rows.rows[0]
+        with self.journal.lock():
+            current = self.journal.get(record.id)
+            if current.status != "pending":
+                return current
+            return self.journal.update(
+                current,
+                status="approved",
+                decision=row["decision"].value,
+                decided_at=row["time"].value if "time" in row else None,
+                reason="reconciled from the public store after a restart",
+            )
+
+    def _published(self, iri: str) -> bool:
+        return self.store.ask("ASK WHERE { ?iri ?p ?o }", bindings={"iri": Term.iri(iri)})
+
+    def _member_state(self, data: Graph, agreement: URIRef, asked: str | None) -> str:
+        if asked:
+            return iso3(asked)
+        country = data.value(agreement, IMVO.country)
+        if country is not None:
+            try:
+                return iso3(str(country).rsplit("/", 1)[-1])
+            except InputError:
+                pass
+        raise InputError(
+            "name the member state the submission is for: ?member_state=NL "
+            "(the agreement's imvo:country is not an EU member state)"
+        )
+
+    def _check_decision(self, data: Graph, decision_rdf: Graph) -> None:
+        """The decision must pass the recognition-decision shapes with the agreement it recognises."""
+        report = validate_graph(data + decision_rdf, profile="curated")
+        if not report.conforms:
+            raise ValidationFailed(
+                "the decision would not conform to the recognition-decision shapes; nothing was published",
+                report=report,
+            )
+
+    def _active_recognition(self, agreement: Term, state: str) -> dict[str, Any] | None:
+        """The latest positive decision of ``state`` not followed by a withdrawal, or None."""
+        from imvokg.services.identifiers import country_iri
+
+        rows = self.runner.select(
+            "recognitions", {"agreement": agreement, "member_state": country_iri(state)}
+        )
+        decisions = [
+            {
+                "decision": row["decision"].value,
+                "outcome": short(row["outcome"].value),
+                "valid_from": row["valid_from"].value if "valid_from" in row else "",
+            }
+            for row in rows
+        ]
+        withdrawals = [d["valid_from"] for d in decisions if d["outcome"] == "withdrawn"]
+        positive = sorted(
+            (d for d in decisions if d["outcome"] in POSITIVE), key=lambda d: d["valid_from"], reverse=True
+        )
+        for candidate in positive:
+            if not any(w > candidate["valid_from"] for w in withdrawals):
+                return candidate
+        return None
+
+    def _label_in_store(self, agreement: Term) -> str | None:
+        rows = self.store.select(
+            "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
+            'SELECT ?label WHERE { ?a rdfs:label ?label FILTER(LANGMATCHES(LANG(?label), "en")) }',
+            bindings={"a": agreement},
+        )
+        return rows.rows[0]["label"].value if len(rows) else None
+
+
+def _refuse_decisions(data: Graph) -> None:
+    """A submitter may not smuggle a recognition decision into the public graph."""
+    if (None, RDF.type, IMVO.RecognitionDecision) in data or any(
+        (None, p, None) in data for p in _DECISION_TERMS
+    ):
+        raise InputError("a submission may not contain recognition decisions; supervisors record those")
+
+
+def _may_see(principal: Principal, record: Submission) -> bool:
+    if principal.role == "supervisor":
+        return record.member_state == principal.member_state
+    return record.submitted_by == principal.user
+
+
+def _label(data: Graph, subject: URIRef, lang: str) -> str | None:
+    labels = [o for o in data.objects(subject, RDFS.label)]
+    for wanted in (lang, "en"):
+        for label in labels:
+            if getattr(label, "language", None) == wanted:
+                return str(label)
+    return str(labels[0]) if labels else None
+
+
+def _nt(graph: Graph) -> bytes:
+    return graph.serialize(format="nt", encoding="utf-8")
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")

@@ -33,6 +33,21 @@ class Settings(BaseSettings):
     max_body_bytes: int = 5 * 1024 * 1024
     max_query_chars: int = 100_000
 
+    sparql_workers: int = 2
+    """Worker processes for user SPARQL on /sparql (embedded store only); 0 runs it in-process (unsafe)."""
+
+    worker_memory_mb: int = 2048
+    """Address-space cap (RLIMIT_AS) of each SPARQL worker; a query over it fails alone."""
+
+    result_max_bytes: int = 32 * 1024 * 1024
+    """Largest /sparql answer; bigger ones are refused whole (400), never cut short."""
+
+    sparql_rate_per_s: float = 20.0
+    """Sustained /sparql requests per second per client address (token bucket); 0 turns it off."""
+
+    sparql_burst: int = 40
+    """Requests a client may send at once before the rate applies."""
+
     read_only: bool = False
     """Open the embedded store read-only (no submissions or approvals; several processes may share it)."""
 

@@ -8,18 +8,19 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from imvokg import __version__
-from imvokg.api import errors
+from imvokg.api import errors, security
 from imvokg.api.limits import BodySizeLimit
-from imvokg.api.routes import health, queries, rest, sparql
+from imvokg.api.routes import compare, health, pages, queries, rest, sparql, workflow
 from imvokg.api.state import Services
 from imvokg.config import Settings
 from imvokg.queries import default_registry
 from imvokg.services.knowledge import KnowledgeService
 from imvokg.services.runner import QueryRunner
+from imvokg.services.sandbox import pool_for
 from imvokg.store import Store, open_store
 
 # Every router of the application, in the order their paths are matched.
-ROUTERS = (health, sparql, queries, rest)
+ROUTERS = (health, pages, sparql, queries, rest, compare, workflow)
 
 
 def create_app(settings: Settings | None = None, *, store: Store | None = None) -> FastAPI:
@@ -32,9 +33,14 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
         registry = default_registry()
         runner = QueryRunner(opened, registry)
         app.state.services = Services(settings, opened, registry, runner, KnowledgeService(runner))
+        app.state.sparql_pool = pool_for(settings, opened)  # user SPARQL runs in worker processes
+        if app.state.sparql_pool is not None:
+            await app.state.sparql_pool.start()
         try:
             yield
         finally:
+            if app.state.sparql_pool is not None:
+                app.state.sparql_pool.close()
             if store is None:
                 opened.close()
 
@@ -50,6 +56,8 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     )
     errors.install(app)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    security.install(app, settings)  # path guard, security headers, CORS, /sparql rate limit
     for module in ROUTERS:
         app.include_router(module.router)
+    app.mount("/static", pages.static_files(), name="static")
     return app

@@ -85,6 +85,16 @@ def inspect_query(query: str, *, max_chars: int) -> InspectedQuery:
     return InspectedQuery(query, form.group(1).upper())
 
 
+def result_media_type(query: InspectedQuery, media_type: str) -> str:
+    """The results format to ask the store for (a graph query still needs one)."""
+    return media_type if not query.returns_graph else "application/sparql-results+json"
+
+
+def graph_media_type(query: InspectedQuery, media_type: str) -> str:
+    """The graph format to ask the store for (a results query still needs one)."""
+    return media_type if query.returns_graph else "text/turtle"
+
+
 def run_query(
     store: Store,
     query: InspectedQuery,
@@ -96,8 +106,8 @@ def run_query(
     """Run an inspected query on the store and serialise the answer."""
     return store.query_serialized(
         query.text,
-        result_media_type=media_type if not query.returns_graph else "application/sparql-results+json",
-        graph_media_type=media_type if query.returns_graph else "text/turtle",
+        result_media_type=result_media_type(query, media_type),
+        graph_media_type=graph_media_type(query, media_type),
         default_graphs=default_graphs,
         named_graphs=named_graphs,
     )

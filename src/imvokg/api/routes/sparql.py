@@ -6,15 +6,15 @@ from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import Response
 
 from imvokg.api.deps import ServicesDep
 from imvokg.api.negotiation import FORMAT_PARAM, negotiate
-from imvokg.api.pages import query_page
+from imvokg.api.routes import pages
 from imvokg.api.state import Services
 from imvokg.errors import InputError, NotAcceptable, QueryRefused, UnsupportedMediaType
 from imvokg.services.description import service_description
-from imvokg.services.sparql import inspect_query, run_query
+from imvokg.services.sparql import graph_media_type, inspect_query, result_media_type, run_query
 from imvokg.store._formats import GRAPH_MEDIA_TYPES, RESULT_MEDIA_TYPES
 
 router = APIRouter(tags=["sparql"])
@@ -49,14 +49,25 @@ async def execute(
 ) -> Response:
     inspected = inspect_query(query_text, max_chars=services.settings.max_query_chars)
     media_type = choose_media_type(request, graph=inspected.returns_graph, format_param=format_param)
-    body, produced = await run_in_threadpool(
-        run_query,
-        services.store,
-        inspected,
-        media_type=media_type,
-        default_graphs=default_graphs,
-        named_graphs=named_graphs,
-    )
+    pool = getattr(request.app.state, "sparql_pool", None)
+    if pool is not None:  # embedded store: a worker process with a hard deadline (services/sandbox.py)
+        body, produced = await pool.run(
+            inspected.text,
+            result_media_type=result_media_type(inspected, media_type),
+            graph_media_type=graph_media_type(inspected, media_type),
+            default_graphs=default_graphs,
+            named_graphs=named_graphs,
+            version=services.store.version(),
+        )
+    else:  # remote store: it enforces its own timeout
+        body, produced = await run_in_threadpool(
+            run_query,
+            services.store,
+            inspected,
+            media_type=media_type,
+            default_graphs=default_graphs,
+            named_graphs=named_graphs,
+        )
     return Response(body, media_type=_with_charset(produced), headers={"Vary": "Accept"})
 
 
@@ -74,10 +85,12 @@ async def sparql_get(request: Request, services: ServicesDep) -> Response:
     if query is None:
         accept = request.headers.get("accept", "")
         if negotiate(accept, ["text/html", *GRAPH_TYPES]) == "text/html" and "text/html" in accept:
-            return HTMLResponse(query_page(services))
+            return await pages.query_page(request, services)
         media_type = choose_media_type(request, graph=True, format_param=params.get("format"))
         body = service_description(services.settings, str(request.url_for("sparql_get")), media_type)
         return Response(body, media_type=_with_charset(media_type), headers={"Vary": "Accept"})
+    if pages.wants_page(request):  # a browser following a shared link: the query page, query in the editor
+        return await pages.query_page(request, services, query)
     return await execute(
         services,
         request,

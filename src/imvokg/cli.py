@@ -120,6 +120,20 @@ def _parser() -> argparse.ArgumentParser:
     stats = sub.add_parser("stats", help="counts per class, labels per language, resources without a source")
     stats.add_argument("--store", type=Path, help="store directory")
     stats.add_argument("--json", action="store_true", help="print JSON")
+
+    apikey = sub.add_parser(
+        "apikey",
+        help="create or list API keys for submitters and supervisors",
+        description="Keys are stored hashed (SHA-256) in a JSON file: $IMVOKG_API_KEYS_FILE, "
+        "or api-keys.json next to the store. A new key is printed once and cannot be shown again.",
+    )
+    apikey.add_argument("action", choices=["create", "list"])
+    apikey.add_argument("--user", help="user name (lowercase letters, digits, '.', '_', '-')")
+    apikey.add_argument("--role", choices=["submitter", "supervisor"], help="what the key may do")
+    apikey.add_argument("--member-state", help="for a supervisor: the member state (ISO 3166-1, e.g. NL)")
+    apikey.add_argument("--authority", help="for a supervisor: IRI of their authority (default: minted)")
+    apikey.add_argument("--keys-file", type=Path, help="key file (default: see above)")
+    apikey.add_argument("--store", type=Path, help="store directory (locates the default key file)")
     return parser
 
 
@@ -350,6 +364,32 @@ def cmd_stats(args: argparse.Namespace, settings: Settings, progress: Progress) 
     return 0 if stats["resources_without_source"] == 0 else 1
 
 
+def cmd_apikey(args: argparse.Namespace, settings: Settings, progress: Progress) -> int:
+    from imvokg.services.credentials import Credentials, keys_file_for
+
+    if args.keys_file:
+        settings = settings.model_copy(update={"api_keys_file": args.keys_file})
+    credentials = Credentials(keys_file_for(settings))
+    if args.action == "list":
+        for key in credentials.stored_keys():
+            state = f" {key.member_state}" if key.member_state else ""
+            print(f"{key.key_id}  {key.user:24} {key.role}{state}  created {key.created}")
+        return 0
+    if not args.user or not args.role:
+        raise InputError("apikey create needs --user and --role")
+    key, stored = credentials.create(
+        args.user, args.role, member_state=args.member_state, authority=args.authority
+    )
+    print(key)
+    print(
+        f"created key {stored.key_id} for {stored.user} ({stored.role}"
+        f"{', ' + stored.member_state if stored.member_state else ''}) in {credentials.path}; "
+        "it is shown only now",
+        file=sys.stderr,
+    )
+    return 0
+
+
 COMMANDS = {
     "build": cmd_build,
     "serve": cmd_serve,
@@ -357,4 +397,5 @@ COMMANDS = {
     "query": cmd_query,
     "export": cmd_export,
     "stats": cmd_stats,
+    "apikey": cmd_apikey,
 }

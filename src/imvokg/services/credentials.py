@@ -95,7 +95,7 @@ class Credentials:
         self._keys: tuple[StoredKey, ...] = ()
 
     # -- reading -----------------------------------------------------------
-    def keys(self) -> tuple[StoredKey, ...]:
+    def stored_keys(self) -> tuple[StoredKey, ...]:
         """The stored keys, re-read when the file changed."""
         with self._lock:
             try:
@@ -122,7 +122,7 @@ class Credentials:
             raise AuthError("this needs an API key: send 'Authorization: Bearer <key>' (or X-API-Key)")
         digest = _digest(presented.strip())
         found: StoredKey | None = None
-        for stored in self.keys():
+        for stored in self.stored_keys():
             if hmac.compare_digest(stored.sha256, digest) and found is None:
                 found = stored
         if found is None:

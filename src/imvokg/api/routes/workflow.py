@@ -1,0 +1,169 @@
+"""Validate, submit, approve, reject and withdraw (/api/v1).
+
+The routes read the body and the caller, hand both to the workflow service in
+a worker thread (validation and store writes block) and shape the answer.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request, Response
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse
+
+from imvokg.api.negotiation import negotiate
+from imvokg.api.routes.rest import LANG_HELP, pick_lang
+from imvokg.api.workflow_deps import PrincipalDep, WorkflowDep
+from imvokg.errors import InputError, NotAcceptable, ValidationFailed
+from imvokg.services.publication import DecisionDraft
+from imvokg.services.reports import report_json
+from imvokg.services.workflow import validate_body
+
+router = APIRouter(prefix="/api/v1", tags=["workflow"])
+
+REPORT_TYPES = ("application/json", "text/turtle")
+
+
+async def _json_body(request: Request) -> dict[str, Any] | None:
+    """An optional JSON object body (decision drafts); empty means defaults."""
+    raw = await request.body()
+    if not raw.strip():
+        return None
+    try:
+        body = json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as exc:
+        line = getattr(exc, "lineno", None)
+        raise InputError(f"the body is not valid JSON{f' (line {line})' if line else ''}") from None
+    if not isinstance(body, dict):
+        raise InputError("the body is a JSON object")
+    return body
+
+
+@router.post("/validate")
+async def validate(
+    request: Request, lang: Annotated[str | None, Query(description=LANG_HELP)] = None
+) -> Response:
+    """Validate an agreement against the minimum requirements; stores nothing.
+
+    Body: Turtle, JSON-LD, RDF/XML or N-Triples, by Content-Type. With
+    ``Accept: text/turtle`` the answer is the raw ``sh:ValidationReport``.
+    """
+    media = negotiate(request.headers.get("accept"), REPORT_TYPES)
+    if media is None:
+        raise NotAcceptable("the report is available as application/json or text/turtle")
+    language = pick_lang(request, lang)
+    body = await request.body()
+    report = await run_in_threadpool(
+        validate_body, body, request.headers.get("content-type"), lang=language
+    )
+    if media == "text/turtle":
+        return Response(report.to_turtle(), media_type="text/turtle")
+    return JSONResponse(report_json(report, language))
+
+
+@router.post("/submissions", status_code=201)
+async def submit(
+    request: Request,
+    principal: PrincipalDep,
+    workflow: WorkflowDep,
+    member_state: Annotated[
+        str | None,
+        Query(description="member state asked to recognise it (ISO 3166-1); default: the agreement's"),
+    ] = None,
+    lang: Annotated[str | None, Query(description=LANG_HELP)] = None,
+) -> JSONResponse:
+    """Submit an agreement (submitter role): 201 pending, or 422 with the report and nothing stored."""
+    language = pick_lang(request, lang)
+    body = await request.body()
+    try:
+        record, report = await run_in_threadpool(
+            workflow.submit,
+            principal,
+            body,
+            request.headers.get("content-type"),
+            member_state=member_state,
+            lang=language,
+        )
+    except ValidationFailed as exc:  # the 422 carries the readable report, not the flat one
+        failed = exc.context.get("report")
+        if failed is None:
+            raise
+        return JSONResponse(
+            {"error": exc.code, "detail": exc.detail, "report": report_json(failed, language)},
+            status_code=422,
+        )
+    location = f"/api/v1/submissions/{record.id}"
+    return JSONResponse(
+        {
+            "id": record.id,
+            "status": record.status,
+            "location": location,
+            "submission": record.to_dict(),
+            "report": report_json(report, language),
+        },
+        status_code=201,
+        headers={"Location": location},
+    )
+
+
+@router.get("/submissions")
+async def submissions(
+    principal: PrincipalDep,
+    workflow: WorkflowDep,
+    status: Annotated[str | None, Query(pattern="^(pending|approved|rejected)$")] = None,
+) -> list[dict[str, Any]]:
+    """Submissions the caller may see (own ones; a supervisor: those for their member state)."""
+    records = await run_in_threadpool(workflow.list, principal, status=status)
+    return [r.to_dict() for r in records]
+
+
+@router.get("/submissions/{submission_id}")
+async def submission(submission_id: str, principal: PrincipalDep, workflow: WorkflowDep) -> dict[str, Any]:
+    """One submission and its status."""
+    record = await run_in_threadpool(workflow.get, principal, submission_id)
+    return record.to_dict()
+
+
+@router.post("/submissions/{submission_id}/approve")
+async def approve(
+    submission_id: str, request: Request, principal: PrincipalDep, workflow: WorkflowDep
+) -> dict[str, Any]:
+    """Publish the agreement and record the recognition decision, in one store write.
+
+    Optional JSON body (a decision draft): ``issued``, ``valid_from``,
+    ``valid_until`` (dates, default today / open-ended),
+    ``supervision_regime`` (``risk-based-lighter`` or ``regular``), ``reason``.
+    """
+    draft = DecisionDraft.from_json(await _json_body(request))
+    return await run_in_threadpool(workflow.approve, principal, submission_id, draft)
+
+
+@router.post("/submissions/{submission_id}/reject")
+async def reject(
+    submission_id: str, request: Request, principal: PrincipalDep, workflow: WorkflowDep
+) -> dict[str, Any]:
+    """Close the submission without publishing; optional JSON body ``{"reason": "..."}``."""
+    body = await _json_body(request) or {}
+    unknown = sorted(set(body) - {"reason"})
+    if unknown:
+        raise InputError(f"unknown field(s) {', '.join(unknown)}; a rejection has only 'reason'")
+    reason = body.get("reason")
+    if reason is not None and not isinstance(reason, str):
+        raise InputError("reason is text")
+    record = await run_in_threadpool(workflow.reject, principal, submission_id, reason)
+    return record.to_dict()
+
+
+@router.post("/agreements/{slug}/withdraw")
+async def withdraw(
+    slug: str, request: Request, principal: PrincipalDep, workflow: WorkflowDep
+) -> dict[str, Any]:
+    """Withdraw the recognition by the caller's member state: a new decision, nothing deleted.
+
+    Optional JSON body: ``valid_from`` (first day without recognition, default
+    today), ``issued``, ``supervision_regime`` (default ``regular``), ``reason``.
+    """
+    draft = DecisionDraft.from_json(await _json_body(request), regime_default="regular")
+    return await run_in_threadpool(workflow.withdraw, principal, slug, draft)

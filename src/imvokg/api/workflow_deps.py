@@ -1,0 +1,60 @@
+"""Dependencies of the write side: the key file, the caller, the workflow service.
+
+Built on first use and kept on the application state; the workflow shares the
+application's store and query runner, so its writes bump the version every
+cached answer keys on.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from imvokg.api.deps import get_services
+from imvokg.services.credentials import Credentials, Principal, keys_file_for
+from imvokg.services.journal import Journal
+from imvokg.services.workflow import WorkflowService, journal_dir
+
+_CREATE = threading.Lock()
+
+
+def get_credentials(request: Request) -> Credentials:
+    state = request.app.state
+    with _CREATE:
+        if getattr(state, "credentials", None) is None:
+            state.credentials = Credentials(keys_file_for(get_services(request).settings))
+    return state.credentials  # type: ignore[no-any-return]
+
+
+def get_workflow(request: Request) -> WorkflowService:
+    state = request.app.state
+    with _CREATE:
+        if getattr(state, "workflow", None) is None:
+            services = get_services(request)
+            state.workflow = WorkflowService(
+                services.runner,
+                Journal(journal_dir(services.settings)),
+                read_only=services.settings.read_only,
+            )
+    return state.workflow  # type: ignore[no-any-return]
+
+
+def presented_key(request: Request) -> str | None:
+    """``Authorization: Bearer <key>``, or ``X-API-Key: <key>``."""
+    header = request.headers.get("authorization", "")
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() == "bearer" and value.strip():
+        return value.strip()
+    return request.headers.get("x-api-key") or None
+
+
+def get_principal(
+    request: Request, credentials: Annotated[Credentials, Depends(get_credentials)]
+) -> Principal:
+    return credentials.authenticate(presented_key(request))
+
+
+PrincipalDep = Annotated[Principal, Depends(get_principal)]
+WorkflowDep = Annotated[WorkflowService, Depends(get_workflow)]

@@ -34,6 +34,15 @@ _FORM_KW = re.compile(_KEYWORD.format("(SELECT|CONSTRUCT|ASK|DESCRIBE)"), re.I)
 
 MAX_DEPTH = 48
 
+OWN_GRAPHS = "https://w3id.org/imvokg/graph/"
+"""Every graph of ours is named under this; FROM, FROM NAMED and the protocol's graph
+parameters may name nothing else (pyoxigraph does not fetch for FROM, but other
+engines do, and a dataset outside ours can only ever be empty here)."""
+
+_FROM = re.compile(_KEYWORD.format(r"FROM(\s+NAMED)?"), re.I)
+_PREFIX_DECL = re.compile(r"PREFIX\s+([A-Za-z][\w.-]*)?:\s*<([^<>\s]*)>", re.I)
+_PREFIXED = re.compile(r"([A-Za-z][\w.-]*)?:([\w./%#-]*)")
+
 
 @dataclass(frozen=True)
 class InspectedQuery:
@@ -72,6 +81,9 @@ def inspect_query(query: str, *, max_chars: int) -> InspectedQuery:
         )
     if form is None:
         raise InputError("the query needs a SELECT, ASK, CONSTRUCT or DESCRIBE form")
+    for clause in _FROM.finditer(code):
+        where = "FROM NAMED" if clause.group(1) else "FROM"
+        check_graph_names([_dataset_iri(query, clause.end())], where)
     depth = 0
     deepest = 0
     for char in code:
@@ -83,6 +95,37 @@ def inspect_query(query: str, *, max_chars: int) -> InspectedQuery:
     if deepest > MAX_DEPTH:
         raise InputError(f"the query nests deeper than {MAX_DEPTH} levels")
     return InspectedQuery(query, form.group(1).upper())
+
+
+def check_graph_names(names: Sequence[str], where: str) -> None:
+    """Refuse any dataset graph that is not one of ours (FROM, FROM NAMED, default-graph-uri...)."""
+    for name in names:
+        if not name.startswith(OWN_GRAPHS):
+            shown = name if len(name) <= 80 else name[:77] + "..."
+            raise QueryRefused(
+                f"{where} <{shown}> is not allowed: this endpoint never fetches data; "
+                f"name one of its own graphs (under {OWN_GRAPHS}) or leave the dataset out"
+            )
+
+
+def _dataset_iri(query: str, start: int) -> str:
+    """The IRI after FROM / FROM NAMED, written as <...> or a prefixed name."""
+    pos = start
+    while pos < len(query) and (query[pos].isspace() or query[pos] == "#"):
+        if query[pos] == "#":  # a comment runs to the end of the line
+            newline = query.find("\n", pos)
+            pos = len(query) if newline < 0 else newline + 1
+        else:
+            pos += 1
+    if query.startswith("<", pos):
+        end = query.find(">", pos)
+        return query[pos + 1 : end] if end > pos else ""
+    name = _PREFIXED.match(query, pos)
+    if not name:
+        return ""
+    prefixes = {m.group(1) or "": m.group(2) for m in _PREFIX_DECL.finditer(query)}
+    base = prefixes.get(name.group(1) or "")
+    return base + name.group(2) if base is not None else ""
 
 
 def result_media_type(query: InspectedQuery, media_type: str) -> str:

@@ -14,7 +14,13 @@ from imvokg.api.routes import pages
 from imvokg.api.state import Services
 from imvokg.errors import InputError, NotAcceptable, QueryRefused, UnsupportedMediaType
 from imvokg.services.description import service_description
-from imvokg.services.sparql import graph_media_type, inspect_query, result_media_type, run_query
+from imvokg.services.sparql import (
+    check_graph_names,
+    graph_media_type,
+    inspect_query,
+    result_media_type,
+    run_query,
+)
 from imvokg.store._formats import GRAPH_MEDIA_TYPES, RESULT_MEDIA_TYPES
 
 router = APIRouter(tags=["sparql"])
@@ -48,6 +54,8 @@ async def execute(
     format_param: str | None,
 ) -> Response:
     inspected = inspect_query(query_text, max_chars=services.settings.max_query_chars)
+    check_graph_names(default_graphs, "default-graph-uri")
+    check_graph_names(named_graphs, "named-graph-uri")
     media_type = choose_media_type(request, graph=inspected.returns_graph, format_param=format_param)
     pool = getattr(request.app.state, "sparql_pool", None)
     if pool is not None:  # embedded store: a worker process with a hard deadline (services/sandbox.py)

@@ -10,7 +10,17 @@ from fastapi import FastAPI
 from imvokg import __version__
 from imvokg.api import errors, security
 from imvokg.api.limits import BodySizeLimit
-from imvokg.api.routes import compare, health, pages, queries, rest, sparql, workflow
+from imvokg.api.routes import (
+    compare,
+    health,
+    linked_data,
+    pages,
+    publication,
+    queries,
+    rest,
+    sparql,
+    workflow,
+)
 from imvokg.api.state import Services
 from imvokg.config import Settings
 from imvokg.queries import default_registry
@@ -20,7 +30,7 @@ from imvokg.services.sandbox import pool_for
 from imvokg.store import Store, open_store
 
 # Every router of the application, in the order their paths are matched.
-ROUTERS = (health, pages, sparql, queries, rest, compare, workflow)
+ROUTERS = (health, pages, sparql, queries, rest, compare, workflow, publication, linked_data)
 
 
 def create_app(settings: Settings | None = None, *, store: Store | None = None) -> FastAPI:

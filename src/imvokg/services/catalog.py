@@ -241,7 +241,7 @@ def void_description(
     g.add((dataset, VOID.triples, Literal(int(total[0]["n"].value) if total else 0)))
     classes = store.select(
         f"SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE {{ GRAPH ?g {{ ?s a ?c }} {published} "
-        "FILTER(isIRI(?c)) }} "
+        "FILTER(isIRI(?c)) } "
         "GROUP BY ?c ORDER BY ?c"
     ).rows
     for index, row in enumerate(classes):

@@ -1,0 +1,166 @@
+"""HTTP mechanics of publishing documents: content negotiation, validators, links, caching.
+
+Every published document (resource pages, ontology, shapes, catalogue, VoID)
+depends only on the store version, the document key and the representation,
+so its ETag is a hash of the three and rendering is cached per version.
+``Last-Modified`` is the build time read from the version, or the moment this
+process first saw a version (approvals do not carry a time in the version).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from email.utils import format_datetime, parsedate_to_datetime
+
+from fastapi import Request
+from fastapi.responses import Response
+
+from imvokg.api.negotiation import FORMAT_PARAM, negotiate
+from imvokg.errors import NotAcceptable
+from imvokg.services.rdf_formats import RDF_MEDIA_TYPES
+
+RDF_OFFERED: tuple[str, ...] = RDF_MEDIA_TYPES
+WITH_HTML: tuple[str, ...] = (*RDF_MEDIA_TYPES, "text/html")
+_BUILD_STAMP = re.compile(r"\+(\d{8}T\d{6})")
+_first_seen: dict[str, datetime] = {}
+_seen_lock = threading.Lock()
+
+
+def choose(request: Request, offered: Sequence[str]) -> str:
+    """``?format=`` wins, then Accept; HTML only when the client names it. 406 when nothing fits."""
+    wanted = request.query_params.get("format")
+    if wanted:
+        media = FORMAT_PARAM.get(wanted.lower(), wanted.lower())
+        if media in offered:
+            return media
+        raise NotAcceptable(f"format '{wanted[:40]}' is not available here; use one of {', '.join(offered)}")
+    header = request.headers.get("accept")
+    chosen = negotiate(header, list(offered))
+    if chosen is None:
+        raise NotAcceptable(
+            "none of the media types in Accept can be produced; offered: " + ", ".join(offered)
+        )
+    return chosen
+
+
+def last_modified(version: str) -> datetime:
+    """When this version of the data came to be (to the second)."""
+    match = _BUILD_STAMP.search(version)
+    if match:
+        return datetime.strptime(match.group(1), "%Y%m%dT%H%M%S").replace(tzinfo=UTC)
+    with _seen_lock:
+        return _first_seen.setdefault(version, datetime.now(UTC).replace(microsecond=0))
+
+
+def etag_for(version: str, *parts: str) -> str:
+    digest = hashlib.sha256("\x1f".join((version, *parts)).encode()).hexdigest()[:32]
+    return f'"{digest}"'
+
+
+def not_modified(request: Request, etag: str, modified: datetime) -> bool:
+    """RFC 9110: If-None-Match decides when present; otherwise If-Modified-Since."""
+    if_none_match = request.headers.get("if-none-match")
+    if if_none_match is not None:
+        tags = [t.strip().removeprefix("W/") for t in if_none_match.split(",")]
+        return "*" in tags or etag in tags
+    since = request.headers.get("if-modified-since")
+    if since:
+        try:
+            when = parsedate_to_datetime(since)
+        except (TypeError, ValueError):
+            return False
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=UTC)
+        return modified <= when
+    return False
+
+
+def validator_headers(etag: str, modified: datetime, *, vary: bool = True) -> dict[str, str]:
+    headers = {"ETag": etag, "Last-Modified": format_datetime(modified, usegmt=True)}
+    if vary:
+        headers["Vary"] = "Accept, Accept-Language"
+    return headers
+
+
+def media_type_header(media_type: str) -> str:
+    if media_type.startswith("text/") or media_type.endswith(("+json", "+xml", "/n-triples")):
+        return f"{media_type}; charset=utf-8"
+    return media_type
+
+
+class RenderCache:
+    """A small LRU of rendered documents; keys always start with the store version."""
+
+    def __init__(self, size: int = 512) -> None:
+        self.size = size
+        self._items: OrderedDict[tuple[str, ...], bytes] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get_or_make(self, key: tuple[str, ...], make: Callable[[], bytes]) -> bytes:
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]
+        body = make()
+        with self._lock:
+            self._items[key] = body
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+        return body
+
+
+def render_cache(request: Request) -> RenderCache:
+    """The application's cache (one per app, so test apps on other stores never share one)."""
+    state = request.app.state
+    cache = getattr(state, "publishing_cache", None)
+    if cache is None:
+        cache = RenderCache()
+        state.publishing_cache = cache
+    return cache
+
+
+def local_link(base_iri: str) -> Callable[[str], str]:
+    """Map our canonical IRIs to the page that serves them on this host; other IRIs stay as they are."""
+
+    def link(iri: str) -> str:
+        if not iri.startswith(base_iri):
+            return iri
+        rest = iri[len(base_iri) :]
+        path, _, fragment = rest.partition("#")
+        anchor = f"#{fragment}" if fragment else ""
+        if path.startswith(("id/", "scheme/", "graph/")):
+            return "/" + path + anchor
+        if path == "ont" or path.startswith("ont/"):
+            return "/ontology" + anchor
+        if path == "shapes" or path.startswith("shapes/"):
+            return "/shapes" + anchor
+        if path.startswith("query/"):
+            return f"/queries/{path[len('query/') :]}.rq"
+        return "/" + rest
+
+    return link
+
+
+def respond(
+    request: Request,
+    *,
+    version: str,
+    key: str,
+    media_type: str,
+    lang: str,
+    make: Callable[[], bytes],
+) -> Response:
+    """Answer 304 when the client's copy is current, else the (cached) document with validators."""
+    variant = lang if media_type == "text/html" else ""
+    etag = etag_for(version, key, media_type, variant)
+    modified = last_modified(version)
+    headers = validator_headers(etag, modified)
+    if not_modified(request, etag, modified):
+        return Response(status_code=304, headers=headers)
+    body = render_cache(request).get_or_make((version, key, media_type, variant), make)
+    return Response(body, media_type=media_type_header(media_type), headers=headers)

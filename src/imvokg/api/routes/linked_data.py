@@ -1,0 +1,255 @@
+"""Dereferenceable IRIs: /id/..., /scheme/..., /graph/..., /ontology, /shapes, /context.jsonld.
+
+A request path is checked segment by segment on the raw (still percent-encoded)
+path before anything else happens: only lowercase ASCII letters, digits and '-'
+may appear, so ``..``, ``%2f`` or uppercase never reach the store. The IRI is
+the canonical one (``Settings.base_iri`` + path) whatever host was asked.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from rdflib import BNode, Graph, Literal, URIRef
+
+from imvokg import __version__
+from imvokg.api.deps import ServicesDep
+from imvokg.api.publishing import WITH_HTML, choose, local_link, respond
+from imvokg.api.state import Services
+from imvokg.errors import NotFound
+from imvokg.namespaces import PREFIXES
+from imvokg.services import linked_data, vocabulary_docs
+from imvokg.services.rdf_formats import jsonld_context, serialize
+from imvokg.web import i18n, site
+
+router = APIRouter(tags=["linked data"])
+
+SEGMENT = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,198})$")
+MAX_DEPTH = 6
+FORMAT_LINKS = (("Turtle", "ttl"), ("JSON-LD", "jsonld"), ("N-Triples", "nt"), ("RDF/XML", "rdfxml"))
+
+
+def _segments(request: Request, prefix: str, least: int, most: int) -> list[str]:
+    """The checked path segments after ``prefix``; NotFound for anything irregular."""
+    raw = request.scope.get("raw_path") or request.url.path.encode()
+    path = raw.decode("latin-1")
+    if not path.startswith(prefix):
+        raise NotFound("no such resource")
+    parts = path[len(prefix) :].split("/")
+    if not least <= len(parts) <= most or not all(SEGMENT.match(p) for p in parts):
+        raise NotFound(
+            "no such resource: each path segment is lowercase letters, digits and '-', "
+            f"e.g. {prefix}{'agreement/nl-garment-textile' if prefix == '/id/' else 'sector/gold'}"
+        )
+    return parts
+
+
+def curie(iri: str) -> str:
+    """``rdf:type`` rather than the full IRI, for terms without a label."""
+    for prefix, ns in PREFIXES.items():
+        if iri.startswith(str(ns)) and len(iri) > len(str(ns)):
+            return f"{prefix}:{iri[len(str(ns)) :]}"
+    return iri
+
+
+def page_lang(request: Request) -> str:
+    return i18n.choose(request.query_params, request.cookies, request.headers.get("accept-language"))
+
+
+def context_url(request: Request) -> str:
+    return str(request.url_for("jsonld_context_document"))
+
+
+def _value(graph: Graph, node: object, link, labels, lang: str, depth: int) -> dict[str, object]:  # type: ignore[no-untyped-def]
+    if isinstance(node, URIRef):
+        iri = str(node)
+        text = linked_data.pick_label(labels.get(iri), lang) or curie(iri)
+        return {"kind": "iri", "href": link(iri), "text": text, "iri": iri}
+    if isinstance(node, Literal):
+        datatype = str(node.datatype).rsplit("#", 1)[-1] if node.datatype else None
+        return {"kind": "literal", "text": str(node), "lang": node.language, "datatype": datatype}
+    if isinstance(node, BNode) and depth < MAX_DEPTH:
+        rows = _rows(graph, node, link, labels, lang, depth + 1)
+        return {"kind": "bnode", "rows": rows}
+    return {"kind": "literal", "text": "[ ... ]", "lang": None, "datatype": None}
+
+
+def _rows(graph: Graph, subject: object, link, labels, lang: str, depth: int = 0) -> list[dict[str, object]]:  # type: ignore[no-untyped-def]
+    grouped: dict[str, list[object]] = {}
+    for p, o in graph.predicate_objects(subject):  # type: ignore[arg-type]
+        grouped.setdefault(str(p), []).append(o)
+    rows = []
+    for predicate in sorted(grouped, key=lambda p: (not p.endswith("#type"), p)):
+        values = sorted(grouped[predicate], key=lambda o: (getattr(o, "language", None) or "", str(o)))
+        rows.append(
+            {
+                "predicate": {
+                    "href": link(predicate),
+                    "text": linked_data.pick_label(labels.get(predicate), lang) or curie(predicate),
+                    "iri": predicate,
+                },
+                "values": [_value(graph, v, link, labels, lang, depth) for v in values],
+            }
+        )
+    return rows
+
+
+def resource_html(request: Request, services: Services, iri: str, lang: str) -> bytes:
+    """The readable page of one resource."""
+    link = local_link(services.settings.base_iri)
+    page = linked_data.resource_page(services.store, iri)
+    labels = page.labels
+
+    def label(target: str) -> str:
+        return linked_data.pick_label(labels.get(target), lang) or target.rsplit("/", 1)[-1]
+
+    path = request.url.path
+    html = site.render(
+        "resource.html",
+        lang=lang,
+        path=path,
+        params=dict(request.query_params),
+        iri=iri,
+        title=label(iri),
+        rows=_rows(page.graph, URIRef(iri), link, labels, lang),
+        incoming=[
+            {"href": link(s), "text": label(s), "predicate": label(p), "predicate_href": link(p)}
+            for s, p in page.incoming
+        ],
+        incoming_truncated=page.incoming_truncated,
+        provenance=[{"href": link(g), "iri": g, "title": t or g} for g, t in page.provenance],
+        sources=[
+            {"href": link(s.iri), "title": linked_data.pick_label(s.labels, lang) or s.iri, "page": s.page}
+            for s in page.sources
+        ],
+        formats=[(name, f"{path}?format={code}") for name, code in FORMAT_LINKS],
+        query_href="/sparql?" + urlencode({"query": f"DESCRIBE <{iri}>"}),
+    )
+    return html.encode("utf-8")
+
+
+def resource_response(request: Request, services: Services, iri: str) -> Response:
+    """Content negotiation for one IRI of ours, with validators and 304."""
+    media_type = choose(request, WITH_HTML)
+    if not linked_data.resource_exists(services.store, iri):
+        raise NotFound(f"nothing is known about <{iri}>")
+    lang = page_lang(request)
+    ctx = context_url(request)
+
+    def make() -> bytes:
+        if media_type == "text/html":
+            return resource_html(request, services, iri, lang)
+        return serialize(linked_data.describe(services.store, iri), media_type, context_url=ctx)
+
+    return respond(
+        request, version=services.store.version(), key=iri, media_type=media_type, lang=lang, make=make
+    )
+
+
+@router.api_route("/id/{rest:path}", methods=["GET", "HEAD"], response_model=None)
+def instance(request: Request, rest: str, services: ServicesDep) -> Response:
+    """An instance IRI (``/id/{type}/{slug}``, deeper for provisions)."""
+    parts = _segments(request, "/id/", 2, 6)
+    return resource_response(request, services, services.settings.base_iri + "id/" + "/".join(parts))
+
+
+@router.api_route("/scheme/{rest:path}", methods=["GET", "HEAD"], response_model=None)
+def concept(request: Request, rest: str, services: ServicesDep) -> Response:
+    """A concept scheme (``/scheme/{scheme}``) or one of its concepts (``/scheme/{scheme}/{code}``)."""
+    parts = _segments(request, "/scheme/", 1, 2)
+    return resource_response(request, services, services.settings.base_iri + "scheme/" + "/".join(parts))
+
+
+@router.api_route("/graph/{rest:path}", methods=["GET", "HEAD"], response_model=None)
+def named_graph(request: Request, rest: str, services: ServicesDep) -> Response:
+    """A named graph: its source file, checksum and build time (the provenance pages link here)."""
+    parts = _segments(request, "/graph/", 1, 1)
+    return resource_response(request, services, services.settings.base_iri + "graph/" + parts[0])
+
+
+@router.api_route("/ontology", methods=["GET", "HEAD"], response_model=None)
+def ontology(request: Request, services: ServicesDep) -> Response:
+    """The imvo ontology: HTML documentation of every class and property, or the OWL as RDF."""
+    media_type = choose(request, WITH_HTML)
+    lang = page_lang(request)
+    link = local_link(services.settings.base_iri)
+    ctx = context_url(request)
+
+    def make() -> bytes:
+        graph = vocabulary_docs.ontology_graph(services.store)
+        if media_type != "text/html":
+            return serialize(graph, media_type, context_url=ctx)
+        doc = vocabulary_docs.ontology_doc(graph)
+        names = {t.iri: t.labels for t in (*doc.classes, *doc.properties)}
+        iris = {i for t in (*doc.classes, *doc.properties) for i in (*t.supers, *t.domains, *t.ranges)}
+        names.update(linked_data.labels_of(services.store, iris - set(names)))
+        return site.render(
+            "ontology.html",
+            lang=lang,
+            path="/ontology",
+            params=dict(request.query_params),
+            doc=doc,
+            link=link,
+            label=lambda iri: linked_data.pick_label(names.get(iri), lang) or iri.rsplit("#", 1)[-1],
+            text=lambda texts: linked_data.pick_label(texts, lang),
+            formats=[(name, f"/ontology?format={code}") for name, code in FORMAT_LINKS],
+        ).encode("utf-8")
+
+    return respond(
+        request,
+        version=services.store.version(),
+        key="/ontology",
+        media_type=media_type,
+        lang=lang,
+        make=make,
+    )
+
+
+@router.api_route("/shapes", methods=["GET", "HEAD"], response_model=None)
+def shapes(request: Request, services: ServicesDep) -> Response:
+    """The SHACL shapes: Turtle (or another RDF format), or an HTML list with messages and requirements."""
+    media_type = choose(request, WITH_HTML)
+    lang = page_lang(request)
+    link = local_link(services.settings.base_iri)
+    ctx = context_url(request)
+
+    def make() -> bytes:
+        graph = vocabulary_docs.shapes_graph(services.store)
+        if media_type != "text/html":
+            return serialize(graph, media_type, context_url=ctx)
+        docs = vocabulary_docs.shapes_doc(graph)
+        iris = {i for d in docs for i in (*d.targets, *d.see_also, *([d.path] if d.path else []))}
+        names = linked_data.labels_of(services.store, iris)
+        return site.render(
+            "shapes.html",
+            lang=lang,
+            path="/shapes",
+            params=dict(request.query_params),
+            shapes=docs,
+            link=link,
+            label=lambda iri: linked_data.pick_label(names.get(iri), lang) or iri.rsplit("/", 1)[-1],
+            text=lambda texts: linked_data.pick_label(texts, lang),
+            formats=[(name, f"/shapes?format={code}") for name, code in FORMAT_LINKS],
+        ).encode("utf-8")
+
+    return respond(
+        request, version=services.store.version(), key="/shapes", media_type=media_type, lang=lang, make=make
+    )
+
+
+@router.get("/context.jsonld", name="jsonld_context_document", response_model=None)
+def jsonld_context_document(request: Request) -> Response:
+    """The JSON-LD @context every JSON-LD answer names (prefixes only; stable per release)."""
+    body = json.dumps(jsonld_context(), indent=2, sort_keys=True).encode("utf-8")
+    return respond(
+        request,
+        version=__version__,
+        key="/context.jsonld",
+        media_type="application/ld+json",
+        lang="",
+        make=lambda: body,
+    )

@@ -1,0 +1,194 @@
+"""The dataset described for portals: /catalog, /.well-known/void, sparql-examples, /dumps, /feed."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from fastapi import APIRouter, Request
+from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
+
+from imvokg.api.deps import ServicesDep
+from imvokg.api.publishing import (
+    RDF_OFFERED,
+    WITH_HTML,
+    choose,
+    local_link,
+    not_modified,
+    respond,
+    validator_headers,
+)
+from imvokg.api.routes.linked_data import context_url, page_lang
+from imvokg.api.state import Services
+from imvokg.errors import StoreError
+from imvokg.services import catalog, dumps, feed, linked_data
+from imvokg.services.rdf_formats import serialize
+from imvokg.web import site
+
+router = APIRouter(tags=["publication"])
+
+_ENTRY_QUERY = """
+SELECT ?x WHERE {
+  { ?x a <https://w3id.org/imvokg/ont#SectorAgreement> } UNION
+  { ?x a <http://www.w3.org/2004/02/skos/core#ConceptScheme> } UNION
+  { ?x a <https://w3id.org/imvokg/ont#Instrument>
+    FILTER NOT EXISTS { ?x <http://purl.org/dc/terms/isPartOf> ?y } }
+} GROUP BY ?x ORDER BY ?x LIMIT 300
+"""
+
+
+def current_dumps(services: Services) -> list[dumps.DumpFile]:
+    """This version's release files, written on first use."""
+    try:
+        return dumps.current_dumps(services.store, dumps.dumps_dir(services.settings))
+    except OSError as exc:
+        raise StoreError("the release files could not be written next to the store") from exc
+
+
+def _facts(request: Request, services: Services) -> catalog.Facts:
+    cache = request.app.state.__dict__.setdefault("publication_facts", {})
+    version = services.store.version()
+    if version not in cache:
+        cache.clear()
+        cache[version] = catalog.read_facts(services.store)
+    return cache[version]  # type: ignore[no-any-return]
+
+
+def _catalog_html(request: Request, services: Services, lang: str, files: list[dumps.DumpFile]) -> bytes:
+    link = local_link(services.settings.base_iri)
+    entries = [row["x"].value for row in services.store.select(_ENTRY_QUERY).rows]
+    labels = linked_data.labels_of(services.store, entries)
+    browse = sorted(
+        ({"href": link(i), "text": linked_data.pick_label(labels.get(i), lang) or i} for i in entries),
+        key=lambda e: str(e["text"]).lower(),
+    )
+    return site.render(
+        "catalog.html",
+        lang=lang,
+        path="/catalog",
+        params=dict(request.query_params),
+        facts=_facts(request, services),
+        files=files,
+        browse=browse,
+        formats=[(n, f"/catalog?format={c}") for n, c in (("Turtle", "ttl"), ("JSON-LD", "jsonld"))],
+    ).encode("utf-8")
+
+
+@router.api_route("/catalog", methods=["GET", "HEAD"], response_model=None)
+def get_catalog(request: Request, services: ServicesDep) -> Response:
+    """DCAT-AP 3: the catalogue, the dataset, a distribution per release file, the SPARQL service."""
+    media_type = choose(request, WITH_HTML)
+    lang = page_lang(request)
+    files = current_dumps(services)
+    ctx = context_url(request)
+
+    def make() -> bytes:
+        if media_type == "text/html":
+            return _catalog_html(request, services, lang, files)
+        graph = catalog.catalogue(services.settings, _facts(request, services), files)
+        return serialize(graph, media_type, context_url=ctx)
+
+    version = services.store.version()
+    return respond(request, version=version, key="/catalog", media_type=media_type, lang=lang, make=make)
+
+
+@router.api_route("/.well-known/void", methods=["GET", "HEAD"], response_model=None)
+def get_void(request: Request, services: ServicesDep) -> Response:
+    """VoID: size, partitions, endpoint, dumps, URI space and vocabularies."""
+    media_type = choose(request, RDF_OFFERED)
+    files = current_dumps(services)
+    ctx = context_url(request)
+
+    def make() -> bytes:
+        graph = catalog.void_description(services.settings, services.store, files)
+        return serialize(graph, media_type, context_url=ctx)
+
+    version = services.store.version()
+    return respond(request, version=version, key="/void", media_type=media_type, lang="", make=make)
+
+
+@router.api_route("/.well-known/sparql-examples", methods=["GET", "HEAD"], response_model=None)
+def get_sparql_examples(request: Request, services: ServicesDep) -> Response:
+    """Every named query as an sh:SPARQLExecutable."""
+    media_type = choose(request, RDF_OFFERED)
+    ctx = context_url(request)
+
+    def make() -> bytes:
+        return serialize(
+            catalog.sparql_examples(services.settings, services.registry), media_type, context_url=ctx
+        )
+
+    version = services.store.version()
+    return respond(request, version=version, key="/examples", media_type=media_type, lang="", make=make)
+
+
+@router.get("/dumps", include_in_schema=False)
+def dumps_redirect() -> RedirectResponse:
+    return RedirectResponse("/dumps/", status_code=308)
+
+
+@router.api_route("/dumps/", methods=["GET", "HEAD"], response_model=None)
+def list_dumps(request: Request, services: ServicesDep) -> Response:
+    """Every release file: an HTML list for a browser, JSON otherwise."""
+    current_dumps(services)
+    files = dumps.list_dumps(dumps.dumps_dir(services.settings))
+    media_type = choose(request, ("application/json", "text/html"))
+    if media_type == "text/html":
+        html = site.render(
+            "dumps.html",
+            lang=page_lang(request),
+            path="/dumps/",
+            params=dict(request.query_params),
+            files=files,
+        )
+        return Response(html, media_type="text/html; charset=utf-8", headers={"Vary": "Accept"})
+    return JSONResponse(
+        [
+            {
+                "name": f.name,
+                "url": f"/dumps/{f.name}",
+                "version": f.version,
+                "media_type": f.media_type,
+                "compressed": f.compressed,
+                "byte_size": f.size,
+                "sha256": f.sha256,
+                "modified": f.modified.isoformat(timespec="seconds"),
+            }
+            for f in files
+        ],
+        headers={"Vary": "Accept"},
+    )
+
+
+@router.api_route("/dumps/{name}", methods=["GET", "HEAD"], response_model=None)
+def get_dump(name: str, request: Request, services: ServicesDep) -> Response:
+    """One release file; names are matched against the directory listing, never joined into a path."""
+    found = dumps.find_dump(dumps.dumps_dir(services.settings), name)
+    etag = f'"{found.sha256[:32]}"'
+    headers = validator_headers(etag, found.modified.replace(microsecond=0), vary=False)
+    if not_modified(request, etag, found.modified.replace(microsecond=0)):
+        return Response(status_code=304, headers=headers)
+    media_type = "application/gzip" if found.compressed else found.media_type
+    return FileResponse(found.path, media_type=media_type, filename=found.name, headers=headers)
+
+
+@router.api_route("/feed", methods=["GET", "HEAD"], response_model=None)
+def get_feed(request: Request, services: ServicesDep) -> Response:
+    """Atom feed of recognition decisions, newest first."""
+    base = services.settings.base_iri
+    facts = _facts(request, services)
+    fallback = facts.modified or datetime.now(UTC).isoformat(timespec="seconds")
+    self_url = str(request.url_for("get_feed"))
+
+    def make() -> bytes:
+        return feed.atom_feed(
+            services.store,
+            feed_id=base + "feed",
+            self_url=self_url,
+            alternate_url=base + "catalog",
+            fallback_updated=feed.atom_time(fallback),
+        )
+
+    version = services.store.version()
+    return respond(
+        request, version=version, key="/feed", media_type="application/atom+xml", lang="", make=make
+    )

@@ -19,6 +19,7 @@ from imvokg.api.routes import (
     queries,
     rest,
     sparql,
+    taxonomies,
     workflow,
 )
 from imvokg.api.state import Services
@@ -30,7 +31,7 @@ from imvokg.services.sandbox import pool_for
 from imvokg.store import Store, open_store
 
 # Every router of the application, in the order their paths are matched.
-ROUTERS = (health, pages, sparql, queries, rest, compare, workflow, publication, linked_data)
+ROUTERS = (health, pages, sparql, queries, rest, taxonomies, compare, workflow, publication, linked_data)
 
 
 def create_app(settings: Settings | None = None, *, store: Store | None = None) -> FastAPI:

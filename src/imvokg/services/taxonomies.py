@@ -1,0 +1,215 @@
+"""The taxonomies of the JSON API: risk topics, sectors, instruments and provisions.
+
+Each answer is assembled from the named queries in queries/taxonomies, so a
+researcher can rerun the SPARQL behind any list. Lists change only when the
+store changes, so every answer is cached per store version through the
+runner; a request in another language is another cache entry.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from typing import Any
+
+from imvokg.errors import InputError, NotFound
+from imvokg.services.identifiers import BASE, short
+from imvokg.services.runner import QueryRunner
+from imvokg.store.base import Row, Term
+
+LANGS = ("en", "nl", "de", "fr")
+INSTRUMENT_BASE = f"{BASE}id/instrument/"
+_SEGMENT = re.compile(r"^[a-z0-9-]+$")
+# The path below /id/instrument/ is at most instrument/part/sub-part/...; a
+# generous bound keeps silly inputs out of the query without limiting data.
+_MAX_SEGMENTS = 6
+
+
+def _lang(lang: str | None) -> Term:
+    code = (lang or "en").lower()
+    return Term.literal(code if code in LANGS else "en")
+
+
+def _value(row: Row, name: str) -> Any:
+    term = row.get(name)
+    return None if term is None else term.python()
+
+
+def _iris(row: Row, name: str) -> list[str]:
+    """A space-separated GROUP_CONCAT column as a sorted list of IRIs."""
+    return sorted(v for v in str(_value(row, name) or "").split() if v)
+
+
+def _labels(row: Row, langs: tuple[str, ...] = LANGS) -> dict[str, str]:
+    return {code: value for code in langs if (value := _value(row, f"label_{code}"))}
+
+
+def provision_iri(slug: str) -> Term:
+    """The IRI of a provision from the path after /id/instrument/, checked segment by segment.
+
+    Each segment must be a slug so that nothing a user types can reach the
+    query except a well-formed IRI of our own namespace.
+    """
+    segments = slug.strip("/").split("/")
+    if not slug.strip("/") or len(segments) > _MAX_SEGMENTS or not all(_SEGMENT.match(s) for s in segments):
+        raise InputError(
+            "a provision is named by the path after /id/instrument/, lowercase letters, digits and '-' "
+            "in each segment, e.g. ungp-2011/principle-14"
+        )
+    return Term.iri(INSTRUMENT_BASE + "/".join(segments))
+
+
+def _provision_slug(iri: str | None) -> str | None:
+    if iri and iri.startswith(INSTRUMENT_BASE):
+        return iri[len(INSTRUMENT_BASE) :]
+    return None
+
+
+class TaxonomyService:
+    """Lists of the controlled vocabularies and instruments, and one provision."""
+
+    def __init__(self, runner: QueryRunner) -> None:
+        self.runner = runner
+
+    # -- risk topics -------------------------------------------------------
+    def risks(self, *, lang: str | None = None) -> list[dict[str, Any]]:
+        language = _lang(lang)
+        return self.runner.cached(("taxonomy-risks", language.value), lambda: self._risks(language))
+
+    def _risks(self, language: Term) -> list[dict[str, Any]]:
+        bindings = {"lang": language}
+        grounded: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for row in self.runner.select("taxonomy-risk-groundings", bindings):
+            grounded[row["topic"].value].append(
+                {
+                    "iri": row["provision"].value,
+                    "slug": _provision_slug(row["provision"].value),
+                    "label": _value(row, "provision_label"),
+                    "instrument": short(_value(row, "instrument") or ""),
+                }
+            )
+        out = []
+        for row in self.runner.select("taxonomy-risk-topics", bindings):
+            iri = row["topic"].value
+            out.append(
+                {
+                    "slug": short(iri),
+                    "iri": iri,
+                    "notation": _value(row, "notation"),
+                    "label": _value(row, "label"),
+                    "labels": _labels(row),
+                    "definition": _value(row, "definition"),
+                    "broader": [short(b) for b in _iris(row, "broader")],
+                    "narrower": [short(n) for n in _iris(row, "narrower")],
+                    "grounded_by": grounded.get(iri, []),
+                }
+            )
+        return out
+
+    # -- sectors -----------------------------------------------------------
+    def sectors(self, *, lang: str | None = None) -> list[dict[str, Any]]:
+        language = _lang(lang)
+        return self.runner.cached(("taxonomy-sectors", language.value), lambda: self._sectors(language))
+
+    def _sectors(self, language: Term) -> list[dict[str, Any]]:
+        out = []
+        for row in self.runner.select("taxonomy-sectors", {"lang": language}):
+            iri = row["sector"].value
+            out.append(
+                {
+                    "slug": short(iri),
+                    "iri": iri,
+                    "label": _value(row, "label"),
+                    "labels": _labels(row),
+                    "definition": _value(row, "definition"),
+                    "broader": [short(b) for b in _iris(row, "broader")],
+                    "narrower": [short(n) for n in _iris(row, "narrower")],
+                    "nace": {
+                        "exact": _iris(row, "nace_exact"),
+                        "close": _iris(row, "nace_close"),
+                        "related": _iris(row, "nace_related"),
+                    },
+                }
+            )
+        return out
+
+    # -- instruments -------------------------------------------------------
+    def instruments(self, *, lang: str | None = None) -> list[dict[str, Any]]:
+        language = _lang(lang)
+        return self.runner.cached(
+            ("taxonomy-instruments", language.value), lambda: self._instruments(language)
+        )
+
+    def _instruments(self, language: Term) -> list[dict[str, Any]]:
+        out = []
+        for row in self.runner.select("taxonomy-instruments", {"lang": language}):
+            iri = row["instrument"].value
+            amends = _value(row, "amends")
+            out.append(
+                {
+                    "slug": short(iri),
+                    "iri": iri,
+                    "kind": _value(row, "kind"),
+                    "label": _value(row, "label"),
+                    "labels": _labels(row, ("en", "nl")),
+                    "issued": _value(row, "issued"),
+                    "entry_into_force": _value(row, "entry_into_force"),
+                    "amends": short(amends) if amends else None,
+                    "provision_count": int(_value(row, "provisions") or 0),
+                }
+            )
+        return out
+
+    # -- one provision -----------------------------------------------------
+    def provision(self, slug: str, *, lang: str | None = None) -> dict[str, Any]:
+        iri = provision_iri(slug)
+        language = _lang(lang)
+        return self.runner.cached(
+            ("taxonomy-provision", iri.value, language.value), lambda: self._provision(iri, language)
+        )
+
+    def _provision(self, iri: Term, language: Term) -> dict[str, Any]:
+        bindings = {"provision": iri, "lang": language}
+        rows = list(self.runner.select("taxonomy-provision", bindings))
+        # An aggregate without GROUP BY answers one empty row for an unknown IRI.
+        if not rows or _value(rows[0], "instrument") is None:
+            raise NotFound(
+                f"there is no provision '{_provision_slug(iri.value)}'; "
+                "GET /api/v1/instruments lists the instruments"
+            )
+        facts = rows[0]
+        links: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for row in self.runner.select("provision-links", bindings):
+            target = row["target"].value
+            links[_value(row, "relation")].append(
+                {
+                    "iri": target,
+                    "slug": _provision_slug(target) or short(target),
+                    "label": _value(row, "target_label"),
+                }
+            )
+        parent = _value(facts, "parent")
+        instrument = _value(facts, "instrument")
+        return {
+            "slug": _provision_slug(iri.value),
+            "iri": iri.value,
+            "label": _value(facts, "label"),
+            "labels": _labels(facts, ("en", "nl")),
+            "number": _value(facts, "number"),
+            "kind": _value(facts, "kind"),
+            "heading": _value(facts, "heading"),
+            "description": _value(facts, "description"),
+            "page": _value(facts, "page"),
+            "instrument": _provision_slug(instrument),
+            "parent": _provision_slug(parent) if parent else None,
+            "parts": links.get("part", []),
+            "equivalent_provisions": links.get("equivalent", []),
+            "risk_topics": [{**t, "slug": short(t["iri"])} for t in links.get("grounds", [])],
+            "due_diligence_steps": [{**t, "slug": short(t["iri"])} for t in links.get("step", [])],
+            "implements": links.get("implements", []),
+            "agreements": [{**t, "slug": short(t["iri"])} for t in links.get("cited-by", [])],
+            "agreements_citing_instrument": [
+                {**t, "slug": short(t["iri"])} for t in links.get("cited-by-instrument", [])
+            ],
+            "queries": ["/queries/taxonomy-provision", "/queries/provision-links"],
+        }

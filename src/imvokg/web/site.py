@@ -60,7 +60,9 @@ def language_links(path: str, params: dict[str, str]) -> dict[str, str]:
     return links
 
 
-def render(name: str, *, lang: str, path: str = "/", params: dict[str, str] | None = None, **context: Any) -> str:
+def render(
+    name: str, *, lang: str, path: str = "/", params: dict[str, str] | None = None, **context: Any
+) -> str:
     """Render template `name` in `lang` with `t(key)` for the interface text."""
     template = environment().get_template(name)
     return template.render(

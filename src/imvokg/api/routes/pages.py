@@ -1,0 +1,220 @@
+"""The web pages: home with search, the query page, the coverage matrix and the comparison.
+
+Pages are rendered on the server (they read well without JavaScript); the
+scripts in web/static add the editor, running queries in place, cell details
+and exports. Labels come in the page language; the language is chosen by
+?lang=, then the remembered cookie, then Accept-Language.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import HTMLResponse
+from fastapi.staticfiles import StaticFiles
+
+from imvokg.api.deps import ServicesDep
+from imvokg.api.state import Services
+from imvokg.errors import ImvokgError, InputError, NotFound
+from imvokg.store.base import Term
+from imvokg.web import i18n, views
+from imvokg.web.site import BASE_IRI, STATIC_DIR, render
+
+router = APIRouter(include_in_schema=False)
+
+COOKIE_AGE = 365 * 24 * 3600
+SEARCH_MIN = 2
+
+
+def static_files() -> StaticFiles:
+    """The site's CSS, scripts and vendored editor, served from the package (app.py mounts it)."""
+    return StaticFiles(directory=str(STATIC_DIR))
+
+
+def page_language(request: Request) -> str:
+    """The language of this page: ?lang=, the remembered cookie, Accept-Language, English."""
+    return i18n.choose(request.query_params, request.cookies, request.headers.get("accept-language"))
+
+
+def html_page(request: Request, template: str, *, status: int = 200, **context: Any) -> HTMLResponse:
+    """Render `template` in the page language; remember an explicit ?lang= choice in a cookie."""
+    lang = page_language(request)
+    params = dict(request.query_params)
+    body = render(template, lang=lang, path=request.url.path, params=params, **context)
+    response = HTMLResponse(body, status_code=status, headers={"Vary": "Accept-Language, Cookie"})
+    chosen = i18n.normalise(request.query_params.get("lang"))
+    if chosen:
+        response.set_cookie(i18n.COOKIE, chosen, max_age=COOKIE_AGE, samesite="lax", path="/")
+    return response
+
+
+def _rows(services: Services, name: str, bindings: dict[str, Term]) -> list[dict[str, str]]:
+    """A named query's answer as plain strings, cached per store version."""
+    key = ("page-rows", name, tuple(sorted((k, v.value) for k, v in bindings.items())))
+
+    def compute() -> list[dict[str, str]]:
+        return [{k: t.value for k, t in row.items()} for row in services.runner.select(name, bindings)]
+
+    return services.runner.cached(key, compute)
+
+
+def _sectors(services: Services, lang: str) -> list[dict[str, str]]:
+    return [
+        {"slug": views.slug_of(r["sector"]), "label": r["label"], "agreements": r["agreements"]}
+        for r in _rows(services, "sectors", {"lang": Term.literal(lang)})
+    ]
+
+
+# -- home ---------------------------------------------------------------------
+
+
+@router.get("/", response_class=HTMLResponse)
+async def home(request: Request, services: ServicesDep) -> HTMLResponse:
+    """What the graph holds, a search over names in all languages, and where to start."""
+    lang = page_language(request)
+    query = (request.query_params.get("q") or "").strip()[:200]
+
+    def gather() -> dict[str, Any]:
+        counts = {r["what"]: int(r["count"]) for r in _rows(services, "home-counts", {})}
+        results = None
+        if len(query) >= SEARCH_MIN:
+            found = _rows(services, "label-search", {"text": Term.literal(query), "lang": Term.literal(lang)})
+            results = [
+                {**r, "kind": views.kind_of(r["resource"]), "slug": views.slug_of(r["resource"])}
+                for r in found
+            ]
+        agreements = services.knowledge.list_agreements(lang=lang)
+        return {"counts": counts, "results": results, "agreements": agreements}
+
+    data = await run_in_threadpool(gather)
+    return html_page(request, "home.html", q=query, search_min=SEARCH_MIN, **data)
+
+
+# -- query page (the browser branch of GET /sparql) ------------------------------
+
+
+def wants_page(request: Request) -> bool:
+    """A browser navigating to /sparql?query=...: it names text/html and ranks it above results."""
+    from imvokg.api.negotiation import negotiate
+    from imvokg.store._formats import RESULT_MEDIA_TYPES
+
+    accept = request.headers.get("accept", "")
+    if "format" in request.query_params or "text/html" not in accept:
+        return False
+    return negotiate(accept, ["text/html", *RESULT_MEDIA_TYPES]) == "text/html"
+
+
+async def query_page(request: Request, services: Services, query: str | None = None) -> HTMLResponse:
+    """The SPARQL editor page; `query` (from ?query=) is put in the editor and run."""
+    lang = page_language(request)
+    examples = [
+        {
+            **q.to_dict(),
+            "text": views.runnable_text(q.text, [p.to_dict() for p in q.parameters], lang),
+        }
+        for q in services.registry
+    ]
+    return html_page(
+        request,
+        "query.html",
+        query_text=query if query is not None else views.default_query(lang),
+        autorun=query is not None,
+        examples=examples,
+        examples_for_js={e["name"]: e["text"] for e in examples},
+        timeout_s=services.settings.query_timeout_s,
+        prefixes=services_prefixes(),
+    )
+
+
+def services_prefixes() -> dict[str, str]:
+    """The project's prefixes, for completion in the editor."""
+    from imvokg.namespaces import PREFIXES
+
+    return {p: str(ns) for p, ns in PREFIXES.items()}
+
+
+# -- coverage matrix ----------------------------------------------------------
+
+
+@router.get("/coverage", response_class=HTMLResponse)
+async def coverage(request: Request, services: ServicesDep) -> HTMLResponse:
+    """Salient risks of a sector against the agreements and initiatives on it."""
+    lang = page_language(request)
+    sector = (request.query_params.get("sector") or "").strip()
+
+    def gather() -> dict[str, Any]:
+        sectors = _sectors(services, lang)
+        if not sector:
+            return {"sectors": sectors, "matrix": None, "sector_label": None}
+        answer = services.knowledge.coverage(sector, lang=lang)
+        on_sector = services.knowledge.list_agreements(sector=sector, lang=lang)
+        cells = _rows(
+            services, "coverage-cells", {"sector": Term.iri(answer["sector_iri"]), "lang": Term.literal(lang)}
+        )
+        label = next((s["label"] for s in sectors if s["slug"] == sector), sector)
+        return {
+            "sectors": sectors,
+            "matrix": views.coverage_matrix(answer, on_sector, cells),
+            "sector_label": label,
+            "sector_iri": answer["sector_iri"],
+        }
+
+    try:
+        data = await run_in_threadpool(gather)
+    except (NotFound, InputError) as problem:
+        sectors = await run_in_threadpool(_sectors, services, lang)
+        return html_page(
+            request,
+            "coverage.html",
+            status=404,
+            sector=sector,
+            sectors=sectors,
+            matrix=None,
+            sector_label=None,
+            problem=problem.detail,
+        )
+    return html_page(request, "coverage.html", sector=sector, problem=None, **data)
+
+
+# -- compare ------------------------------------------------------------------
+
+
+@router.get("/compare", response_class=HTMLResponse)
+async def compare(request: Request, services: ServicesDep) -> HTMLResponse:
+    """Two initiatives side by side."""
+    lang = page_language(request)
+    a = (request.query_params.get("a") or "").strip()
+    b = (request.query_params.get("b") or "").strip()
+
+    def gather() -> dict[str, Any]:
+        agreements = services.knowledge.list_agreements(lang=lang)
+        result = None
+        if a and b:
+            result = views.compare(
+                services.knowledge.get_agreement(a, lang=lang), services.knowledge.get_agreement(b, lang=lang)
+            )
+        if result is not None:
+            names = {s["slug"]: s["label"] for s in _sectors(services, lang)}
+            for group in result["sectors"].values():
+                for item in group:
+                    item["label"] = names.get(item["key"], item["key"])
+                    item["key"] = f"{BASE_IRI}scheme/sector/{item['key']}"
+        return {"agreements": agreements, "result": result}
+
+    try:
+        data = await run_in_threadpool(gather)
+    except ImvokgError as problem:
+        agreements = await run_in_threadpool(lambda: services.knowledge.list_agreements(lang=lang))
+        return html_page(
+            request,
+            "compare.html",
+            status=404,
+            a=a,
+            b=b,
+            agreements=agreements,
+            result=None,
+            problem=problem.detail,
+        )
+    return html_page(request, "compare.html", a=a, b=b, problem=None, **data)

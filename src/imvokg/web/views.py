@@ -1,0 +1,228 @@
+"""What the pages show, assembled from the services' answers; plain data in, plain data out.
+
+The routes fetch (services, named queries) and hand the answers here; these
+functions shape them for the templates, so they can be tested without HTTP.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from imvokg.web.site import BASE_IRI
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+SHORT_PREFIXES = {
+    "imvo": "https://w3id.org/imvokg/ont#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+}
+
+
+def kind_of(iri: str) -> str:
+    """'agreement' for .../id/agreement/x, 'risk-topic' for .../scheme/risk-topic/x, else ''."""
+    if iri.startswith(BASE_IRI):
+        parts = iri[len(BASE_IRI) :].split("/")
+        if len(parts) >= 3 and parts[0] in {"id", "scheme"}:
+            return parts[1]
+        if parts[0].startswith("ont"):
+            return "ontology"
+    return ""
+
+
+def slug_of(iri: str) -> str:
+    """The last path segment of an IRI."""
+    return re.split(r"[/#]", iri.rstrip("/"))[-1]
+
+
+# -- query page ---------------------------------------------------------------
+
+
+def _literal(ptype: str, value: str) -> str:
+    text = value.replace("\\", "\\\\").replace('"', '\\"')
+    if ptype == "iri":
+        return f"<{value}>"
+    if ptype in {"integer", "decimal"} and re.fullmatch(r"-?\d+(\.\d+)?", value):
+        return value
+    if ptype == "boolean" and value.lower() in {"true", "false"}:
+        return value.lower()
+    if ptype == "date":
+        return f'"{text}"^^<{XSD}date>'
+    return f'"{text}"'
+
+
+def runnable_text(text: str, parameters: Iterable[Mapping[str, Any]], lang: str) -> str:
+    """A named query with its required parameters (and `lang`) bound by VALUES at the top of WHERE.
+
+    The named-query service binds parameters as RDF terms; in the editor the same
+    bindings are written out, so the loaded example runs as it is.
+    """
+    values = []
+    for param in parameters:
+        name, ptype = str(param["name"]), str(param["type"])
+        if ptype == "lang":
+            values.append(f'  VALUES ?{name} {{ "{lang}" }}')
+        elif param.get("required", True):
+            values.append(f"  VALUES ?{name} {{ {_literal(ptype, str(param['example']))} }}")
+    if not values:
+        return text
+    match = re.search(r"\bWHERE\s*\{", text, re.I)
+    if match is None:
+        return text
+    return text[: match.end()] + "\n" + "\n".join(values) + text[match.end() :]
+
+
+def default_query(lang: str) -> str:
+    """The query in the editor when none is given: the agreements with their names in `lang`."""
+    prologue = "\n".join(f"PREFIX {p}: <{ns}>" for p, ns in SHORT_PREFIXES.items())
+    return (
+        f"{prologue}\n\n"
+        "# The sector agreements and foreign initiatives, with their names\n"
+        "SELECT ?agreement ?name ?start WHERE {\n"
+        "  ?agreement a imvo:SectorAgreement ; rdfs:label ?name .\n"
+        f'  FILTER(LANG(?name) = "{lang if lang in {"nl", "en"} else "en"}")\n'
+        "  OPTIONAL { ?agreement imvo:startDate ?start }\n"
+        "} ORDER BY ?name\n"
+    )
+
+
+# -- coverage matrix ----------------------------------------------------------
+
+
+def coverage_matrix(
+    coverage: Mapping[str, Any],
+    agreements: Iterable[Mapping[str, Any]],
+    cells: Iterable[Mapping[str, str]],
+) -> dict[str, Any]:
+    """Rows (risks by salience), columns (agreements) and a cell for each pair with its reasons.
+
+    `coverage` is the /api/v1/coverage answer; `agreements` the agreements on the
+    sector; `cells` the rows of the named query coverage-cells.
+    """
+    columns: dict[str, dict[str, Any]] = {}
+    for agreement in agreements:
+        columns[agreement["iri"]] = {
+            "iri": agreement["iri"],
+            "slug": agreement["slug"],
+            "label": agreement.get("label") or agreement["slug"],
+            "kind": agreement.get("kind"),
+            "recognised": False,
+        }
+    for risk in coverage["risks"]:
+        for hit in risk["agreements"]:
+            column = columns.setdefault(
+                hit["iri"],
+                {
+                    "iri": hit["iri"],
+                    "slug": hit["slug"],
+                    "label": hit["label"] or hit["slug"],
+                    "kind": None,
+                    "recognised": False,
+                },
+            )
+            column["recognised"] = column["recognised"] or bool(hit.get("recognised"))
+    reasons: dict[tuple[str, str], dict[str, list[dict[str, str]]]] = defaultdict(
+        lambda: {"commitment": [], "provision": []}
+    )
+    for row in cells:
+        bucket = reasons[(row["agreement"], row["topic"])][row["kind"]]
+        entry = {
+            "iri": row["item"],
+            "label": row.get("item_label") or slug_of(row["item"]),
+            "topic": row.get("item_topic", ""),
+            "topic_label": row.get("item_topic_label") or slug_of(row.get("item_topic", "")),
+            "narrower": row.get("item_topic", "") != row["topic"],
+        }
+        if entry not in bucket:
+            bucket.append(entry)
+    ordered = sorted(
+        columns.values(),
+        key=lambda c: (
+            -sum(1 for r in coverage["risks"] for a in r["agreements"] if a["iri"] == c["iri"]),
+            c["label"].lower(),
+        ),
+    )
+    rows = []
+    for risk in coverage["risks"]:
+        hits = {a["iri"]: a for a in risk["agreements"]}
+        row_cells = []
+        for column in ordered:
+            hit = hits.get(column["iri"])
+            why = reasons.get((column["iri"], risk["iri"]), {"commitment": [], "provision": []})
+            status = "not_covered" if hit is None else hit["coverage"]
+            row_cells.append(
+                {
+                    "agreement": column,
+                    "status": status,
+                    "match": hit["match"] if hit else None,
+                    "commitments": why["commitment"] if hit else [],
+                    "provisions": why["provision"],
+                }
+            )
+        rows.append({"risk": risk, "gap": not risk["covered"], "cells": row_cells})
+    return {"columns": ordered, "rows": rows}
+
+
+# -- compare ------------------------------------------------------------------
+
+
+def compare(a: Mapping[str, Any], b: Mapping[str, Any]) -> dict[str, Any]:
+    """Side by side: parties by kind, sectors, risks, provisions; what one covers and the other not."""
+
+    def parties_by_kind(agreement: Mapping[str, Any]) -> dict[str, list[Mapping[str, Any]]]:
+        groups: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
+        seen = set()
+        for party in agreement.get("parties", []):
+            if party["iri"] in seen:
+                continue
+            seen.add(party["iri"])
+            groups[party.get("kind") or "Party"].append(party)
+        return {
+            kind: sorted(items, key=lambda p: (p.get("label") or "").lower())
+            for kind, items in sorted(groups.items())
+        }
+
+    def split(
+        key: str, label_key: str, items_a: list[Mapping[str, Any]], items_b: list[Mapping[str, Any]]
+    ) -> dict[str, list[dict[str, str]]]:
+        left = {str(i[key]): str(i.get(label_key) or i[key]) for i in items_a}
+        right = {str(i[key]): str(i.get(label_key) or i[key]) for i in items_b}
+
+        def listing(keys: set[str], names: Mapping[str, str]) -> list[dict[str, str]]:
+            return sorted(({"key": k, "label": names[k]} for k in keys), key=lambda x: x["label"].lower())
+
+        return {
+            "both": listing(set(left) & set(right), {**right, **left}),
+            "only_a": listing(set(left) - set(right), left),
+            "only_b": listing(set(right) - set(left), right),
+        }
+
+    risks = split("risk", "risk_label", a.get("risks", []), b.get("risks", []))
+    provisions = split("iri", "label", a.get("provisions", []), b.get("provisions", []))
+    sectors = split(
+        "slug",
+        "slug",
+        [{"slug": s} for s in a.get("sectors", [])],
+        [{"slug": s} for s in b.get("sectors", [])],
+    )
+    requirements = None
+    if a.get("requirements") is not None or b.get("requirements") is not None:
+        by_id: dict[str, dict[str, Any]] = {}
+        for side, agreement in (("a", a), ("b", b)):
+            for row in agreement.get("requirements") or []:
+                entry = by_id.setdefault(
+                    str(row.get("id")), {"id": row.get("id"), "title": row.get("title"), "a": None, "b": None}
+                )
+                entry[side] = row
+        requirements = sorted(by_id.values(), key=lambda r: str(r["id"]))
+    return {
+        "a": a,
+        "b": b,
+        "parties": (parties_by_kind(a), parties_by_kind(b)),
+        "risks": risks,
+        "provisions": provisions,
+        "sectors": sectors,
+        "requirements": requirements,
+    }

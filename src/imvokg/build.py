@@ -32,6 +32,7 @@ from imvokg.reasoning import reasoner_input, run_hermit
 from imvokg.resources import resource_dir
 from imvokg.store._formats import META_GRAPH
 from imvokg.store.embedded import EmbeddedStore
+from imvokg.store.remote import RemoteStore
 
 Progress = Callable[[str], None]
 
@@ -90,6 +91,7 @@ def build(
     reason: bool = True,
     progress: Progress = _quiet,
     extra_files: tuple[Path, ...] = (),
+    bulk_files: tuple[Path, ...] = (),
 ) -> BuildReport:
     """Build a fresh store next to ``store_path`` and swap it in when all is well."""
     timings: dict[str, float] = {}
@@ -140,6 +142,12 @@ def build(
         for iri, graph in graphs.items():
             store.bulk_load(graph.serialize(format="nt", encoding="utf-8"), graph=iri)
         store.bulk_load(inferred.serialize(format="nt", encoding="utf-8"), graph=str(INFERRED_GRAPH))
+        for path in bulk_files:
+            # Synthetic or other large N-Triples: the store's bulk loader, no SHACL, no HermiT
+            # (pyshacl and HermiT take hours at millions of triples); the construct queries and
+            # the data checks below still run over them.
+            progress(f"bulk loading {path.name}")
+            store.bulk_load(path.read_bytes(), graph=bulk_graph_iri(path))
         t = lap("load", t)
 
         progress("materialising derived triples into graph/inferred")
@@ -191,6 +199,35 @@ def build(
     timings["total"] = round(time.perf_counter() - started, 3)
     (store_path.parent / "build.json").write_text(json.dumps(result.to_dict(), indent=2))
     return result
+
+
+def bulk_graph_iri(path: Path) -> str:
+    """The named graph of a bulk-loaded file: ``graph/extra-{stem}``."""
+    stem = path.name.split(".", 1)[0].lower().replace("_", "-")
+    return str(GRAPH[f"extra-{stem}"])
+
+
+def publish_to_remote(store_path: Path, remote: RemoteStore, *, progress: Progress = _quiet) -> str:
+    """Load every named graph of a built embedded store into a remote store; the version goes last.
+
+    Each graph is replaced with a GSP PUT (or a SPARQL update when the store
+    has no GSP endpoint). The meta graph, which carries the version triple,
+    is written after all the others, so a reader of the remote store never
+    sees the new version with half of the new data. Graphs in the remote
+    store that this build does not have are left alone.
+    """
+    built = EmbeddedStore(store_path, read_only=True)
+    try:
+        version = built.version()
+        names = [g for g in built.graph_names() if g != META_GRAPH] + [META_GRAPH]
+        for number, graph in enumerate(names, 1):
+            progress(f"loading graph {number}/{len(names)} {graph}")
+            body = built.construct(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
+            remote.put_graph(graph, body)
+    finally:
+        built.close()
+    remote.set_version(version)
+    return version
 
 
 def write_dumps(

@@ -75,6 +75,26 @@ def _parser() -> argparse.ArgumentParser:
         "--no-reason", action="store_true", help="skip HermiT (no Java needed; no OWL inferences)"
     )
     build.add_argument("--no-dumps", action="store_true", help="do not write the dump files")
+    build.add_argument(
+        "--extra",
+        action="append",
+        type=Path,
+        default=[],
+        metavar="FILE",
+        help="N-Triples file to bulk load too (e.g. from `imvokg synth`); no SHACL or HermiT on it",
+    )
+    build.add_argument("--endpoint", help="also load the result into this remote SPARQL store")
+    build.add_argument("--update-endpoint", help="SPARQL update endpoint of the remote store")
+    build.add_argument("--gsp-endpoint", help="Graph Store Protocol endpoint of the remote store")
+
+    synth = sub.add_parser(
+        "synth",
+        help="write a synthetic graph (companies, memberships, risks, decisions) for scale tests",
+        description="Deterministic by seed; N-Triples, streamed. Load it with `imvokg build --extra FILE`.",
+    )
+    synth.add_argument("--triples", default="100k", help="about how many triples: 10k, 1M, 10M")
+    synth.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
+    synth.add_argument("-o", "--output", type=Path, help="file to write (default: standard output)")
 
     serve = sub.add_parser("serve", help="serve the HTTP API (builds the store first if it is missing)")
     serve.add_argument("--host", default=None, help="address to bind (default 127.0.0.1)")
@@ -168,7 +188,24 @@ def cmd_build(args: argparse.Namespace, settings: Settings, progress: Progress) 
     if args.if_changed and is_up_to_date(settings.store_path):
         print(f"store {settings.store_path} is up to date")
         return 0
-    report = build(settings.store_path, reason=not args.no_reason, progress=progress)
+    report = build(
+        settings.store_path, reason=not args.no_reason, progress=progress, bulk_files=tuple(args.extra)
+    )
+    if args.endpoint:
+        from imvokg.build import publish_to_remote
+        from imvokg.store.remote import RemoteStore
+
+        remote = RemoteStore(
+            args.endpoint,
+            update_endpoint=args.update_endpoint,
+            gsp_endpoint=args.gsp_endpoint,
+            timeout_s=settings.query_timeout_s,
+        )
+        try:
+            publish_to_remote(settings.store_path, remote, progress=progress)
+        finally:
+            remote.close()
+        print(f"loaded into {args.endpoint}")
     if not args.no_dumps:
         write_dumps(
             settings.store_path, settings.store_path.parent / "dumps", report.version, progress=progress
@@ -390,8 +427,23 @@ def cmd_apikey(args: argparse.Namespace, settings: Settings, progress: Progress)
     return 0
 
 
+def cmd_synth(args: argparse.Namespace, settings: Settings, progress: Progress) -> int:
+    from imvokg.synth import parse_size, write
+
+    try:
+        triples = parse_size(args.triples)
+    except ValueError:
+        raise InputError(f"--triples takes a number like 10k or 1M, got {args.triples!r}") from None
+    started = time.perf_counter()
+    count = write(args.output, triples=triples, seed=args.seed, out=sys.stdout)
+    if args.output:
+        print(f"wrote {count} triples to {args.output} in {time.perf_counter() - started:.1f} s")
+    return 0
+
+
 COMMANDS = {
     "build": cmd_build,
+    "synth": cmd_synth,
     "serve": cmd_serve,
     "validate": cmd_validate,
     "query": cmd_query,

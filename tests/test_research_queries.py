@@ -369,3 +369,87 @@ def test_kpmg_2014_sector_themes(client: httpx.Client) -> None:
 def test_labels_follow_the_lang_parameter(client: httpx.Client, lang: str, expected: str) -> None:
     rows = ask(client, "provisions-grounding-risk", topic=SCHEME + "risk-topic/child-labour", lang=lang)
     assert expected in {r["grounded_topic_label"] for r in rows}
+
+
+# -- taxonomy endpoints -------------------------------------------------------
+
+
+def test_risks_endpoint_gives_the_hierarchy_in_four_languages(client: httpx.Client) -> None:
+    risks = {r["slug"]: r for r in client.get("/api/v1/risks", params={"lang": "fr"}).json()}
+    assert len(risks) >= 30
+    child = risks["child-labour"]
+    assert child["label"] == child["labels"]["fr"]
+    assert set(child["labels"]) == {"nl", "en", "de", "fr"}
+    assert child["labels"]["nl"] == "kinderarbeid"
+    assert "labour-rights" in child["broader"]
+    assert "child-labour" in risks["labour-rights"]["narrower"]
+    # Section 4: C138 and C182 ground child labour.
+    assert {"ilo-c138", "ilo-c182"} <= {g["slug"] for g in child["grounded_by"]}
+    assert all(r["definition"] for r in risks.values())
+
+
+def test_risks_endpoint_follows_accept_language(client: httpx.Client) -> None:
+    risks = client.get("/api/v1/risks", headers={"Accept-Language": "de-DE,de;q=0.9"}).json()
+    child = next(r for r in risks if r["slug"] == "child-labour")
+    assert child["label"] == child["labels"]["de"]
+
+
+# Section 7: garment maps to NACE C13/C14 and sits under textile and clothing.
+def test_sectors_endpoint(client: httpx.Client) -> None:
+    sectors = {s["slug"]: s for s in client.get("/api/v1/sectors", params={"lang": "nl"}).json()}
+    garment = sectors["garment-textile"]
+    assert garment["broader"] == ["textile-clothing"]
+    primary = {tail(i) for i in garment["nace"]["exact"] + garment["nace"]["close"]}
+    assert {"13", "14"} <= primary
+    assert garment["label"] == garment["labels"]["nl"]
+    assert "garment-textile" in sectors["textile-clothing"]["narrower"]
+
+
+# Sections 3, 4, 5.1: UNGPs (2011-06-16, 31 principles + 3 pillars), ILO conventions binding,
+# CSDDD adopted 13 Jun 2024 in force 25 Jul 2024 with 39 articles.
+def test_instruments_endpoint(client: httpx.Client) -> None:
+    instruments = {i["slug"]: i for i in client.get("/api/v1/instruments").json()}
+    ungp = instruments["ungp-2011"]
+    assert ungp["kind"] == "guideline" and ungp["issued"] == "2011-06-16"
+    assert ungp["provision_count"] == 34
+    csddd = instruments["csddd-2024"]
+    assert csddd["kind"] == "binding"
+    assert csddd["issued"] == "2024-06-13" and csddd["entry_into_force"] == "2024-07-25"
+    assert csddd["provision_count"] >= 39
+    assert instruments["ilo-c138"]["kind"] == "binding"
+    # Section 5.1: Directive (EU) 2025/794 amends the CSDDD and entered into force on 17 Apr 2025.
+    assert instruments["eu-2025-794"]["amends"] == "csddd-2024"
+    assert instruments["eu-2025-794"]["entry_into_force"] == "2025-04-17"
+
+
+def test_provision_endpoint(client: httpx.Client) -> None:
+    body = client.get("/api/v1/provisions/ungp-2011/principle-31").json()
+    assert body["instrument"] == "ungp-2011" and body["parent"] == "ungp-2011/pillar-iii"
+    assert body["kind"] == "operational-principle" and body["number"] == "31"
+    assert {"en", "nl"} <= set(body["labels"])
+    assert "nl-garment-textile" in {a["slug"] for a in body["agreements"]}
+    assert "access-to-remedy" in {t["slug"] for t in body["risk_topics"]}
+
+
+def test_provision_endpoint_gives_equivalents_across_editions(client: httpx.Client) -> None:
+    body = client.get("/api/v1/provisions/oecd-mne-guidelines-2011/chapter-iv", params={"lang": "nl"}).json()
+    assert [e["slug"] for e in body["equivalent_provisions"]] == ["oecd-mne-guidelines-2023/chapter-iv"]
+    assert body["label"] == body["labels"]["nl"]
+    assert len(body["parts"]) >= 1
+    # 1.2: the Dutch agreements cite the 2011 Guidelines as a whole.
+    assert "nl-garment-textile" in {a["slug"] for a in body["agreements_citing_instrument"]}
+
+
+@pytest.mark.parametrize(
+    "path,status",
+    [
+        ("/api/v1/provisions/ungp-2011/principle-99", 404),
+        ("/api/v1/provisions/ungp-2011/Principle-1", 400),
+        ("/api/v1/provisions/ungp-2011/principle_1", 400),
+        ("/api/v1/provisions/ungp-2011/%3E%20x", 400),
+    ],
+)
+def test_provision_endpoint_refuses_bad_and_unknown_slugs(
+    client: httpx.Client, path: str, status: int
+) -> None:
+    assert client.get(path).status_code == status

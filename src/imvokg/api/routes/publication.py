@@ -131,8 +131,8 @@ def list_dumps(request: Request, services: ServicesDep) -> Response:
     """Every release file: an HTML list for a browser, JSON otherwise."""
     current_dumps(services)
     files = dumps.list_dumps(dumps.dumps_dir(services.settings))
-    media_type = choose(request, ("application/json", "text/html"))
-    if media_type == "text/html":
+    accept = request.headers.get("accept", "")
+    if "text/html" in accept or request.query_params.get("format") == "html":
         html = site.render(
             "dumps.html",
             lang=page_lang(request),

@@ -309,7 +309,7 @@ def translator(lang: str) -> Translator:
     return lambda key: translate(lang, key)
 
 
-def keys() -> list[str]:
+def text_keys() -> list[str]:
     """Every interface text key (tests check each has four non-empty translations)."""
     return list(_TEXT)
 

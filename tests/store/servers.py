@@ -14,10 +14,12 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+import pytest
 
 
 def free_port() -> int:
@@ -161,3 +163,22 @@ def start_virtuoso(directory: Path) -> ServerProcess:
     return ServerProcess(
         "virtuoso", base + "/sparql", base + "/sparql", base + "/sparql-graph-crud", process, log
     )
+
+
+@pytest.fixture(scope="session")
+def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+    """One Oxigraph server for the session (imported by the test modules that use it)."""
+    if oxigraph_binary() is None:
+        pytest.skip("the `oxigraph` server binary is not installed (pip install oxigraph)")
+    server = start_oxigraph(tmp_path_factory.mktemp("oxigraph") / "data")
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def virtuoso_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+    if virtuoso_binary() is None:
+        pytest.skip("`virtuoso-t` is not installed (apt-get install virtuoso-opensource; CI installs it)")
+    server = start_virtuoso(tmp_path_factory.mktemp("virtuoso"))
+    yield server
+    server.stop()

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 
 import pyoxigraph as ox
 import pytest
-from servers import ServerProcess
+from servers import ServerProcess, oxigraph_server, virtuoso_server
 
 from imvokg.errors import QuerySyntaxError, UnreadableInput
 from imvokg.store.base import Store, Term
@@ -25,6 +25,7 @@ EX = "http://example.org/contract/"
 LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 
 BACK_ENDS = ["embedded", "oxigraph", "virtuoso"]
+__all__ = ["oxigraph_server", "virtuoso_server"]  # session fixtures used by name
 
 
 @pytest.fixture(scope="module", params=BACK_ENDS)
@@ -256,3 +257,13 @@ def test_the_store_answers_in_its_own_words(store: Store) -> None:
         store.select("ASK WHERE { ?s ?p ?o }")
     with pytest.raises(QuerySyntaxError):
         store.ask("SELECT * WHERE { ?s ?p ?o } LIMIT 1")
+
+
+def test_comments_and_prologue_do_not_change_the_query_form(store: Store, graph: str) -> None:
+    """A header comment that mentions update words (drop, insert, load) is still a read query."""
+    query = (
+        "# title: drop nothing, insert nothing, load nothing\n"
+        "PREFIX ex: <" + EX + ">\n"
+        f"SELECT ?s WHERE {{ ?s ex:in <{graph}> }}"
+    )
+    assert len(store.select(query)) == 2

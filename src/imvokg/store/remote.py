@@ -17,6 +17,7 @@ default graph is the union of all graphs by default.
 from __future__ import annotations
 
 import json
+import re
 import threading
 import time
 import urllib.error
@@ -143,6 +144,9 @@ class RemoteStore:
         wrapper.setTimeout(max(1, round(self.timeout_s)))
         wrapper.setOnlyConneg(True)  # no format=/output= parameters: Virtuoso obeys them over Accept
         wrapper.setQuery(query)
+        # SPARQLWrapper guesses the type from the text and can take a word in a comment
+        # for an update form (then it sends update=); our own reading decides.
+        wrapper.queryType = _query_type(query)
         for graph in default_graphs:
             wrapper.addDefaultGraph(graph)
         for graph in named_graphs:
@@ -396,10 +400,17 @@ def _standard_json(answer: dict[str, object]) -> dict[str, object]:
     return answer
 
 
+_COMMENT_LINE = re.compile(r"^\s*#.*$", re.MULTILINE)
+_PROLOGUE = re.compile(r"^\s*(?:(?:PREFIX\s+[^:\s]*:\s*<[^>]*>|BASE\s*<[^>]*>)\s*)*", re.IGNORECASE)
+_FORM = re.compile(r"(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
+
+
 def _query_type(query: str) -> str:
-    wrapper = SPARQLWrapper("http://localhost/")
-    wrapper.setQuery(query)
-    return str(wrapper.queryType).upper()
+    """SELECT, ASK, CONSTRUCT or DESCRIBE: the first keyword after comments and the prologue."""
+    text = _COMMENT_LINE.sub("", query)
+    text = text[_PROLOGUE.match(text).end() :]  # type: ignore[union-attr]
+    match = _FORM.match(text.lstrip())
+    return match.group(1).upper() if match else "SELECT"
 
 
 def _convert_graph(body: bytes, content_type: str, wanted: str) -> bytes:

@@ -1,0 +1,145 @@
+"""The whole service against a real Oxigraph server: built through GSP, and two stateless API processes."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from imvokg.build import BuildReport, publish_to_remote
+from imvokg.config import Settings
+from imvokg.store.remote import RemoteStore
+
+sys.path.insert(0, str(Path(__file__).parent))
+from conftest import LiveServer, free_port, start_server
+from store.servers import ServerProcess, oxigraph_binary, start_oxigraph
+
+pytestmark = pytest.mark.remote
+
+
+@pytest.fixture(scope="module")
+def loaded_oxigraph(
+    built: tuple[Path, BuildReport], tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[ServerProcess]:
+    """An Oxigraph server holding the session's build, loaded through the Graph Store Protocol."""
+    if oxigraph_binary() is None:
+        pytest.skip("the `oxigraph` server binary is not installed (pip install oxigraph)")
+    server = start_oxigraph(tmp_path_factory.mktemp("oxigraph-api") / "data")
+    remote = RemoteStore(server.query, update_endpoint=server.update, gsp_endpoint=server.gsp, timeout_s=60)
+    try:
+        version = publish_to_remote(built[0], remote)
+        assert remote.version() == version == built[1].version
+    finally:
+        remote.close()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def remote_server(loaded_oxigraph: ServerProcess) -> Iterator[LiveServer]:
+    live = start_server(
+        Settings(endpoint=loaded_oxigraph.query, update_endpoint=loaded_oxigraph.update,
+                 gsp_endpoint=loaded_oxigraph.gsp)
+    )  # fmt: skip
+    yield live
+    live.stop()
+
+
+PATHS = [
+    "/api/v1/coverage?sector=garment-textile",
+    "/api/v1/gaps?sector=garment-textile&basis=any",
+    "/api/v1/agreements?sector=gold&lang=nl",
+    "/api/v1/agreements/nl-garment-textile",
+    "/api/v1/agreements?risk=child-labour",
+]
+
+
+@pytest.mark.parametrize("path", PATHS)
+def test_the_api_answers_the_same_on_an_oxigraph_server(
+    path: str, remote_server: LiveServer, server: LiveServer
+) -> None:
+    remote = httpx.get(remote_server.url + path, timeout=60)
+    embedded = httpx.get(server.url + path, timeout=60)
+    assert remote.status_code == embedded.status_code == 200
+    assert remote.json() == embedded.json()
+    assert remote.json(), "the answer is not empty"
+
+
+def test_the_remote_graph_holds_every_built_graph(
+    loaded_oxigraph: ServerProcess, built: tuple[Path, BuildReport]
+) -> None:
+    remote = RemoteStore(loaded_oxigraph.query, update_endpoint=loaded_oxigraph.update)
+    try:
+        assert remote.triple_count() == built[1].triples
+        assert len(remote.graph_names()) == built[1].graphs
+    finally:
+        remote.close()
+
+
+def test_two_api_processes_share_one_store(loaded_oxigraph: ServerProcess) -> None:
+    """Stateless API: two separate processes on one store answer alike, and both see a write."""
+    env = {
+        **os.environ,
+        "IMVOKG_ENDPOINT": loaded_oxigraph.query,
+        "IMVOKG_UPDATE_ENDPOINT": loaded_oxigraph.update,
+    }
+    ports = [free_port(), free_port()]
+    processes = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "imvokg",
+                "serve",
+                "--port",
+                str(port),
+                "--endpoint",
+                loaded_oxigraph.query,
+            ],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for port in ports
+    ]
+    try:
+        urls = [f"http://127.0.0.1:{port}" for port in ports]
+        for url in urls:
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    if httpx.get(url + "/healthz", timeout=2).status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    pass
+                assert time.monotonic() < deadline, "an API process did not start"
+                time.sleep(0.2)
+        answers = [httpx.get(url + PATHS[0], timeout=60).json() for url in urls]
+        assert answers[0] == answers[1] and answers[0]
+        probe = "SELECT (COUNT(*) AS ?n) WHERE { ?s <http://example.org/shared#seen> ?o }"
+
+        def count(url: str) -> int:
+            accept = {"Accept": "application/sparql-results+json"}
+            body = httpx.post(url + "/sparql", data={"query": probe}, headers=accept, timeout=60).json()
+            return int(body["results"]["bindings"][0]["n"]["value"])
+
+        assert [count(url) for url in urls] == [0, 0]
+        writer = RemoteStore(loaded_oxigraph.query, update_endpoint=loaded_oxigraph.update)
+        try:
+            writer.replace_graphs(
+                {"http://example.org/shared": b"<http://a> <http://example.org/shared#seen> 1 .\n"}
+            )
+        finally:
+            writer.close()
+        assert [count(url) for url in urls] == [1, 1]
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            process.wait(timeout=20)

@@ -29,5 +29,8 @@ lint: install
 	$(BIN)/ruff check src tests
 	$(BIN)/lint-imports
 
+bench: install
+	$(BIN)/python bench/run.py --sizes $(or $(SIZES),10k,100k,1M)
+
 clean:
 	rm -rf var .pytest_cache

@@ -1,0 +1,36 @@
+"""The benchmark's 10k smoke run: it runs end to end and every engine answers every question."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+ENGINES = {
+    "http-floor", "imvokg (embedded)", "imvokg (Oxigraph server)", "oxigraph server",
+    "imvokg /sparql", "rdflib-endpoint", "rdflib in memory",
+}  # fmt: skip
+
+
+def test_the_benchmark_smoke_run_writes_results_for_every_engine(tmp_path: Path) -> None:
+    out = tmp_path / "results"
+    subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "run.py"), "--sizes", "10k", "--quick", "--no-reason",
+         "--work", str(tmp_path / "work"), "--out", str(out)],
+        check=True, timeout=1500,
+    )  # fmt: skip
+    [result_file] = out.glob("*.json")
+    assert (out / (result_file.stem + ".md")).exists()
+    report = json.loads(result_file.read_text())
+    assert report["machine"]["nproc"] >= 1
+    [result] = report["results"]
+    assert set(result["engines"]) == ENGINES
+    for name, per_question in result["engines"].items():
+        if name == "http-floor":
+            continue
+        for key in ("q1", "q2", "q3", "q4", "q5", "q6"):
+            summary = per_question[key]
+            assert summary["error"] is None, (name, key, summary["error"])
+            assert summary["median_ms"] > 0

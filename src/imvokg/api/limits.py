@@ -52,7 +52,16 @@ class BodySizeLimit:
                 started = True
             await send(message)
 
-        await self.app(scope, limited_receive, guarded_send)
+        try:
+            await self.app(scope, limited_receive, guarded_send)
+        except Exception:
+            # A route that reads a streamed (chunked) body sees a disconnect once the limit
+            # is passed and fails with it; the client gets the 413, not a 500.
+            if not too_large:
+                raise
+            if not started:
+                started = True
+                await self._reject(send)
 
     async def _reject(self, send: Send) -> None:
         body = json.dumps(

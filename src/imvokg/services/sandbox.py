@@ -31,6 +31,7 @@ import csv
 import io
 import logging
 import multiprocessing
+import os
 import resource
 import signal
 import threading
@@ -55,6 +56,7 @@ from imvokg.errors import (
 log = logging.getLogger("imvokg.sandbox")
 
 _START_TIMEOUT_S = 60.0
+_NICENESS = 10
 
 
 class ResultTooLarge(InputError):
@@ -158,6 +160,8 @@ def answer(store: Any, job: Job, limits: Limits) -> tuple[bytes, str]:
 def _worker_main(conn: Connection, store_path: str, limits: Limits) -> None:
     """A worker's whole life: cap itself, open the store read-only, answer jobs until told to stop."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the API process decides when workers stop
+    with contextlib.suppress(OSError):
+        os.nice(_NICENESS)  # the API process (pages, named queries, health) gets the CPU first
     with contextlib.suppress(ValueError, OSError):
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     if limits.memory_bytes > 0:
@@ -303,9 +307,11 @@ class SparqlPool:
             message = parent.recv()
         except (EOFError, OSError):
             worker.kill()
+            log.error("a query worker died while opening the store (exit code %s)", process.exitcode)
             raise StoreError("a query worker could not open the store") from None
         if message[0] != "ready":
             worker.kill()
+            log.error("a query worker could not open the store at %s: %s", self.store_path, message[-1])
             raise StoreError("a query worker could not open the store")
         with self._lock:
             self._workers.add(worker)
@@ -354,13 +360,6 @@ class SparqlPool:
         if self._idle is None or self._loop is None:
             raise StoreError("the query workers are not running")
         deadline = time.monotonic() + self.timeout_s
-        try:
-            worker = await asyncio.wait_for(self._idle.get(), self.timeout_s)
-        except TimeoutError:
-            raise PoolBusy(
-                f"every query worker stayed busy for {self.timeout_s:g} s; try again shortly",
-                retry_after=1,
-            ) from None
         job = Job(
             query,
             result_media_type,
@@ -369,9 +368,13 @@ class SparqlPool:
             tuple(named_graphs),
             version,
         )
-        # The thread owns the worker from here on: even if this request is cancelled,
-        # the thread returns the worker to the pool or kills it.
-        message = await asyncio.wrap_future(self._executor.submit(self._serve, worker, job, deadline))
+        while True:
+            worker = await self._acquire(deadline)
+            # The thread owns the worker from here on: even if this request is cancelled,
+            # the thread returns the worker to the pool or kills it.
+            message = await asyncio.wrap_future(self._executor.submit(self._serve, worker, job, deadline))
+            if message[0] != "dead":
+                break  # "dead": it died while idle, before it saw this job; try the next one
         kind = message[0]
         if kind == "ok":
             return message[1], message[2]
@@ -384,10 +387,28 @@ class SparqlPool:
             raise QueryCrashed(_CRASH_DETAIL)
         raise _ERRORS.get(message[1], StoreError)(message[2])
 
+    async def _acquire(self, deadline: float) -> _Worker:
+        """An idle, live worker; a worker that died while idle is replaced, not handed out."""
+        assert self._idle is not None
+        while True:
+            try:
+                worker = await asyncio.wait_for(self._idle.get(), max(0.0, deadline - time.monotonic()))
+            except TimeoutError:
+                raise PoolBusy(
+                    f"every query worker stayed busy for {self.timeout_s:g} s; try again shortly"
+                ) from None
+            if worker.process.is_alive():
+                return worker
+            self._retire(worker, "died while idle")
+
     def _serve(self, worker: _Worker, job: Job, deadline: float) -> tuple[Any, ...]:
         """Send one job and wait for the answer until the deadline (runs on a pool thread)."""
         try:
             worker.conn.send(job)
+        except OSError:
+            self._retire(worker, "died while idle")
+            return ("dead",)
+        try:
             if not worker.conn.poll(max(0.0, deadline - time.monotonic())):
                 self._retire(worker, "ran past the deadline")
                 return ("timeout",)

@@ -238,3 +238,24 @@ def test_compare_puts_two_initiatives_side_by_side(page: Any, artifacts: Path) -
     risks = page.locator("section.diff").nth(1)
     assert "child labour" in risks.locator(".only-a").inner_text()
     shot(page, artifacts, "compare")
+
+
+def test_a_query_over_its_time_limit_says_so(browser: Any, settings: Any, artifacts: Path) -> None:
+    from tests.conftest import start_server
+
+    # read-only: the session server may hold the store read-write
+    hurried = start_server(settings.model_copy(update={"query_timeout_s": 1.0, "read_only": True}))
+    context = browser.new_context(base_url=hurried.url, locale="en-GB")
+    try:
+        tab = context.new_page()
+        tab.goto("/sparql")
+        heavy = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+        tab.evaluate(f"document.querySelector('.CodeMirror').CodeMirror.setValue({heavy!r})")
+        tab.locator("#run").click()
+        error = tab.locator("#result-error")
+        error.wait_for(state="visible", timeout=60_000)
+        assert error.inner_text().startswith("The query ran out of time")
+        shot(tab, artifacts, "query-timeout")
+    finally:
+        context.close()
+        hurried.stop()

@@ -163,10 +163,11 @@
       var ms = Math.round(performance.now() - started);
       var r = answer.response;
       if (!r.ok) {
-        var detail = answer.body;
-        try { detail = JSON.parse(answer.body).detail || detail; } catch (e) { /* not JSON */ }
+        var detail = answer.body, code = "";
+        try { var problem = JSON.parse(answer.body); detail = problem.detail || detail; code = problem.error || ""; }
+        catch (e) { /* not JSON: show the text as it came */ }
         setStatus("");
-        showError(r.status === 503 ? T.timeout : T.error + " (" + r.status + ")", r.status === 503 ? "\n" + detail : "\n" + detail);
+        showError(code === "query_timeout" ? T.timeout : T.error + " (" + r.status + ")", "\n" + detail);
         return;
       }
       lastQuery = { text: text, graph: graph };

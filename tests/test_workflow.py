@@ -21,8 +21,8 @@ from pathlib import Path
 
 import httpx
 import pytest
+from tests.conftest import LiveServer, free_port, start_server
 
-from conftest import LiveServer, free_port, start_server
 from imvokg.config import Settings
 from imvokg.services.credentials import Credentials
 

@@ -41,7 +41,13 @@
         cells: Array.prototype.map.call(tr.querySelectorAll("td.cell"), function (td) { return td.dataset.status; })
       };
     });
-    var left = 300, top = 190, cw = 46, rh = 28, width = left + 60 + cols.length * cw + 20, height = top + rows.length * rh + 60;
+    var longest = Math.min(34, Math.max.apply(null, cols.map(function (c) { return c.length; }).concat([4])));
+    var legend = Array.prototype.map.call(document.querySelectorAll(".legend li"), function (li) {
+      return li.textContent.replace(/\s+/g, " ").trim();
+    });
+    var left = 300, top = 60 + Math.ceil(longest * 6.2), cw = 46, rh = 28;
+    var width = left + 60 + cols.length * cw + Math.ceil(longest * 4.5) + 20;
+    var height = top + rows.length * rh + 30 + legend.length * 18;
     var out = [];
     out.push('<svg xmlns="http://www.w3.org/2000/svg" width="' + width + '" height="' + height + '" viewBox="0 0 ' + width + " " + height +
       '" font-family="system-ui, sans-serif" font-size="13" role="img" aria-label="' + esc(table.dataset.title) + '">');
@@ -52,7 +58,7 @@
       var x = left + 60 + i * cw + cw / 2;
       out.push('<text transform="translate(' + x + "," + (top - 8) + ') rotate(-55)" font-size="12">' + esc(name.length > 34 ? name.slice(0, 33) + "…" : name) + "</text>");
     });
-    out.push('<text x="' + (left + 30) + '" y="' + (top - 8) + '" text-anchor="middle" font-weight="700">#</text>');
+    out.push('<text x="' + (left + 30) + '" y="' + (top - 8) + '" text-anchor="middle" font-weight="700">' + esc(table.querySelector("thead th:nth-child(2)").textContent.trim()) + "</text>");
     rows.forEach(function (row, r) {
       var y = top + r * rh;
       if (row.gap) { out.push('<rect x="4" y="' + y + '" width="' + (left + 52) + '" height="' + (rh - 2) + '" fill="#fde7e5"/>'); }
@@ -65,9 +71,10 @@
         out.push('<text x="' + (x + cw / 2) + '" y="' + (y + 19) + '" text-anchor="middle" fill="' + colour[1] + '" font-size="15">' + colour[2] + "</text>");
       });
     });
-    var ly = top + rows.length * rh + 30;
-    var legend = document.querySelector(".legend").textContent.replace(/\s+/g, " ").trim();
-    out.push('<text x="10" y="' + ly + '" font-size="11" fill="#5b6776">' + esc(legend) + "</text>");
+    legend.forEach(function (line, i) {
+      var ly = top + rows.length * rh + 26 + i * 18;
+      out.push('<text x="10" y="' + ly + '" font-size="12" fill="#5b6776">' + esc(line) + "</text>");
+    });
     out.push("</svg>");
     return { text: out.join("\n"), width: width, height: height };
   }

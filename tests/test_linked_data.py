@@ -305,13 +305,8 @@ def test_export_writes_the_same_content_as_the_dump(
 
 
 def _readme_examples() -> list[str]:
-    """curl lines of the linked-data section: from README.md once pasted there, else from the draft."""
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    text = (
-        readme
-        if "## Linked data" in readme
-        else (ROOT / "docs" / "linked-data.md").read_text(encoding="utf-8")
-    )
+    """curl lines of the linked-data section of README.md."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
     section = text.split("## Linked data", 1)[1].split("\n## ", 1)[0]
     return [line.strip() for line in section.splitlines() if line.strip().startswith("curl ")]
 

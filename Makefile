@@ -32,5 +32,10 @@ lint: install
 bench: install
 	$(BIN)/python bench/run.py --sizes $(or $(SIZES),10k,100k,1M)
 
+# Load figures on a ~200k-triple synthetic graph (see docs/RELIABILITY.md); SOAK=0 skips the soak.
+SOAK ?= 600
+loadtest: install
+	$(BIN)/python loadtest/run.py --triples $(or $(TRIPLES),200k) --soak-seconds $(SOAK)
+
 clean:
 	rm -rf var .pytest_cache

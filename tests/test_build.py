@@ -82,3 +82,24 @@ def test_shacl_violation_fails_build_naming_the_requirement(scratch_tree: Path, 
     assert "zz-broken" in message
     assert "DQ-01" in message or "dq-01" in message.lower()
     assert not store.exists()
+
+
+def test_a_rebuild_keeps_what_approvals_published(scratch_tree: Path, tmp_path: Path) -> None:
+    store = tmp_path / "var" / "store"
+    build(store, reason=False)
+    published = "https://w3id.org/imvokg/graph/decision-nl-2027-example"
+    live = EmbeddedStore(store.resolve())
+    live.replace_graphs(
+        {
+            published: b"<https://w3id.org/imvokg/id/decision/x> "
+            b'<http://purl.org/dc/terms/issued> "2027-01-01" .\n'
+        }
+    )
+    live.close()
+    build(store, reason=False)
+    rebuilt = EmbeddedStore(store, read_only=True)
+    try:
+        assert published in rebuilt.graph_names()
+        assert rebuilt.ask("ASK WHERE { <https://w3id.org/imvokg/id/decision/x> ?p ?o }")
+    finally:
+        rebuilt.close()

@@ -168,6 +168,12 @@ def build(
             raise ValidationFailed("data checks failed:\n  " + "\n  ".join(failures))
         t = lap("checks", t)
 
+        carried = carry_over_publications(store_path, store)
+        if carried:
+            progress(
+                f"carried {carried} published graphs (approvals, decisions) over from the previous store"
+            )
+
         version = f"{__version__}+{stamp}"
         store.bulk_load(
             _meta_graph(sources, graphs, version).serialize(format="nt", encoding="utf-8"),
@@ -252,6 +258,29 @@ def write_dumps(
     finally:
         store.close()
     return written
+
+
+PUBLISHED_PREFIXES = (str(GRAPH["submission-"]), str(GRAPH["decision-"]))
+
+
+def carry_over_publications(previous: Path, store: EmbeddedStore) -> int:
+    """Copy what approvals published (never in data/) from the previous store into the new one.
+
+    Curated files are rebuilt from data/; approved submissions and recognition
+    decisions exist only in the store, in their own named graphs, so a rebuild
+    must carry them over or it would silently withdraw them.
+    """
+    if not previous.exists():
+        return 0
+    old = EmbeddedStore(previous.resolve(), read_only=True)
+    try:
+        names = [g for g in old.graph_names() if g.startswith(PUBLISHED_PREFIXES)]
+        for name in names:
+            triples = old.construct(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{name}> {{ ?s ?p ?o }} }}")
+            store.bulk_load(triples, graph=name)
+    finally:
+        old.close()
+    return len(names)
 
 
 def _swap_in(target: Path, link: Path) -> None:

@@ -200,7 +200,9 @@ def test_cli_validate_exit_codes(tmp_path: Path) -> None:
 
 def test_no_key_or_a_wrong_key_is_401(env: Env) -> None:
     with env.client() as http:
-        assert http.get("/api/v1/submissions").status_code == 401
+        missing = http.get("/api/v1/submissions")
+        assert missing.status_code == 401
+        assert missing.headers["www-authenticate"].startswith("Bearer")
         assert http.get("/api/v1/submissions", headers={"Authorization": "Bearer nope"}).status_code == 401
         assert http.get("/api/v1/submissions", headers={"X-API-Key": env.keys["alice"]}).status_code == 200
 

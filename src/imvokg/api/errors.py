@@ -59,7 +59,10 @@ def install(app: FastAPI) -> None:
             extra["report"] = report.to_dict()
         if status == 500:
             log.error("unexpected project error: %s", exc.detail)
-        return error_response(status, exc.code, exc.detail, **extra)
+        response = error_response(status, exc.code, exc.detail, **extra)
+        if status == 401:
+            response.headers["WWW-Authenticate"] = 'Bearer realm="imvokg"'
+        return response
 
     @app.exception_handler(RequestValidationError)
     async def bad_parameters(_: Request, exc: RequestValidationError) -> JSONResponse:

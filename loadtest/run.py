@@ -196,7 +196,7 @@ def main() -> int:
     parser.add_argument("--triples", default="200k")
     parser.add_argument("--work", type=Path, default=ROOT / "var" / "loadtest")
     parser.add_argument("--step-seconds", type=float, default=10.0)
-    parser.add_argument("--rates", default="25,50,100,150,200,250,300,400")
+    parser.add_argument("--rates", default="10,20,30,40,60,80,100,150,200")
     parser.add_argument("--soak-seconds", type=float, default=0.0, help="0 skips the soak")
     args = parser.parse_args()
 

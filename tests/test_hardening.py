@@ -353,7 +353,9 @@ def test_trivial_requests_keep_their_latency_under_heavy_queries(hard: LiveServe
 
 
 def test_sparql_rate_limit_per_client(store_path: Path) -> None:
-    live = start_server(Settings(store_path=store_path, sparql_rate_per_s=1.0, sparql_burst=3, read_only=True))
+    live = start_server(
+        Settings(store_path=store_path, sparql_rate_per_s=1.0, sparql_burst=3, read_only=True)
+    )
     try:
         with httpx.Client(base_url=live.url, timeout=30) as client:
             statuses = [client.get("/sparql", params={"query": SMALL}).status_code for _ in range(6)]

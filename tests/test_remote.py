@@ -17,7 +17,7 @@ from imvokg.config import Settings
 from imvokg.store.remote import RemoteStore
 
 sys.path.insert(0, str(Path(__file__).parent))
-from conftest import LiveServer, free_port, start_server
+from tests.conftest import LiveServer, free_port, start_server
 from store.servers import ServerProcess, oxigraph_binary, start_oxigraph
 
 pytestmark = pytest.mark.remote

@@ -11,14 +11,12 @@ from pathlib import Path
 
 import httpx
 import pytest
+from tests.conftest import LiveServer, free_port, start_server
+from tests.store.servers import ServerProcess, oxigraph_binary, start_oxigraph
 
 from imvokg.build import BuildReport, publish_to_remote
 from imvokg.config import Settings
 from imvokg.store.remote import RemoteStore
-
-sys.path.insert(0, str(Path(__file__).parent))
-from tests.conftest import LiveServer, free_port, start_server
-from store.servers import ServerProcess, oxigraph_binary, start_oxigraph
 
 pytestmark = pytest.mark.remote
 

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 
 import pyoxigraph as ox
 import pytest
-from servers import ServerProcess, oxigraph_server, virtuoso_server
+from tests.store.servers import ServerProcess, oxigraph_server, virtuoso_server
 
 from imvokg.errors import QuerySyntaxError, UnreadableInput
 from imvokg.store.base import Store, Term

@@ -107,6 +107,7 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--update-endpoint", help="SPARQL update endpoint of the remote store")
     serve.add_argument("--gsp-endpoint", help="Graph Store Protocol endpoint of the remote store")
     serve.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
+    serve.add_argument("--no-warm", action="store_true", help="do not fill the answer cache at start-up")
 
     validate = sub.add_parser(
         "validate",
@@ -234,6 +235,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings, progress: Progress) 
         }.items()
         if v is not None
     }
+    update["warm_cache"] = not args.no_warm
     settings = settings.model_copy(update=update)
     if not settings.endpoint and not settings.store_path.exists():
         from imvokg.build import build

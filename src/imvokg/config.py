@@ -48,6 +48,9 @@ class Settings(BaseSettings):
     sparql_burst: int = 40
     """Requests a client may send at once before the rate applies."""
 
+    warm_cache: bool = False
+    """Ask the common questions once at start-up in the background (`imvokg serve` turns it on)."""
+
     read_only: bool = False
     """Open the embedded store read-only (no submissions or approvals; several processes may share it)."""
 

@@ -28,6 +28,7 @@ from imvokg.queries import default_registry
 from imvokg.services.knowledge import KnowledgeService
 from imvokg.services.runner import QueryRunner
 from imvokg.services.sandbox import pool_for
+from imvokg.services.warmup import start_warmup
 from imvokg.store import Store, open_store
 
 # Every router of the application, in the order their paths are matched.
@@ -47,6 +48,8 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
         app.state.sparql_pool = pool_for(settings, opened)  # user SPARQL runs in worker processes
         if app.state.sparql_pool is not None:
             await app.state.sparql_pool.start()
+        if settings.warm_cache:
+            start_warmup(app.state.services.knowledge)
         try:
             yield
         finally:

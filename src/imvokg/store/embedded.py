@@ -82,6 +82,7 @@ class EmbeddedStore:
         self.path = path
         self.read_only = read_only
         self._write_lock = threading.Lock()
+        self._version: str | None = None
 
     # -- reading ---------------------------------------------------------
     def _run(self, query: str, bindings: Mapping[str, Term] | None, **kwargs: object) -> object:
@@ -152,12 +153,21 @@ class EmbeddedStore:
         return len(self._store)
 
     def version(self) -> str:
+        """The data version, remembered until this object writes (every request asks for it).
+
+        Only this object can write to the store while it holds it open (RocksDB
+        takes a lock), so a remembered version cannot go stale, except for a
+        read-only instance, which re-reads it every time.
+        """
+        cached = self._version
+        if cached is not None and not self.read_only:
+            return cached
         quads = self._store.quads_for_pattern(
             ox.NamedNode(META_GRAPH), ox.NamedNode(VERSION_PREDICATE), None, ox.NamedNode(META_GRAPH)
         )
-        for quad in quads:
-            return quad.object.value
-        return "empty"
+        found = next((quad.object.value for quad in quads), "empty")
+        self._version = found
+        return found
 
     def dump(self, media_type: str, *, exclude_graphs: Sequence[str] = ()) -> bytes:
         name = GRAPH_MEDIA_TYPES.get(media_type) or DATASET_MEDIA_TYPES.get(media_type)
@@ -182,6 +192,7 @@ class EmbeddedStore:
     def bulk_load(self, data: bytes, *, graph: str, media_type: str = "application/n-triples") -> None:
         """Fast load for builds (not transactional: builds write into a fresh store)."""
         fmt = _RDF_FORMATS[GRAPH_MEDIA_TYPES[media_type]]
+        self._version = None
         try:
             self._store.bulk_load(input=data, format=fmt, to_graph=ox.NamedNode(graph))
         except SyntaxError as exc:
@@ -196,19 +207,24 @@ class EmbeddedStore:
                 parts.append(f"INSERT DATA {{ GRAPH <{iri}> {{\n{ntriples.decode()}\n}} }} ;")
         parts.append(self._version_update())
         with self._write_lock:
+            self._version = None
             try:
                 self._store.update("\n".join(parts))
             except SyntaxError as exc:
                 raise UnreadableInput(f"the data does not parse: {exc}") from None
             except OSError as exc:
                 raise StoreError("the store could not write the change") from exc
+            finally:
+                self._version = None
             self._store.flush()
 
     def set_version(self, version: str | None = None) -> str:
         """Record a new data version (builds call this once at the end)."""
         new = version or uuid.uuid4().hex
         with self._write_lock:
+            self._version = None
             self._store.update(self._version_update(new))
+            self._version = None
         return new
 
     @staticmethod

@@ -1,0 +1,54 @@
+"""Fill the answer cache after start-up, so the first visitor does not pay for it.
+
+The domain answers are cached per store version; a fresh server would compute
+each one on its first request (the agreement detail with its requirement
+conformance takes a second or more). A background thread asks the common
+questions once, at low priority, and stops at the first sign of trouble: a
+warm-up failure must never take the server down.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+from imvokg.services.knowledge import KnowledgeService
+
+log = logging.getLogger("imvokg.warmup")
+
+SECTOR_QUERY = """
+PREFIX imvo: <https://w3id.org/imvokg/ont#>
+SELECT DISTINCT ?sector WHERE { ?agreement imvo:coversSector ?sector }
+"""
+
+
+def warm(knowledge: KnowledgeService, *, languages: tuple[str, ...] = ("en", "nl")) -> int:
+    """Ask the common questions once; returns how many answers were computed."""
+    done = 0
+    agreements = knowledge.list_agreements()
+    sectors = [row["sector"].value.rsplit("/", 1)[-1] for row in knowledge.runner.store.select(SECTOR_QUERY)]
+    for lang in languages:
+        knowledge.list_agreements(lang=lang)
+        for sector in sectors:
+            knowledge.coverage(sector, lang=lang)
+            knowledge.gaps(sector, lang=lang)
+            done += 2
+        for agreement in agreements:
+            knowledge.get_agreement(agreement["slug"], lang=lang)
+            done += 1
+    return done
+
+
+def start_warmup(knowledge: KnowledgeService) -> threading.Thread:
+    """Run :func:`warm` in a daemon thread."""
+
+    def run() -> None:
+        try:
+            count = warm(knowledge)
+            log.info("warmed %d answers", count)
+        except Exception:  # a cold cache is only slower; never fail the server for it
+            log.warning("cache warm-up stopped early", exc_info=True)
+
+    thread = threading.Thread(target=run, name="imvokg-warmup", daemon=True)
+    thread.start()
+    return thread

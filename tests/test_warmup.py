@@ -1,0 +1,36 @@
+"""Start-up warm-up fills the answer cache, so first visitors get cached answers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from imvokg.queries import default_registry
+from imvokg.services.knowledge import KnowledgeService
+from imvokg.services.runner import QueryRunner
+from imvokg.services.warmup import warm
+from imvokg.store.embedded import EmbeddedStore
+
+
+def test_warm_fills_the_cache_for_agreements_and_sectors(store_path: Path) -> None:
+    store = EmbeddedStore(store_path.resolve(), read_only=True)
+    try:
+        knowledge = KnowledgeService(QueryRunner(store, default_registry()))
+        computed = warm(knowledge, languages=("en",))
+        assert computed >= 26 + 2 * 12  # every agreement, coverage and gaps of every agreement sector
+        misses = knowledge.runner.cache.misses
+        knowledge.get_agreement("nl-gold", lang="en")
+        knowledge.coverage("garment-textile", lang="en")
+        assert knowledge.runner.cache.misses == misses  # both answered from the cache
+    finally:
+        store.close()
+
+
+def test_the_embedded_version_follows_writes() -> None:
+    store = EmbeddedStore(None)
+    first = store.version()
+    store.replace_graphs({"https://w3id.org/imvokg/graph/x": b"<http://a/s> <http://a/p> <http://a/o> .\n"})
+    second = store.version()
+    assert second != first
+    assert store.version() == second
+    store.set_version("fixed")
+    assert store.version() == "fixed"

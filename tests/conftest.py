@@ -76,7 +76,8 @@ def start_server(settings: Settings) -> LiveServer:
 
 @pytest.fixture(scope="session")
 def settings(store_path: Path) -> Settings:
-    return Settings(store_path=store_path)
+    """Read-only: the shared store is only read; several servers in this process may open it."""
+    return Settings(store_path=store_path, read_only=True)
 
 
 @pytest.fixture(scope="session")

@@ -486,7 +486,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results")
     args = parser.parse_args(argv)
     if args.quick:
-        args.iterations, args.budget, args.throughput_seconds = 5, 3.0, 0.5
+        args.iterations, args.budget, args.throughput_seconds = 3, 1.0, 0.3
     args.rdflib_max = parse_size(args.rdflib_max)
     sizes = [s.strip() for s in args.sizes.split(",") if s.strip()]
 

@@ -123,7 +123,8 @@ def _decision(name: str, agreement: str, outcome: str, issued: str) -> list[tupl
 @pytest.fixture()
 def decisions_server() -> Iterator[str]:
     """An app on a scratch in-memory store holding three decisions, served over loopback."""
-    from conftest import LiveServer, free_port
+    from tests.conftest import LiveServer, free_port
+
     from imvokg.api import create_app
 
     g = Graph()

@@ -7,6 +7,7 @@ request loops are bounded in count and in time.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import os
 import signal
 import socket
@@ -35,6 +36,12 @@ JSON_RESULTS = "application/sparql-results+json"
 SPARQL_QUERY = "application/sparql-query"
 RDF_XML = "application/rdf+xml"
 LEAKS = ("Traceback", "pyoxigraph", "site-packages", "/work/", 'File "', "rdflib", "starlette")
+
+
+def run_coroutine(coroutine):  # type: ignore[no-untyped-def]
+    """asyncio.run in a thread of its own: a browser test may leave a loop running in this one."""
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as executor:
+        return executor.submit(asyncio.run, coroutine).result()
 
 
 @pytest.fixture(scope="module")
@@ -86,7 +93,7 @@ def run_pool(pool: SparqlPool, query: str, media: str = JSON_RESULTS) -> tuple[b
             await pool.start()
         return await pool.run(query, result_media_type=media, graph_media_type="text/turtle")
 
-    return asyncio.run(go())
+    return run_coroutine(go())
 
 
 def test_pool_survives_crash_timeout_and_memory(store_path: Path) -> None:
@@ -121,7 +128,7 @@ def test_pool_survives_crash_timeout_and_memory(store_path: Path) -> None:
             pool.close()
         return seen
 
-    seen = asyncio.run(scenario())
+    seen = run_coroutine(scenario())
     assert seen["deep"][0] is QueryCrashed  # type: ignore[index]
     assert seen["runaway"][0] is QueryTimeout  # type: ignore[index]
     assert seen["runaway"][1] < 3.0, "the deadline did not stop the runaway query"  # type: ignore[index]
@@ -225,7 +232,7 @@ def test_result_byte_cap(store_path: Path) -> None:
         finally:
             pool.close()
 
-    asyncio.run(go())
+    run_coroutine(go())
 
 
 # -- bounded before any parser ------------------------------------------------

@@ -118,3 +118,13 @@ def test_named_query_parameters_are_validated(client: httpx.Client) -> None:
     assert unknown.status_code == 400
     injected = client.get("/queries/agreements", params={"lang": 'en") } UNION { ?s ?p ?o . FILTER("'})
     assert injected.status_code == 400
+
+
+def test_api_docs_are_served_without_any_remote_asset(client: httpx.Client) -> None:
+    page = client.get("/docs")
+    assert page.status_code == 200
+    assert "http://" not in page.text.replace("http://127.0.0.1", "") and "https://" not in page.text
+    assert "/docs-assets/swagger-ui-bundle.js" in page.text
+    assert client.get("/docs-assets/swagger-ui-bundle.js").status_code == 200
+    assert "cdn" not in page.headers["content-security-policy"]
+    assert client.get("/openapi.json").json()["info"]["title"] == "imvokg"

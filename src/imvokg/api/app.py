@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from imvokg import __version__
-from imvokg.api import errors, security
+from imvokg.api import docs, errors, security
 from imvokg.api.limits import BodySizeLimit
 from imvokg.api.routes import (
     compare,
@@ -67,6 +67,8 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
             "decisions that recognise them, as SPARQL, JSON and linked data."
         ),
         lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
     )
     errors.install(app)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
@@ -74,4 +76,5 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     for module in ROUTERS:
         app.include_router(module.router)
     app.mount("/static", pages.static_files(), name="static")
+    docs.install(app)
     return app

@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: install build serve test lint bench loadtest clean
+.PHONY: install build serve test lint bench loadtest loadtest-writes clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -36,6 +36,12 @@ bench: install
 SOAK ?= 600
 loadtest: install
 	$(BIN)/python loadtest/run.py --triples $(or $(TRIPLES),200k) --soak-seconds $(SOAK)
+	$(BIN)/python loadtest/write_trials.py --trials $(TRIALS)
+
+# SIGKILL during submit/approve loops: no acknowledged write lost, no partial publication.
+TRIALS ?= 20
+loadtest-writes: install
+	$(BIN)/python loadtest/write_trials.py --trials $(TRIALS)
 
 clean:
 	rm -rf var .pytest_cache

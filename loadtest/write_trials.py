@@ -287,10 +287,31 @@ def check(url: str, keys: dict[str, str], everything: list[Written]) -> dict[str
         "published": len(published),
         "lost": len(lost),
         "partial": len(partial),
+        "journal_ids": ids,
+        "journal_agreements": sorted({journal[i]["agreement"] for i in ids}),
+        "published_ids": sorted(published),
         "lost_writes": lost,
         "partial_submissions": partial,
         "problems": problems,
     }
+
+
+def in_flight_outcome(loop: Loop, phase: str, result: dict[str, Any]) -> str:
+    """What became of the write the kill cut short: the figure that shows kills land mid-write.
+
+    An unacknowledged submission may or may not be kept, and an unacknowledged
+    approval may or may not be published; both are correct, as long as neither
+    is half there (the partial check covers that).
+    """
+    if phase not in ("submit", "approve") or not loop.writes:
+        return "none in flight"
+    written = loop.writes[-1]
+    if phase == "submit":
+        # the client never learnt the id: look the agreement up among the journal's submissions
+        kept = AGR + written.slug in result["journal_agreements"]
+        return "submission kept" if kept else "submission absent"
+    published = written.submission_id in result["published_ids"]
+    return "approval published whole" if published else "approval absent"
 
 
 def run(
@@ -328,6 +349,9 @@ def run(
             everything.extend(loop.writes)
             server = Server(store, work / "keys.json")
             result = check(server.url, keys, everything)
+            in_flight = in_flight_outcome(loop, phase, result)
+            for internal in ("journal_ids", "journal_agreements", "published_ids"):
+                del result[internal]
             acked_submits = sum(1 for w in loop.writes if w.submission_id)
             acked_approvals = sum(1 for w in loop.writes if w.approved)
             per_trial.append(
@@ -335,6 +359,7 @@ def run(
                     "trial": trial,
                     "kill_after_s": round(delay, 3),
                     "killed_during": phase,
+                    "in_flight_after_restart": in_flight,
                     "acknowledged_submissions": acked_submits,
                     "acknowledged_approvals": acked_approvals,
                     "client_errors": loop.errors,
@@ -343,7 +368,7 @@ def run(
             )
             print(
                 f"trial {trial:2d}: kill after {delay:5.2f} s during {phase:8s} "
-                f"acked {acked_submits} submits / {acked_approvals} approvals; "
+                f"acked {acked_submits} submits / {acked_approvals} approvals; in flight: {in_flight}; "
                 f"journal {result['submissions_in_journal']}, published {result['published']}, "
                 f"lost {result['lost']}, partial {result['partial']}",
                 flush=True,
@@ -365,6 +390,11 @@ def run(
             for phase in sorted({t["killed_during"] for t in per_trial})
         },
         # every check covers all writes so far: count each write found lost or partial once
+        # the request the kill cut short: kept whole or gone, never half (either is correct)
+        "in_flight_after_restart": {
+            outcome: sum(1 for t in per_trial if t["in_flight_after_restart"] == outcome)
+            for outcome in sorted({t["in_flight_after_restart"] for t in per_trial})
+        },
         "lost": len({w for t in per_trial for w in t["lost_writes"]}),
         "partial": len({s for t in per_trial for s in t["partial_submissions"]}),
         "client_errors": sum(len(t["client_errors"]) for t in per_trial),

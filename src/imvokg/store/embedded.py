@@ -156,11 +156,11 @@ class EmbeddedStore:
         """The data version, remembered until this object writes (every request asks for it).
 
         Only this object can write to the store while it holds it open (RocksDB
-        takes a lock), so a remembered version cannot go stale, except for a
-        read-only instance, which re-reads it every time.
+        takes a lock), and a read-only instance sees the store as it was when it
+        opened, so a remembered version cannot go stale.
         """
         cached = self._version
-        if cached is not None and not self.read_only:
+        if cached is not None:
             return cached
         quads = self._store.quads_for_pattern(
             ox.NamedNode(META_GRAPH), ox.NamedNode(VERSION_PREDICATE), None, ox.NamedNode(META_GRAPH)

@@ -103,3 +103,20 @@ def test_a_rebuild_keeps_what_approvals_published(scratch_tree: Path, tmp_path: 
         assert rebuilt.ask("ASK WHERE { <https://w3id.org/imvokg/id/decision/x> ?p ?o }")
     finally:
         rebuilt.close()
+
+
+def test_only_the_newest_releases_keep_their_dumps(tmp_path: Path) -> None:
+    import os
+
+    from imvokg.build import prune_dumps
+
+    for index, version in enumerate(["0.1.0+a", "0.1.0+b", "0.1.0+c"]):
+        for suffix in ("ttl", "nt.gz", "jsonld"):
+            path = tmp_path / f"imvokg-{version}.{suffix}"
+            path.write_text(version)
+            os.utime(path, (1000 + index, 1000 + index))
+    removed = prune_dumps(tmp_path, keep=2)
+    assert sorted(p.name for p in removed) == [
+        "imvokg-0.1.0+a.jsonld", "imvokg-0.1.0+a.nt.gz", "imvokg-0.1.0+a.ttl",
+    ]  # fmt: skip
+    assert len(list(tmp_path.glob("imvokg-*"))) == 6

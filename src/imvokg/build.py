@@ -257,7 +257,26 @@ def write_dumps(
             written[suffix] = path
     finally:
         store.close()
+    prune_dumps(out_dir, keep=KEEP_RELEASES)
     return written
+
+
+KEEP_RELEASES = 5
+
+
+def prune_dumps(out_dir: Path, *, keep: int) -> list[Path]:
+    """Remove the dump files of all but the ``keep`` newest releases (every build is a release)."""
+    releases: dict[str, list[Path]] = {}
+    for path in out_dir.glob("imvokg-*"):
+        version = path.name[len("imvokg-") :].split(".ttl")[0].split(".nt.gz")[0].split(".jsonld")[0]
+        releases.setdefault(version, []).append(path)
+    newest = sorted(releases, key=lambda v: max(p.stat().st_mtime for p in releases[v]), reverse=True)
+    removed = []
+    for version in newest[keep:]:
+        for path in releases[version]:
+            path.unlink(missing_ok=True)
+            removed.append(path)
+    return removed
 
 
 PUBLISHED_PREFIXES = (str(GRAPH["submission-"]), str(GRAPH["decision-"]))

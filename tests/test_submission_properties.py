@@ -252,13 +252,8 @@ def test_an_invalid_submission_is_4xx_and_leaves_no_trace(prop_env: Env, case: d
     assert after == before, "a refused submission changed the store, the list or the journal"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known bug: rdflib's Turtle parser lets an IRI with '{' through (a warning only); the "
-    "submission then validates and fails while it is written as N-Triples: 500 instead of 400",
-)
 def test_an_iri_the_parser_lets_through_is_refused_not_a_500(prop_env: Env) -> None:
-    """Found by garbling: syntax rdflib accepts is not always RDF (strict xfail: it flips when fixed)."""
+    """Found by garbling: rdflib's Turtle parser lets an IRI with '{' through (a warning only)."""
     text = (
         FIXTURE.read_text(encoding="utf-8")
         .replace("example-widgets", "prop-bad-iri")

@@ -82,7 +82,28 @@ def parse_untrusted(data: bytes, fmt: str, *, name: str = "the body") -> Graph:
         raise UnreadableInput(f"{where}: the {fmt} does not parse ({summary})") from None
     if any(True for _ in graph.triples((None, _uri(_IMPORTS), None))):
         raise InputError(f"{name}: owl:imports is refused; include what you need in the document itself")
+    _check_iris(graph, name)
     return graph
+
+
+_BAD_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+
+
+def _check_iris(graph: Graph, name: str) -> None:
+    """Refuse IRIs that are not RDF: rdflib's parsers let some through with only a warning.
+
+    Such an IRI would pass validation and then fail when the graph is written
+    as N-Triples or loaded into the store; refusing it here keeps that a 400.
+    """
+    from rdflib import URIRef
+
+    for triple in graph:
+        for term in triple:
+            if isinstance(term, URIRef) and (not term or _BAD_IRI.search(term)):
+                shown = str(term)[:120]
+                raise InputError(
+                    f"{name}: <{shown}> is not a valid IRI (spaces, braces, quotes and < > are not allowed)"
+                )
 
 
 def _uri(value: str):  # type: ignore[no-untyped-def]

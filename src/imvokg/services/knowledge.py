@@ -20,20 +20,8 @@ from imvokg.services.identifiers import (
     sector_iri,
     short,
 )
-from imvokg.services.runner import QueryRunner
+from imvokg.services.runner import QueryRunner, lang_term, row_value
 from imvokg.store.base import Row, Term
-
-LANGS = ("en", "nl", "de", "fr")
-
-
-def _lang(lang: str | None) -> Term:
-    code = (lang or "en").lower()
-    return Term.literal(code if code in LANGS else "en")
-
-
-def _value(row: Row, name: str) -> Any:
-    term = row.get(name)
-    return None if term is None else term.python()
 
 
 class KnowledgeService:
@@ -53,7 +41,7 @@ class KnowledgeService:
         valid_on: str | None = None,
         lang: str | None = None,
     ) -> list[dict[str, Any]]:
-        bindings: dict[str, Term] = {"lang": _lang(lang)}
+        bindings: dict[str, Term] = {"lang": lang_term(lang)}
         if sector:
             bindings["sector"] = self._existing(sector_iri(sector), "sector")
         if risk:
@@ -76,21 +64,21 @@ class KnowledgeService:
                 {
                     "slug": short(iri),
                     "iri": iri,
-                    "label": _value(row, "label"),
-                    "kind": _value(row, "kind"),
-                    "country": country_code(_value(row, "country")),
-                    "signing_date": _value(row, "signing_date"),
-                    "start_date": _value(row, "start_date"),
-                    "end_date": _value(row, "end_date"),
-                    "status": _value(row, "status"),
-                    "sectors": sorted(short(s) for s in (_value(row, "sectors") or "").split() if s),
+                    "label": row_value(row, "label"),
+                    "kind": row_value(row, "kind"),
+                    "country": country_code(row_value(row, "country")),
+                    "signing_date": row_value(row, "signing_date"),
+                    "start_date": row_value(row, "start_date"),
+                    "end_date": row_value(row, "end_date"),
+                    "status": row_value(row, "status"),
+                    "sectors": sorted(short(s) for s in (row_value(row, "sectors") or "").split() if s),
                 }
             )
         return out
 
     def get_agreement(self, slug: str, *, lang: str | None = None) -> dict[str, Any]:
         iri = agreement_iri(slug)
-        language = _lang(lang)
+        language = lang_term(lang)
         key = ("agreement", iri.value, language.value)
         return self.runner.cached(key, lambda: self._agreement(iri, language))
 
@@ -115,42 +103,42 @@ class KnowledgeService:
             {
                 "slug": short(row["party"].value),
                 "iri": row["party"].value,
-                "label": _value(row, "party_label"),
-                "kind": _value(row, "kind"),
+                "label": row_value(row, "party_label"),
+                "kind": row_value(row, "kind"),
                 "role": short(row["role"].value),
-                "role_label": _value(row, "role_label"),
-                "country": country_code(_value(row, "country")),
-                "start_date": _value(row, "start_date"),
-                "end_date": _value(row, "end_date"),
+                "role_label": row_value(row, "role_label"),
+                "country": country_code(row_value(row, "country")),
+                "start_date": row_value(row, "start_date"),
+                "end_date": row_value(row, "end_date"),
             }
             for row in self.runner.select("agreement-parties", bindings)
         ]
         commitments = [
             {
                 "iri": row["commitment"].value,
-                "label": _value(row, "commitment_label"),
+                "label": row_value(row, "commitment_label"),
                 "risk": short(row["topic"].value),
-                "risk_label": _value(row, "topic_label"),
-                "steps": sorted((_value(row, "steps") or "").split()),
+                "risk_label": row_value(row, "topic_label"),
+                "steps": sorted((row_value(row, "steps") or "").split()),
             }
             for row in self.runner.select("agreement-commitments", bindings)
         ]
         provisions = [
             {
                 "iri": row["provision"].value,
-                "label": _value(row, "label"),
-                "instrument": _value(row, "instrument"),
-                "instrument_label": _value(row, "instrument_label"),
+                "label": row_value(row, "label"),
+                "instrument": row_value(row, "instrument"),
+                "instrument_label": row_value(row, "instrument_label"),
             }
             for row in self.runner.select("agreement-provisions", bindings)
         ]
         mechanisms = [
             {
                 "iri": row["mechanism"].value,
-                "label": _value(row, "label"),
-                "kinds": sorted((_value(row, "kinds") or "").split()),
-                "operated_by": _value(row, "operated_by"),
-                "description": _value(row, "description"),
+                "label": row_value(row, "label"),
+                "kinds": sorted((row_value(row, "kinds") or "").split()),
+                "operated_by": row_value(row, "operated_by"),
+                "description": row_value(row, "description"),
             }
             for row in self.runner.select("agreement-mechanisms", bindings)
         ]
@@ -188,7 +176,7 @@ class KnowledgeService:
         self, sector: str, *, min_salience: float | None = None, lang: str | None = None
     ) -> dict[str, Any]:
         sector_term = self._existing(sector_iri(sector), "sector")
-        bindings = {"sector": sector_term, "lang": _lang(lang)}
+        bindings = {"sector": sector_term, "lang": lang_term(lang)}
         if min_salience is not None:
             bindings["min_salience"] = Term.literal(
                 repr(float(min_salience)), datatype="http://www.w3.org/2001/XMLSchema#decimal"
@@ -206,7 +194,7 @@ class KnowledgeService:
                 {
                     "risk": short(topic),
                     "iri": topic,
-                    "label": _value(row, "topic_label"),
+                    "label": row_value(row, "topic_label"),
                     "salience": None,
                     "assessments": {},
                     "agreements": {},
@@ -217,27 +205,27 @@ class KnowledgeService:
                 entry["assessments"][risk_iri_value] = {
                     "assessed_risk": risk_iri_value,
                     "assessment": row["assessment"].value,
-                    "assessment_label": _value(row, "assessment_label"),
+                    "assessment_label": row_value(row, "assessment_label"),
                     "assessed_sector": short(row["assessed_sector"].value),
-                    "score": _value(row, "score"),
-                    "rank": _value(row, "rank"),
+                    "score": row_value(row, "score"),
+                    "rank": row_value(row, "rank"),
                     "severity": {
-                        "scale": _value(row, "scale"),
-                        "scope": _value(row, "scope"),
-                        "irremediable_character": _value(row, "irremediability"),
+                        "scale": row_value(row, "scale"),
+                        "scope": row_value(row, "scope"),
+                        "irremediable_character": row_value(row, "irremediability"),
                     },
-                    "likelihood": _value(row, "likelihood"),
-                    "basis": _value(row, "basis"),
+                    "likelihood": row_value(row, "likelihood"),
+                    "basis": row_value(row, "basis"),
                 }
             if "agreement" in row:
                 agreement = row["agreement"].value
                 entry["agreements"][agreement] = {
                     "slug": short(agreement),
                     "iri": agreement,
-                    "label": _value(row, "agreement_label"),
-                    "coverage": "covered" if _value(row, "match") == "direct" else "partly_covered",
-                    "match": _value(row, "match"),
-                    "recognised": bool(_value(row, "recognised")),
+                    "label": row_value(row, "agreement_label"),
+                    "coverage": "covered" if row_value(row, "match") == "direct" else "partly_covered",
+                    "match": row_value(row, "match"),
+                    "recognised": bool(row_value(row, "recognised")),
                 }
         risks = []
         for entry in by_topic.values():
@@ -266,7 +254,7 @@ class KnowledgeService:
         sector_term = self._existing(sector_iri(sector), "sector")
         bindings = {
             "sector": sector_term,
-            "lang": _lang(lang),
+            "lang": lang_term(lang),
             "recognised_only": Term.literal(
                 "true" if recognised_only else "false", datatype="http://www.w3.org/2001/XMLSchema#boolean"
             ),
@@ -284,9 +272,9 @@ class KnowledgeService:
                     {
                         "risk": short(row["topic"].value),
                         "iri": row["topic"].value,
-                        "label": _value(row, "topic_label"),
-                        "max_score": _value(row, "max_score"),
-                        "assessments": _value(row, "assessments"),
+                        "label": row_value(row, "topic_label"),
+                        "max_score": row_value(row, "max_score"),
+                        "assessments": row_value(row, "assessments"),
                     }
                     for row in rows
                 ],
@@ -298,7 +286,7 @@ class KnowledgeService:
     def recognitions(
         self, *, member_state: str | None = None, valid_on: str | None = None, lang: str | None = None
     ) -> list[dict[str, Any]]:
-        bindings: dict[str, Term] = {"lang": _lang(lang)}
+        bindings: dict[str, Term] = {"lang": lang_term(lang)}
         if member_state:
             bindings["member_state"] = country_iri(member_state)
         if valid_on:
@@ -313,16 +301,16 @@ class KnowledgeService:
             {
                 "decision": row["decision"].value,
                 "agreement": short(row["agreement"].value),
-                "agreement_label": _value(row, "agreement_label"),
-                "authority": _value(row, "authority"),
-                "authority_label": _value(row, "authority_label"),
-                "member_state": country_code(_value(row, "state")),
-                "issued": _value(row, "issued"),
-                "valid_from": _value(row, "valid_from"),
-                "valid_until": _value(row, "valid_until"),
-                "outcome": short(_value(row, "outcome") or ""),
-                "supervision_regime": short(_value(row, "regime") or "") or None,
-                "legal_effects": sorted(short(e) for e in (_value(row, "legal_effects") or "").split()),
+                "agreement_label": row_value(row, "agreement_label"),
+                "authority": row_value(row, "authority"),
+                "authority_label": row_value(row, "authority_label"),
+                "member_state": country_code(row_value(row, "state")),
+                "issued": row_value(row, "issued"),
+                "valid_from": row_value(row, "valid_from"),
+                "valid_until": row_value(row, "valid_until"),
+                "outcome": short(row_value(row, "outcome") or ""),
+                "supervision_regime": short(row_value(row, "regime") or "") or None,
+                "legal_effects": sorted(short(e) for e in (row_value(row, "legal_effects") or "").split()),
             }
             for row in self.runner.select("recognitions", bindings)
         ]

@@ -13,9 +13,24 @@ from collections.abc import Callable, Mapping
 from typing import TypeVar
 
 from imvokg.queries import QueryRegistry
-from imvokg.store.base import SelectResult, Store, Term
+from imvokg.store.base import Row, SelectResult, Store, Term
 
 T = TypeVar("T")
+
+LANGS = ("en", "nl", "de", "fr")
+"""The languages labels come in; anything else falls back to English."""
+
+
+def lang_term(lang: str | None) -> Term:
+    """The `lang` parameter of the named queries, as a literal; unknown languages become English."""
+    code = (lang or "en").lower()
+    return Term.literal(code if code in LANGS else "en")
+
+
+def row_value(row: Row, name: str) -> object:
+    """One cell of a result row as a Python value (None when unbound)."""
+    term = row.get(name)
+    return None if term is None else term.python()
 
 
 class VersionedCache:

@@ -14,10 +14,9 @@ from typing import Any
 
 from imvokg.errors import InputError, NotFound
 from imvokg.services.identifiers import BASE, short
-from imvokg.services.runner import QueryRunner
+from imvokg.services.runner import LANGS, QueryRunner, lang_term, row_value
 from imvokg.store.base import Row, Term
 
-LANGS = ("en", "nl", "de", "fr")
 INSTRUMENT_BASE = f"{BASE}id/instrument/"
 _SEGMENT = re.compile(r"^[a-z0-9-]+$")
 # The path below /id/instrument/ is at most instrument/part/sub-part/...; a
@@ -25,23 +24,15 @@ _SEGMENT = re.compile(r"^[a-z0-9-]+$")
 _MAX_SEGMENTS = 6
 
 
-def _lang(lang: str | None) -> Term:
-    code = (lang or "en").lower()
-    return Term.literal(code if code in LANGS else "en")
-
-
-def _value(row: Row, name: str) -> Any:
-    term = row.get(name)
-    return None if term is None else term.python()
 
 
 def _iris(row: Row, name: str) -> list[str]:
     """A space-separated GROUP_CONCAT column as a sorted list of IRIs."""
-    return sorted(v for v in str(_value(row, name) or "").split() if v)
+    return sorted(v for v in str(row_value(row, name) or "").split() if v)
 
 
 def _labels(row: Row, langs: tuple[str, ...] = LANGS) -> dict[str, str]:
-    return {code: value for code in langs if (value := _value(row, f"label_{code}"))}
+    return {code: value for code in langs if (value := row_value(row, f"label_{code}"))}
 
 
 def provision_iri(slug: str) -> Term:
@@ -73,7 +64,7 @@ class TaxonomyService:
 
     # -- risk topics -------------------------------------------------------
     def risks(self, *, lang: str | None = None) -> list[dict[str, Any]]:
-        language = _lang(lang)
+        language = lang_term(lang)
         return self.runner.cached(("taxonomy-risks", language.value), lambda: self._risks(language))
 
     def _risks(self, language: Term) -> list[dict[str, Any]]:
@@ -84,8 +75,8 @@ class TaxonomyService:
                 {
                     "iri": row["provision"].value,
                     "slug": _provision_slug(row["provision"].value),
-                    "label": _value(row, "provision_label"),
-                    "instrument": short(_value(row, "instrument") or ""),
+                    "label": row_value(row, "provision_label"),
+                    "instrument": short(row_value(row, "instrument") or ""),
                 }
             )
         out = []
@@ -95,10 +86,10 @@ class TaxonomyService:
                 {
                     "slug": short(iri),
                     "iri": iri,
-                    "notation": _value(row, "notation"),
-                    "label": _value(row, "label"),
+                    "notation": row_value(row, "notation"),
+                    "label": row_value(row, "label"),
                     "labels": _labels(row),
-                    "definition": _value(row, "definition"),
+                    "definition": row_value(row, "definition"),
                     "broader": [short(b) for b in _iris(row, "broader")],
                     "narrower": [short(n) for n in _iris(row, "narrower")],
                     "grounded_by": grounded.get(iri, []),
@@ -108,7 +99,7 @@ class TaxonomyService:
 
     # -- sectors -----------------------------------------------------------
     def sectors(self, *, lang: str | None = None) -> list[dict[str, Any]]:
-        language = _lang(lang)
+        language = lang_term(lang)
         return self.runner.cached(("taxonomy-sectors", language.value), lambda: self._sectors(language))
 
     def _sectors(self, language: Term) -> list[dict[str, Any]]:
@@ -119,9 +110,9 @@ class TaxonomyService:
                 {
                     "slug": short(iri),
                     "iri": iri,
-                    "label": _value(row, "label"),
+                    "label": row_value(row, "label"),
                     "labels": _labels(row),
-                    "definition": _value(row, "definition"),
+                    "definition": row_value(row, "definition"),
                     "broader": [short(b) for b in _iris(row, "broader")],
                     "narrower": [short(n) for n in _iris(row, "narrower")],
                     "nace": {
@@ -135,7 +126,7 @@ class TaxonomyService:
 
     # -- instruments -------------------------------------------------------
     def instruments(self, *, lang: str | None = None) -> list[dict[str, Any]]:
-        language = _lang(lang)
+        language = lang_term(lang)
         return self.runner.cached(
             ("taxonomy-instruments", language.value), lambda: self._instruments(language)
         )
@@ -144,18 +135,18 @@ class TaxonomyService:
         out = []
         for row in self.runner.select("taxonomy-instruments", {"lang": language}):
             iri = row["instrument"].value
-            amends = _value(row, "amends")
+            amends = row_value(row, "amends")
             out.append(
                 {
                     "slug": short(iri),
                     "iri": iri,
-                    "kind": _value(row, "kind"),
-                    "label": _value(row, "label"),
+                    "kind": row_value(row, "kind"),
+                    "label": row_value(row, "label"),
                     "labels": _labels(row, ("en", "nl")),
-                    "issued": _value(row, "issued"),
-                    "entry_into_force": _value(row, "entry_into_force"),
+                    "issued": row_value(row, "issued"),
+                    "entry_into_force": row_value(row, "entry_into_force"),
                     "amends": short(amends) if amends else None,
-                    "provision_count": int(_value(row, "provisions") or 0),
+                    "provision_count": int(row_value(row, "provisions") or 0),
                 }
             )
         return out
@@ -163,7 +154,7 @@ class TaxonomyService:
     # -- one provision -----------------------------------------------------
     def provision(self, slug: str, *, lang: str | None = None) -> dict[str, Any]:
         iri = provision_iri(slug)
-        language = _lang(lang)
+        language = lang_term(lang)
         return self.runner.cached(
             ("taxonomy-provision", iri.value, language.value), lambda: self._provision(iri, language)
         )
@@ -172,7 +163,7 @@ class TaxonomyService:
         bindings = {"provision": iri, "lang": language}
         rows = list(self.runner.select("taxonomy-provision", bindings))
         # An aggregate without GROUP BY answers one empty row for an unknown IRI.
-        if not rows or _value(rows[0], "instrument") is None:
+        if not rows or row_value(rows[0], "instrument") is None:
             raise NotFound(
                 f"there is no provision '{_provision_slug(iri.value)}'; "
                 "GET /api/v1/instruments lists the instruments"
@@ -181,25 +172,25 @@ class TaxonomyService:
         links: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for row in self.runner.select("provision-links", bindings):
             target = row["target"].value
-            links[_value(row, "relation")].append(
+            links[row_value(row, "relation")].append(
                 {
                     "iri": target,
                     "slug": _provision_slug(target) or short(target),
-                    "label": _value(row, "target_label"),
+                    "label": row_value(row, "target_label"),
                 }
             )
-        parent = _value(facts, "parent")
-        instrument = _value(facts, "instrument")
+        parent = row_value(facts, "parent")
+        instrument = row_value(facts, "instrument")
         return {
             "slug": _provision_slug(iri.value),
             "iri": iri.value,
-            "label": _value(facts, "label"),
+            "label": row_value(facts, "label"),
             "labels": _labels(facts, ("en", "nl")),
-            "number": _value(facts, "number"),
-            "kind": _value(facts, "kind"),
-            "heading": _value(facts, "heading"),
-            "description": _value(facts, "description"),
-            "page": _value(facts, "page"),
+            "number": row_value(facts, "number"),
+            "kind": row_value(facts, "kind"),
+            "heading": row_value(facts, "heading"),
+            "description": row_value(facts, "description"),
+            "page": row_value(facts, "page"),
             "instrument": _provision_slug(instrument),
             "parent": _provision_slug(parent) if parent else None,
             "parts": links.get("part", []),

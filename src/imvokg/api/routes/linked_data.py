@@ -150,28 +150,32 @@ def resource_response(request: Request, services: Services, iri: str) -> Respons
     )
 
 
-@router.api_route("/id/{rest:path}", methods=["GET", "HEAD"], response_model=None)
+@router.get("/id/{rest:path}", response_model=None)
+@router.head("/id/{rest:path}", response_model=None, include_in_schema=False)
 def instance(request: Request, rest: str, services: ServicesDep) -> Response:
     """An instance IRI (``/id/{type}/{slug}``, deeper for provisions)."""
     parts = _segments(request, "/id/", 2, 6)
     return resource_response(request, services, services.settings.base_iri + "id/" + "/".join(parts))
 
 
-@router.api_route("/scheme/{rest:path}", methods=["GET", "HEAD"], response_model=None)
+@router.get("/scheme/{rest:path}", response_model=None)
+@router.head("/scheme/{rest:path}", response_model=None, include_in_schema=False)
 def concept(request: Request, rest: str, services: ServicesDep) -> Response:
     """A concept scheme (``/scheme/{scheme}``) or one of its concepts (``/scheme/{scheme}/{code}``)."""
     parts = _segments(request, "/scheme/", 1, 2)
     return resource_response(request, services, services.settings.base_iri + "scheme/" + "/".join(parts))
 
 
-@router.api_route("/graph/{rest:path}", methods=["GET", "HEAD"], response_model=None)
+@router.get("/graph/{rest:path}", response_model=None)
+@router.head("/graph/{rest:path}", response_model=None, include_in_schema=False)
 def named_graph(request: Request, rest: str, services: ServicesDep) -> Response:
     """A named graph: its source file, checksum and build time (the provenance pages link here)."""
     parts = _segments(request, "/graph/", 1, 1)
     return resource_response(request, services, services.settings.base_iri + "graph/" + parts[0])
 
 
-@router.api_route("/ontology", methods=["GET", "HEAD"], response_model=None)
+@router.get("/ontology", response_model=None)
+@router.head("/ontology", response_model=None, include_in_schema=False)
 def ontology(request: Request, services: ServicesDep) -> Response:
     """The imvo ontology: HTML documentation of every class and property, or the OWL as RDF."""
     media_type = choose(request, WITH_HTML)
@@ -209,7 +213,8 @@ def ontology(request: Request, services: ServicesDep) -> Response:
     )
 
 
-@router.api_route("/shapes", methods=["GET", "HEAD"], response_model=None)
+@router.get("/shapes", response_model=None)
+@router.head("/shapes", response_model=None, include_in_schema=False)
 def shapes(request: Request, services: ServicesDep) -> Response:
     """The SHACL shapes: Turtle (or another RDF format), or an HTML list with messages and requirements."""
     media_type = choose(request, WITH_HTML)

@@ -73,7 +73,8 @@ def _catalog_html(request: Request, services: Services, lang: str, files: list[d
     ).encode("utf-8")
 
 
-@router.api_route("/catalog", methods=["GET", "HEAD"], response_model=None)
+@router.get("/catalog", response_model=None)
+@router.head("/catalog", response_model=None, include_in_schema=False)
 def get_catalog(request: Request, services: ServicesDep) -> Response:
     """DCAT-AP 3: the catalogue, the dataset, a distribution per release file, the SPARQL service."""
     media_type = choose(request, WITH_HTML)
@@ -91,7 +92,8 @@ def get_catalog(request: Request, services: ServicesDep) -> Response:
     return respond(request, version=version, key="/catalog", media_type=media_type, lang=lang, make=make)
 
 
-@router.api_route("/.well-known/void", methods=["GET", "HEAD"], response_model=None)
+@router.get("/.well-known/void", response_model=None)
+@router.head("/.well-known/void", response_model=None, include_in_schema=False)
 def get_void(request: Request, services: ServicesDep) -> Response:
     """VoID: size, partitions, endpoint, dumps, URI space and vocabularies."""
     media_type = choose(request, RDF_OFFERED)
@@ -106,7 +108,8 @@ def get_void(request: Request, services: ServicesDep) -> Response:
     return respond(request, version=version, key="/void", media_type=media_type, lang="", make=make)
 
 
-@router.api_route("/.well-known/sparql-examples", methods=["GET", "HEAD"], response_model=None)
+@router.get("/.well-known/sparql-examples", response_model=None)
+@router.head("/.well-known/sparql-examples", response_model=None, include_in_schema=False)
 def get_sparql_examples(request: Request, services: ServicesDep) -> Response:
     """Every named query as an sh:SPARQLExecutable."""
     media_type = choose(request, RDF_OFFERED)
@@ -126,7 +129,8 @@ def dumps_redirect() -> RedirectResponse:
     return RedirectResponse("/dumps/", status_code=308)
 
 
-@router.api_route("/dumps/", methods=["GET", "HEAD"], response_model=None)
+@router.get("/dumps/", response_model=None)
+@router.head("/dumps/", response_model=None, include_in_schema=False)
 def list_dumps(request: Request, services: ServicesDep) -> Response:
     """Every release file: an HTML list for a browser, JSON otherwise."""
     current_dumps(services)
@@ -159,7 +163,8 @@ def list_dumps(request: Request, services: ServicesDep) -> Response:
     )
 
 
-@router.api_route("/dumps/{name}", methods=["GET", "HEAD"], response_model=None)
+@router.get("/dumps/{name}", response_model=None)
+@router.head("/dumps/{name}", response_model=None, include_in_schema=False)
 def get_dump(name: str, request: Request, services: ServicesDep) -> Response:
     """One release file; names are matched against the directory listing, never joined into a path."""
     found = dumps.find_dump(dumps.dumps_dir(services.settings), name)
@@ -171,7 +176,8 @@ def get_dump(name: str, request: Request, services: ServicesDep) -> Response:
     return FileResponse(found.path, media_type=media_type, filename=found.name, headers=headers)
 
 
-@router.api_route("/feed", methods=["GET", "HEAD"], response_model=None)
+@router.get("/feed", response_model=None)
+@router.head("/feed", response_model=None, include_in_schema=False)
 def get_feed(request: Request, services: ServicesDep) -> Response:
     """Atom feed of recognition decisions, newest first."""
     base = services.settings.base_iri

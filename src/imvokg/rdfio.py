@@ -12,7 +12,7 @@ import json
 import re
 from pathlib import Path
 
-from rdflib import Graph
+from rdflib import Graph, URIRef
 
 from imvokg.errors import InputError, UnreadableInput, UnsupportedMediaType
 
@@ -80,7 +80,7 @@ def parse_untrusted(data: bytes, fmt: str, *, name: str = "the body") -> Graph:
         where = f"{name}, line {line.group(1)}" if line else name
         summary = message[:200] if message else type(exc).__name__
         raise UnreadableInput(f"{where}: the {fmt} does not parse ({summary})") from None
-    if any(True for _ in graph.triples((None, _uri(_IMPORTS), None))):
+    if any(True for _ in graph.triples((None, URIRef(_IMPORTS), None))):
         raise InputError(f"{name}: owl:imports is refused; include what you need in the document itself")
     _check_iris(graph, name)
     return graph
@@ -95,8 +95,6 @@ def _check_iris(graph: Graph, name: str) -> None:
     Such an IRI would pass validation and then fail when the graph is written
     as N-Triples or loaded into the store; refusing it here keeps that a 400.
     """
-    from rdflib import URIRef
-
     for triple in graph:
         for term in triple:
             if isinstance(term, URIRef) and (not term or _BAD_IRI.search(term)):
@@ -104,12 +102,6 @@ def _check_iris(graph: Graph, name: str) -> None:
                 raise InputError(
                     f"{name}: <{shown}> is not a valid IRI (spaces, braces, quotes and < > are not allowed)"
                 )
-
-
-def _uri(value: str):  # type: ignore[no-untyped-def]
-    from rdflib import URIRef
-
-    return URIRef(value)
 
 
 def _check_json_ld(data: bytes, name: str) -> None:

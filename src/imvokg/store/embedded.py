@@ -39,19 +39,6 @@ _RDF_FORMATS = {
 }
 
 
-def to_ox(term: Term) -> ox.NamedNode | ox.Literal | ox.BlankNode:
-    """Our plain term as a pyoxigraph term."""
-    if term.kind == "iri":
-        return ox.NamedNode(term.value)
-    if term.kind == "bnode":
-        return ox.BlankNode(term.value)
-    if term.lang:
-        return ox.Literal(term.value, language=term.lang)
-    if term.datatype:
-        return ox.Literal(term.value, datatype=ox.NamedNode(term.datatype))
-    return ox.Literal(term.value)
-
-
 def from_ox(term: object) -> Term:
     """A pyoxigraph term as our plain term."""
     if isinstance(term, ox.NamedNode):

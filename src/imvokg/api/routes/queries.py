@@ -12,8 +12,6 @@ from imvokg.errors import InputError
 
 router = APIRouter(tags=["queries"])
 
-RESERVED = {"format"}
-
 
 @router.get("/queries")
 def list_queries(services: ServicesDep) -> list[dict[str, object]]:

@@ -15,6 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from tests.test_research_queries import FNV_AGREEMENTS
 
 from imvokg.queries import check_queries
 from imvokg.store.embedded import EmbeddedStore
@@ -199,18 +200,7 @@ def test_fnv_memberships(store: EmbeddedStore) -> None:
         )
     }
     # Section 1.2: FNV is named among the parties of ten agreements, not gold (1.2.3) or coal (1.2.12).
-    assert found == {
-        "nl-garment-textile",
-        "nl-banking",
-        "nl-plant-proteins",
-        "nl-forestry",
-        "nl-food-products",
-        "nl-insurance",
-        "nl-pension-funds",
-        "nl-metals",
-        "nl-natural-stone",
-        "nl-floriculture",
-    }
+    assert found == FNV_AGREEMENTS
 
 
 # 1.2.1: nine priority themes. Each reference theme with the topic code(s) that may carry it; "raw

@@ -25,10 +25,7 @@ from hypothesis import strategies as st
 from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import RDF, RDFS, XSD
-from tests.conftest import LiveServer, start_server
-from tests.test_workflow import FIXTURE, Env, copy_store, make_keys
-
-from imvokg.config import Settings
+from tests.test_workflow import FIXTURE, Env, start_writable_env
 
 IMVO = "https://w3id.org/imvokg/ont#"
 AGR = "https://w3id.org/imvokg/id/agreement/"
@@ -42,15 +39,8 @@ PROPERTY_SETTINGS = settings(max_examples=25, deadline=None, suppress_health_che
 @pytest.fixture(scope="module")
 def prop_env(store_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Env]:
     """A writable server of our own: the generated submissions never reach the shared store."""
-    root = tmp_path_factory.mktemp("submission-properties")
-    store = copy_store(store_path, root)
-    keys = make_keys(root / "keys.json")
-    live: LiveServer = start_server(
-        Settings(
-            store_path=store, api_keys_file=root / "keys.json", max_body_bytes=200_000, sparql_rate_per_s=0
-        )
-    )
-    yield Env(live.url, root, keys)
+    live, environment = start_writable_env(store_path, tmp_path_factory.mktemp("submission-properties"))
+    yield environment
     live.stop()
 
 

@@ -71,9 +71,8 @@ def make_keys(path: Path) -> dict[str, str]:
     }
 
 
-@pytest.fixture(scope="module")
-def env(store_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Env]:
-    root = tmp_path_factory.mktemp("workflow")
+def start_writable_env(store_path: Path, root: Path) -> tuple[LiveServer, Env]:
+    """A server of our own on a copy of the built store, with keys: writes never reach the shared store."""
     store = copy_store(store_path, root)
     keys = make_keys(root / "keys.json")
     live: LiveServer = start_server(
@@ -81,7 +80,13 @@ def env(store_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
             store_path=store, api_keys_file=root / "keys.json", max_body_bytes=200_000, sparql_rate_per_s=0
         )
     )
-    yield Env(live.url, root, keys)
+    return live, Env(live.url, root, keys)
+
+
+@pytest.fixture(scope="module")
+def env(store_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Env]:
+    live, environment = start_writable_env(store_path, tmp_path_factory.mktemp("workflow"))
+    yield environment
     live.stop()
 
 

@@ -176,8 +176,10 @@ class ValidationReport:
     def summary_text(self, lang: str = "en") -> str:
         """A readable multi-line report for the CLI and the build log."""
         dutch = lang == "nl"
-        verdict = ("voldoet" if self.conforms else "voldoet niet") if dutch else (
-            "conforms" if self.conforms else "does not conform"
+        verdict = (
+            ("voldoet" if self.conforms else "voldoet niet")
+            if dutch
+            else ("conforms" if self.conforms else "does not conform")
         )
         counts = (
             f"{len(self.violations)} overtredingen, {len(self.warnings)} waarschuwingen"
@@ -186,9 +188,7 @@ class ValidationReport:
         )
         lines = [f"{verdict} ({counts})"]
         for issue in self.issues_in(lang):
-            requirement = " ".join(
-                part for part in (issue.requirement_id, issue.requirement_title) if part
-            )
+            requirement = " ".join(part for part in (issue.requirement_id, issue.requirement_title) if part)
             focus = issue.focus_node + (f" ({issue.focus_label})" if issue.focus_label else "")
             severity = _SEVERITY_NL.get(issue.severity, issue.severity) if dutch else issue.severity
             lines.append(f"[{severity}] {requirement or issue.source_shape}: {focus}")
@@ -241,9 +241,7 @@ def requirement_conformance(data: Graph, agreement_iri: str, *, lang: str = "en"
     rows = []
     for req_iri, identifier in sorted(_minimum_requirements(requirements), key=lambda r: r[1]):
         issues = [
-            i
-            for i in report.issues
-            if i.requirement_iri == str(req_iri) and i.focus_node == str(agreement)
+            i for i in report.issues if i.requirement_iri == str(req_iri) and i.focus_node == str(agreement)
         ]
         if any(i.severity == "violation" for i in issues):
             status = "not_met"
@@ -349,9 +347,7 @@ def _run(data: Graph, shapes: Graph, ontology: Graph, lang: str) -> ValidationRe
 
     issues = explain(lang)
     conforms = not any(i.severity == "violation" for i in issues)
-    return ValidationReport(
-        conforms=conforms, issues=issues, report_graph=report_graph, explain=explain
-    )
+    return ValidationReport(conforms=conforms, issues=issues, report_graph=report_graph, explain=explain)
 
 
 def _top_level_results(report: Graph) -> Iterator[Node]:
@@ -380,18 +376,14 @@ def _issue(
         requirement_id=_identifier(requirements, requirement),
         requirement_iri=str(requirement) if requirement is not None else None,
         requirement_title=(
-            _text_in(requirements, requirement, DCTERMS.title, lang)
-            if requirement is not None
-            else None
+            _text_in(requirements, requirement, DCTERMS.title, lang) if requirement is not None else None
         ),
         focus_node=str(focus),
         focus_label=_text_in(data, focus, RDFS.label, lang) if focus is not None else None,
         path=_render_path(path, report) if path is not None else None,
         severity=severity,
         message=message,
-        source_shape=str(shape) if shape is not None else str(
-            report.value(result, SH.sourceShape)
-        ),
+        source_shape=str(shape) if shape is not None else str(report.value(result, SH.sourceShape)),
         value=str(value) if value is not None else None,
     )
 
@@ -406,9 +398,7 @@ def _message(result: Node, report: Graph, shape: Node | None, shapes: Graph, lan
     if tagged:
         return tagged
     untagged = [
-        str(m)
-        for m in report.objects(result, SH.resultMessage)
-        if isinstance(m, Literal) and not m.language
+        str(m) for m in report.objects(result, SH.resultMessage) if isinstance(m, Literal) and not m.language
     ]
     templates = list(shapes.objects(shape, SH.message)) if shape is not None else []
     for wanted in (lang, _FALLBACK_LANG):
@@ -421,10 +411,7 @@ def _message(result: Node, report: Graph, shape: Node | None, shapes: Graph, lan
                     return text
             if "{" not in str(template):
                 return str(template)
-    return (
-        _text_in(report, result, SH.resultMessage, lang)
-        or "The data does not meet this shape."
-    )
+    return _text_in(report, result, SH.resultMessage, lang) or "The data does not meet this shape."
 
 
 def _template_pattern(template: str) -> re.Pattern[str]:
@@ -461,9 +448,7 @@ def _minimum_requirements(requirements: Graph) -> Iterator[tuple[Node, str]]:
             yield req, str(identifier)
 
 
-def _text_in(
-    graph: Graph, subject: Node, predicate: Node, lang: str, *, fallback: bool = True
-) -> str | None:
+def _text_in(graph: Graph, subject: Node, predicate: Node, lang: str, *, fallback: bool = True) -> str | None:
     """A literal in the asked language; else English, else any (if ``fallback``)."""
     literals = [o for o in graph.objects(subject, predicate) if isinstance(o, Literal)]
     for wanted in (lang, _FALLBACK_LANG) if fallback else (lang,):

@@ -53,9 +53,7 @@ class Principal:
         """403 unless a supervisor of exactly this member state (ISO3)."""
         self.require_role("supervisor")
         if self.member_state != member_state:
-            raise Forbidden(
-                f"'{self.user}' supervises for {self.member_state}; this concerns {member_state}"
-            )
+            raise Forbidden(f"'{self.user}' supervises for {self.member_state}; this concerns {member_state}")
 
 
 @dataclass(frozen=True)

@@ -423,7 +423,6 @@ class SparqlPool:
         return message  # type: ignore[no-any-return]
 
 
-
 def pool_for(settings: Settings, store: object) -> SparqlPool | None:
     """The pool for an embedded on-disk store, or None (remote store, in-memory store, or turned off)."""
     path = getattr(store, "path", None)

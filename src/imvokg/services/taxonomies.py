@@ -24,8 +24,6 @@ _SEGMENT = re.compile(r"^[a-z0-9-]+$")
 _MAX_SEGMENTS = 6
 
 
-
-
 def _iris(row: Row, name: str) -> list[str]:
     """A space-separated GROUP_CONCAT column as a sorted list of IRIs."""
     return sorted(v for v in str(row_value(row, name) or "").split() if v)

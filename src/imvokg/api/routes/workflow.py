@@ -55,9 +55,7 @@ async def validate(
         raise NotAcceptable("the report is available as application/json or text/turtle")
     language = pick_lang(request, lang)
     body = await request.body()
-    report = await run_in_threadpool(
-        validate_body, body, request.headers.get("content-type"), lang=language
-    )
+    report = await run_in_threadpool(validate_body, body, request.headers.get("content-type"), lang=language)
     if media == "text/turtle":
         return Response(report.to_turtle(), media_type="text/turtle")
     return JSONResponse(report_json(report, language))

@@ -48,6 +48,10 @@ class Settings(BaseSettings):
     sparql_burst: int = 40
     """Requests a client may send at once before the rate applies."""
 
+    label_index: bool = True
+    """Answer label search from an in-memory substring index (milliseconds at any size) instead of
+    a scan of every name in the store; it costs memory in each API process (about 40 MiB at 1M triples)."""
+
     warm_cache: bool = False
     """Ask the common questions once at start-up in the background (`imvokg serve` turns it on)."""
 

@@ -26,6 +26,7 @@ from imvokg.api.state import Services
 from imvokg.config import Settings
 from imvokg.queries import default_registry
 from imvokg.services.knowledge import KnowledgeService
+from imvokg.services.label_index import LabelIndex
 from imvokg.services.runner import QueryRunner
 from imvokg.services.sandbox import pool_for
 from imvokg.services.warmup import start_warmup
@@ -44,12 +45,15 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
         opened = store or open_store(settings, read_only=settings.read_only)
         registry = default_registry()
         runner = QueryRunner(opened, registry)
+        labels = LabelIndex(opened) if settings.label_index else None
+        if labels is not None:
+            runner.accelerate("label-search", labels.search_bindings)
         app.state.services = Services(settings, opened, registry, runner, KnowledgeService(runner))
         app.state.sparql_pool = pool_for(settings, opened)  # user SPARQL runs in worker processes
         if app.state.sparql_pool is not None:
             await app.state.sparql_pool.start()
         if settings.warm_cache:
-            start_warmup(app.state.services.knowledge)
+            start_warmup(app.state.services.knowledge, labels)
         try:
             yield
         finally:

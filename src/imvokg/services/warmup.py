@@ -13,6 +13,7 @@ import logging
 import threading
 
 from imvokg.services.knowledge import KnowledgeService
+from imvokg.services.label_index import LabelIndex
 
 log = logging.getLogger("imvokg.warmup")
 
@@ -39,11 +40,14 @@ def warm(knowledge: KnowledgeService, *, languages: tuple[str, ...] = ("en", "nl
     return done
 
 
-def start_warmup(knowledge: KnowledgeService) -> threading.Thread:
-    """Run :func:`warm` in a daemon thread."""
+def start_warmup(knowledge: KnowledgeService, labels: LabelIndex | None = None) -> threading.Thread:
+    """Run :func:`warm` in a daemon thread, after reading the names into the label index."""
 
     def run() -> None:
         try:
+            if labels is not None:
+                labels.refresh()
+                log.info("indexed %d names in %.1f s", len(labels), labels.last_refresh_s)
             count = warm(knowledge)
             log.info("warmed %d answers", count)
         except Exception:  # a cold cache is only slower; never fail the server for it

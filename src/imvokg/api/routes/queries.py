@@ -40,11 +40,11 @@ async def run_named_query(name: str, request: Request, services: ServicesDep) ->
     media_type = choose_media_type(request, graph=graph, format_param=format_param)
 
     def answer() -> tuple[bytes, str]:
-        return services.store.query_serialized(
-            query.text,
+        return services.runner.serialized(
+            name,
+            bindings,
             result_media_type=media_type if not graph else "application/sparql-results+json",
             graph_media_type=media_type if graph else "text/turtle",
-            bindings=bindings,
         )
 
     # Named queries are trusted and their answers change only when the store does:

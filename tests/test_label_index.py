@@ -1,0 +1,173 @@
+"""The label index answers label search exactly as the named query does, and keeps up with writes."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import httpx
+import pytest
+from tests.conftest import LiveServer
+
+from imvokg.queries import default_registry
+from imvokg.services.label_index import LabelIndex
+from imvokg.store.base import SelectResult, Term
+from imvokg.store.embedded import EmbeddedStore
+
+BASE = "https://w3id.org/imvokg/"
+LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+PREF = "http://www.w3.org/2004/02/skos/core#prefLabel"
+META = BASE + "graph/meta"
+NEEDLES = ("kinder", "child", "a", "arb", "gold", "Ö", "living wage", "LOHN", "travail", "tex", "zzz", "é")
+
+
+def as_rows(result: SelectResult) -> list[tuple[object, ...]]:
+    """Everything the page shows, in order: resource, rank, and the name with its language."""
+    return [
+        (row["resource"].value, row["best"].value, row["label"].value, row["label"].lang) for row in result
+    ]
+
+
+@pytest.fixture(scope="module")
+def curated(store_path: Path) -> EmbeddedStore:
+    return EmbeddedStore(store_path, read_only=True)
+
+
+@pytest.mark.parametrize("lang", ["en", "nl", "de", "fr", "es"])
+def test_index_answers_as_the_named_query_does(curated: EmbeddedStore, lang: str) -> None:
+    query = default_registry().get("label-search").text
+    index = LabelIndex(curated)
+    compared = 0
+    for needle in NEEDLES:
+        bindings = {"text": Term.literal(needle), "lang": Term.literal(lang)}
+        expected = as_rows(curated.select(query, bindings=bindings))
+        assert as_rows(index.search_bindings(bindings)) == expected, needle
+        compared += len(expected)
+    assert compared > 200  # the needles do find things: the comparison is not between empty lists
+
+
+def test_index_without_lang_shows_english(curated: EmbeddedStore) -> None:
+    query = default_registry().get("label-search").text
+    bindings = {"text": Term.literal("kinder")}
+    assert as_rows(LabelIndex(curated).search_bindings(bindings)) == as_rows(
+        curated.select(query, bindings=bindings)
+    )
+
+
+def nt(*triples: tuple[str, str, str]) -> bytes:
+    lines = []
+    for subject, predicate, obj in triples:
+        lines.append(f"<{subject}> <{predicate}> {obj} .")
+    return ("\n".join(lines) + "\n").encode()
+
+
+class CountingStore(EmbeddedStore):
+    """An in-memory store that counts the label reads, to see what the index reads again."""
+
+    label_reads = 0
+
+    def select(self, query: str, *, bindings: dict[str, Term] | None = None) -> SelectResult:  # type: ignore[override]
+        if "?resource ?label" in query:
+            self.label_reads += 1
+        return super().select(query, bindings=bindings)
+
+
+def small_store(stamp: str | None) -> CountingStore:
+    store = CountingStore()
+    store.bulk_load(
+        nt(
+            (BASE + "id/party/acme", LABEL, '"Acme Textiel"@nl'),
+            (BASE + "id/party/acme", LABEL, '"Acme Textiles"@en'),
+            (BASE + "scheme/risk-topic/child-labour", PREF, '"child labour"@en'),
+            ("https://example.org/elsewhere", LABEL, '"Acme elsewhere"@en'),
+        ),
+        graph=BASE + "graph/data-parties",
+    )
+    if stamp:
+        store.bulk_load(nt((META, "http://purl.org/dc/terms/modified", f'"{stamp}"')), graph=META)
+    store.set_version("v1")
+    return store
+
+
+def found(index: LabelIndex, text: str, lang: str = "en") -> list[str]:
+    return [row["resource"].value.rsplit("/", 1)[-1] for row in index.search(text, lang)]
+
+
+def test_published_graphs_are_read_again_the_built_ones_only_after_a_build() -> None:
+    store = small_store("2026-11-26T00:00:00Z")
+    index = LabelIndex(store)
+    assert found(index, "acme") == ["acme"]  # only resources under the base IRI
+    assert store.label_reads == 1  # no published graphs yet: one read
+    assert found(index, "acme", "nl") == ["acme"]
+    assert store.label_reads == 1  # same version: nothing read
+
+    store.replace_graphs(
+        {BASE + "graph/submission-s1": nt((BASE + "id/agreement/acme-pact", LABEL, '"Acme Convenant"@nl'))}
+    )
+    assert found(index, "acme") == ["acme", "acme-pact"]
+    assert index.search("convenant", "en").rows[0]["label"] == Term.literal("Acme Convenant", lang="nl")
+    assert store.label_reads == 2  # the published graph only
+
+    store.replace_graphs({BASE + "graph/submission-s1": b""})  # withdrawn
+    assert found(index, "acme") == ["acme"]
+    assert store.label_reads == 2  # no published graph left: nothing to read
+
+    store.bulk_load(nt((META, "http://purl.org/dc/terms/modified", '"2026-11-27T00:00:00Z"')), graph=META)
+    store.bulk_load(nt((BASE + "id/party/beta", LABEL, '"Beta Acme"@en')), graph=BASE + "graph/data-more")
+    store.set_version("v2")
+    assert found(index, "acme") == ["acme", "beta"]
+    assert store.label_reads == 3  # a new build stamp: the built graphs again
+
+
+def test_a_resource_named_in_a_published_graph_too_gets_its_best_name() -> None:
+    store = small_store("stamp")
+    index = LabelIndex(store)
+    store.replace_graphs(
+        {BASE + "graph/submission-s2": nt((BASE + "id/party/acme", LABEL, '"Acme Textil"@de'))}
+    )
+    rows = index.search("acme", "de").rows
+    assert [(r["label"].value, r["label"].lang) for r in rows] == [("Acme Textil", "de")]
+
+
+def test_without_a_build_stamp_everything_is_read_after_any_write() -> None:
+    store = small_store(None)
+    index = LabelIndex(store)
+    assert found(index, "child") == ["child-labour"]
+    store.replace_graphs({BASE + "graph/data-extra": nt((BASE + "id/party/kid", LABEL, '"Childcare Co"@en'))})
+    assert sorted(found(index, "child")) == ["child-labour", "kid"]
+    assert store.label_reads == 2
+
+
+def test_text_with_nul_or_empty_finds_nothing() -> None:
+    index = LabelIndex(small_store("stamp"))
+    assert index.search("", "en").rows == ()
+    assert index.search("ac\x00me", "en").rows == ()
+
+
+def test_named_query_route_answers_from_the_index_in_every_format(
+    server: LiveServer, curated: EmbeddedStore
+) -> None:
+    query = default_registry().get("label-search").text
+    bindings = {"text": Term.literal("kinder"), "lang": Term.literal("nl")}
+    expected = curated.select(query, bindings=bindings)
+    with httpx.Client(base_url=server.url, timeout=30) as http:
+        params = {"text": "kinder", "lang": "nl"}
+        answer = http.get("/queries/label-search", params=params)
+        assert answer.status_code == 200
+        assert answer.headers["content-type"].startswith("application/sparql-results+json")
+        body = answer.json()
+        assert body["head"]["vars"] == ["resource", "matched", "best", "label"]
+        got = [(b["resource"]["value"], b["label"]["value"]) for b in body["results"]["bindings"]]
+        assert got == [(r["resource"].value, r["label"].value) for r in expected]
+        table = http.get("/queries/label-search", params={**params, "format": "csv"})
+        assert table.status_code == 200
+        rows = list(csv.DictReader(io.StringIO(table.text)))
+        assert [r["resource"] for r in rows] == [r["resource"].value for r in expected]
+        xml = http.get(
+            "/queries/label-search", params=params, headers={"Accept": "application/sparql-results+xml"}
+        )
+        assert xml.status_code == 200 and b"<sparql" in xml.content
+        page = http.get("/", params={"q": "kinder"}, headers={"Accept-Language": "nl"})
+        assert page.status_code == 200
+        assert expected.rows[0]["label"].value in page.text

@@ -1,15 +1,19 @@
 """The HTTP floor: a constant FastAPI route served by uvicorn exactly as imvokg is served.
 
-Nothing answers faster over HTTP on this machine with this stack; imvokg's
-cached answers are compared with it.
+The route is as cheap as FastAPI allows (async, no dependency, the body
+encoded once), so nothing answers faster over HTTP on this machine with this
+stack; imvokg's cached answers are compared with it.
 """
 
-from fastapi import FastAPI
+import json
+
+from fastapi import FastAPI, Response
 
 app = FastAPI()
-BODY = {"sector": "garment-textile", "risks": [{"topic": "child-labour", "agreements": 3}]}
+ANSWER = {"sector": "garment-textile", "risks": [{"topic": "child-labour", "agreements": 3}]}
+BODY = json.dumps(ANSWER).encode()
 
 
 @app.get("/constant")
-def constant() -> dict[str, object]:
-    return BODY
+async def constant() -> Response:
+    return Response(BODY, media_type="application/json")

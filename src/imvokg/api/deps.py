@@ -9,8 +9,13 @@ from fastapi import Depends, Request
 from imvokg.api.state import Services
 
 
-def get_services(request: Request) -> Services:
+def services_of(request: Request) -> Services:
     return request.app.state.services  # type: ignore[no-any-return]
+
+
+async def get_services(request: Request) -> Services:
+    # async: a plain function dependency would cost a worker-thread hop on every request
+    return services_of(request)
 
 
 ServicesDep = Annotated[Services, Depends(get_services)]

@@ -12,7 +12,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from imvokg.api.deps import get_services
+from imvokg.api.deps import services_of
 from imvokg.services.credentials import Credentials, Principal, keys_file_for
 from imvokg.services.journal import Journal
 from imvokg.services.workflow import WorkflowService, journal_dir
@@ -24,7 +24,7 @@ def get_credentials(request: Request) -> Credentials:
     state = request.app.state
     with _CREATE:
         if getattr(state, "credentials", None) is None:
-            state.credentials = Credentials(keys_file_for(get_services(request).settings))
+            state.credentials = Credentials(keys_file_for(services_of(request).settings))
     return state.credentials  # type: ignore[no-any-return]
 
 
@@ -32,7 +32,7 @@ def get_workflow(request: Request) -> WorkflowService:
     state = request.app.state
     with _CREATE:
         if getattr(state, "workflow", None) is None:
-            services = get_services(request)
+            services = services_of(request)
             state.workflow = WorkflowService(
                 services.runner,
                 Journal(journal_dir(services.settings)),

@@ -61,6 +61,15 @@ class VersionedCache:
                 self._items.popitem(last=False)
         return value
 
+    def peek(self, key: tuple[object, ...]) -> object | None:
+        """The cached value or None, without computing anything."""
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                self.hits += 1
+                return self._items[key]
+        return None
+
 
 class QueryRunner:
     """Named queries against one store, by name, with typed bindings."""
@@ -104,3 +113,14 @@ class QueryRunner:
 
     def cached(self, key: tuple[object, ...], compute: Callable[[], T]) -> T:
         return self.cache.get_or_compute((self.version(), *key), compute)
+
+    def peek(self, key: tuple[object, ...]) -> object | None:
+        """The cached answer when both the version and the answer are at hand without I/O.
+
+        The web layer calls this on the event loop: a hit is a dictionary lookup,
+        a miss (None) sends the work to a thread as before.
+        """
+        version = self.store.known_version()
+        if version is None:
+            return None
+        return self.cache.peek((version, *key))

@@ -142,6 +142,10 @@ class Store(Protocol):
         """Changes whenever the data changes; caches key on it."""
         ...
 
+    def known_version(self) -> str | None:
+        """The version when it is known without I/O (for answers served on the event loop), else None."""
+        ...
+
     def dump(self, media_type: str, *, exclude_graphs: Sequence[str] = ()) -> bytes:
         """Serialise the whole dataset as N-Quads/TriG, or the union as a graph format."""
         ...

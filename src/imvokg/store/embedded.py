@@ -156,6 +156,10 @@ class EmbeddedStore:
         self._version = found
         return found
 
+    def known_version(self) -> str | None:
+        """The version if it is known without reading the store (None after a write)."""
+        return self._version
+
     def dump(self, media_type: str, *, exclude_graphs: Sequence[str] = ()) -> bytes:
         name = GRAPH_MEDIA_TYPES.get(media_type) or DATASET_MEDIA_TYPES.get(media_type)
         if name is None:

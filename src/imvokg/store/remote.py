@@ -280,6 +280,13 @@ class RemoteStore:
         self._version = (now, value)
         return value
 
+    def known_version(self) -> str | None:
+        """The version read less than ``version_ttl_s`` ago, or None: never a round trip."""
+        cached = self._version
+        if cached is not None and time.monotonic() - cached[0] < self.version_ttl_s:
+            return cached[1]
+        return None
+
     def dump(self, media_type: str, *, exclude_graphs: Sequence[str] = ()) -> bytes:
         if media_type not in GRAPH_MEDIA_TYPES and media_type not in DATASET_MEDIA_TYPES:
             raise ValueError(f"cannot dump as {media_type}")

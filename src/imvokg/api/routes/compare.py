@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
-from fastapi.concurrency import run_in_threadpool
+from fastapi import APIRouter, Query, Request, Response
 
+from imvokg.api.answers import json_answer
 from imvokg.api.deps import ServicesDep
 from imvokg.api.routes.rest import LANG_HELP, pick_lang
 from imvokg.services.compare import CompareService
@@ -14,15 +14,16 @@ from imvokg.services.compare import CompareService
 router = APIRouter(prefix="/api/v1", tags=["api"])
 
 
-@router.get("/compare")
+@router.get("/compare", response_model=dict[str, Any])
 async def compare(
     request: Request,
     services: ServicesDep,
     a: Annotated[str, Query(description="agreement slug, e.g. nl-garment-textile")],
     b: Annotated[str, Query(description="agreement slug, e.g. de-partnership-sustainable-textiles")],
     lang: Annotated[str | None, Query(description=LANG_HELP)] = None,
-) -> dict[str, Any]:
+) -> Response:
     """Parties by kind, sectors, risks and provisions (shared, only in a, only in b), and the
     minimum-requirement conformance of both, row by row."""
     service = CompareService(services.knowledge)
-    return await run_in_threadpool(service.compare, a, b, lang=pick_lang(request, lang))
+    language = pick_lang(request, lang)
+    return await json_answer(request, services, lambda: service.compare(a, b, lang=language), lang=language)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter
+from fastapi.concurrency import run_in_threadpool
 
 from imvokg.api.deps import ServicesDep
 
@@ -10,6 +11,7 @@ router = APIRouter()
 
 
 @router.get("/healthz", tags=["meta"])
-def healthz(services: ServicesDep) -> dict[str, object]:
+async def healthz(services: ServicesDep) -> dict[str, object]:
     """Alive and able to read the store."""
-    return {"status": "ok", "version": services.store.version()}
+    version = services.store.known_version() or await run_in_threadpool(services.store.version)
+    return {"status": "ok", "version": version}

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
-from fastapi.concurrency import run_in_threadpool
+from fastapi import APIRouter, Query, Request, Response
 
+from imvokg.api.answers import json_answer
 from imvokg.api.deps import ServicesDep
 
 router = APIRouter(prefix="/api/v1", tags=["api"])
@@ -25,7 +25,7 @@ def pick_lang(request: Request, lang: str | None) -> str:
     return "en"
 
 
-@router.get("/agreements")
+@router.get("/agreements", response_model=list[dict[str, Any]])
 async def agreements(
     request: Request,
     services: ServicesDep,
@@ -36,30 +36,34 @@ async def agreements(
     ] = None,
     valid_on: Annotated[str | None, Query(description="date YYYY-MM-DD")] = None,
     lang: Annotated[str | None, Query(description=LANG_HELP)] = None,
-) -> list[dict[str, Any]]:
+) -> Response:
     """Sector agreements and initiatives, filtered."""
-    return await run_in_threadpool(
-        services.knowledge.list_agreements,
-        sector=sector,
-        risk=risk,
-        recognised_by=recognised_by,
-        valid_on=valid_on,
-        lang=pick_lang(request, lang),
+    language = pick_lang(request, lang)
+    return await json_answer(
+        request,
+        services,
+        lambda: services.knowledge.list_agreements(
+            sector=sector, risk=risk, recognised_by=recognised_by, valid_on=valid_on, lang=language
+        ),
+        lang=language,
     )
 
 
-@router.get("/agreements/{slug}")
+@router.get("/agreements/{slug}", response_model=dict[str, Any])
 async def agreement(
     slug: str,
     request: Request,
     services: ServicesDep,
     lang: Annotated[str | None, Query(description=LANG_HELP)] = None,
-) -> dict[str, Any]:
+) -> Response:
     """One agreement: names, sectors, period, parties, risks, provisions, mechanisms, recognitions."""
-    return await run_in_threadpool(services.knowledge.get_agreement, slug, lang=pick_lang(request, lang))
+    language = pick_lang(request, lang)
+    return await json_answer(
+        request, services, lambda: services.knowledge.get_agreement(slug, lang=language), lang=language
+    )
 
 
-@router.get("/coverage")
+@router.get("/coverage", response_model=dict[str, Any])
 async def coverage(
     request: Request,
     services: ServicesDep,
@@ -68,14 +72,18 @@ async def coverage(
         float | None, Query(ge=0, le=25, description="lowest salience score (1-25)")
     ] = None,
     lang: Annotated[str | None, Query(description=LANG_HELP)] = None,
-) -> dict[str, Any]:
+) -> Response:
     """Salient risks of a sector (by salience, with components) and the agreements covering each."""
-    return await run_in_threadpool(
-        services.knowledge.coverage, sector, min_salience=min_salience, lang=pick_lang(request, lang)
+    language = pick_lang(request, lang)
+    return await json_answer(
+        request,
+        services,
+        lambda: services.knowledge.coverage(sector, min_salience=min_salience, lang=language),
+        lang=language,
     )
 
 
-@router.get("/gaps")
+@router.get("/gaps", response_model=dict[str, Any])
 async def gaps(
     request: Request,
     services: ServicesDep,
@@ -84,25 +92,30 @@ async def gaps(
         str, Query(pattern="^(recognised|any)$", description="which agreements count as covering")
     ] = "recognised",
     lang: Annotated[str | None, Query(description=LANG_HELP)] = None,
-) -> dict[str, Any]:
+) -> Response:
     """Salient risks of the sector no recognised agreement (basis=any: no agreement) covers."""
-    return await run_in_threadpool(
-        services.knowledge.gaps, sector, recognised_only=basis == "recognised", lang=pick_lang(request, lang)
+    language = pick_lang(request, lang)
+    return await json_answer(
+        request,
+        services,
+        lambda: services.knowledge.gaps(sector, recognised_only=basis == "recognised", lang=language),
+        lang=language,
     )
 
 
-@router.get("/recognitions")
+@router.get("/recognitions", response_model=list[dict[str, Any]])
 async def recognitions(
     request: Request,
     services: ServicesDep,
     member_state: Annotated[str | None, Query(description="ISO 3166-1 alpha-2 or alpha-3")] = None,
     valid_on: Annotated[str | None, Query(description="date YYYY-MM-DD")] = None,
     lang: Annotated[str | None, Query(description=LANG_HELP)] = None,
-) -> list[dict[str, Any]]:
+) -> Response:
     """Recognition decisions: authority, member state, date, validity, supervision regime."""
-    return await run_in_threadpool(
-        services.knowledge.recognitions,
-        member_state=member_state,
-        valid_on=valid_on,
-        lang=pick_lang(request, lang),
+    language = pick_lang(request, lang)
+    return await json_answer(
+        request,
+        services,
+        lambda: services.knowledge.recognitions(member_state=member_state, valid_on=valid_on, lang=language),
+        lang=language,
     )

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
-from fastapi.concurrency import run_in_threadpool
+from fastapi import APIRouter, Query, Request, Response
 
+from imvokg.api.answers import json_answer
 from imvokg.api.deps import ServicesDep
 from imvokg.api.routes.rest import LANG_HELP, pick_lang
 from imvokg.services.taxonomies import TaxonomyService
@@ -20,42 +20,54 @@ def _service(services: ServicesDep) -> TaxonomyService:
     return TaxonomyService(services.runner)
 
 
-@router.get("/risks")
+@router.get("/risks", response_model=list[dict[str, Any]])
 async def risks(
     request: Request,
     services: ServicesDep,
     lang: Annotated[str | None, Query(description=LANG_HELP)] = None,
-) -> list[dict[str, Any]]:
+) -> Response:
     """The risk-topic hierarchy: labels in four languages, definition, broader, narrower, groundings."""
-    return await run_in_threadpool(_service(services).risks, lang=pick_lang(request, lang))
+    language = pick_lang(request, lang)
+    return await json_answer(
+        request, services, lambda: _service(services).risks(lang=language), lang=language
+    )
 
 
-@router.get("/sectors")
+@router.get("/sectors", response_model=list[dict[str, Any]])
 async def sectors(
     request: Request,
     services: ServicesDep,
     lang: Annotated[str | None, Query(description=LANG_HELP)] = None,
-) -> list[dict[str, Any]]:
+) -> Response:
     """The sector hierarchy: labels in four languages, broader, narrower and NACE mappings."""
-    return await run_in_threadpool(_service(services).sectors, lang=pick_lang(request, lang))
+    language = pick_lang(request, lang)
+    return await json_answer(
+        request, services, lambda: _service(services).sectors(lang=language), lang=language
+    )
 
 
-@router.get("/instruments")
+@router.get("/instruments", response_model=list[dict[str, Any]])
 async def instruments(
     request: Request,
     services: ServicesDep,
     lang: Annotated[str | None, Query(description=LANG_HELP)] = None,
-) -> list[dict[str, Any]]:
+) -> Response:
     """Instruments with their kind (guideline or binding), dates and number of provisions."""
-    return await run_in_threadpool(_service(services).instruments, lang=pick_lang(request, lang))
+    language = pick_lang(request, lang)
+    return await json_answer(
+        request, services, lambda: _service(services).instruments(lang=language), lang=language
+    )
 
 
-@router.get("/provisions/{slug:path}")
+@router.get("/provisions/{slug:path}", response_model=dict[str, Any])
 async def provision(
     slug: str,
     request: Request,
     services: ServicesDep,
     lang: Annotated[str | None, Query(description=LANG_HELP)] = None,
-) -> dict[str, Any]:
+) -> Response:
     """One provision, named by the path after /id/instrument/ (e.g. ungp-2011/principle-14)."""
-    return await run_in_threadpool(_service(services).provision, slug, lang=pick_lang(request, lang))
+    language = pick_lang(request, lang)
+    return await json_answer(
+        request, services, lambda: _service(services).provision(slug, lang=language), lang=language
+    )

@@ -311,6 +311,12 @@ def test_submit_is_pending_and_invisible_then_approval_publishes(env: Env) -> No
     with env.client("bob") as http:
         assert http.get(f"/api/v1/submissions/{sid}").json()["status"] == "pending"
         # pending: nowhere in the public graph
+        asked = f"ASK {{ <{agreement}> a <{IMVO}SectorAgreement> }}"
+        accept = {"Accept": "application/sparql-results+json"}
+        first = http.get("/sparql", params={"query": asked}, headers=accept)
+        again = http.get("/sparql", params={"query": asked}, headers=accept)
+        assert (first.json()["boolean"], again.json()["boolean"]) == (False, False)
+        assert (first.headers["x-cache"], again.headers["x-cache"]) == ("miss", "hit")
         assert not sparql_select(http, f"SELECT * WHERE {{ <{agreement}> ?p ?o }} LIMIT 1")
         assert http.get("/api/v1/agreements/example-approved").status_code == 404
         version = http.get("/healthz").json()["version"]
@@ -325,6 +331,8 @@ def test_submit_is_pending_and_invisible_then_approval_publishes(env: Env) -> No
 
         recognised = http.get("/api/v1/agreements", params={"recognised_by": "NL"}).json()
         assert "example-approved" in {a["slug"] for a in recognised}
+        after = http.get("/sparql", params={"query": asked}, headers=accept)  # the write made it miss
+        assert (after.json()["boolean"], after.headers["x-cache"]) == (True, "miss")
         assert sparql_select(http, f"SELECT * WHERE {{ <{agreement}> a <{IMVO}SectorAgreement> }}")
         rows = sparql_select(
             http,

@@ -52,6 +52,9 @@ class Settings(BaseSettings):
     """Answer label search from an in-memory substring index (milliseconds at any size) instead of
     a scan of every name in the store; it costs memory in each API process (about 40 MiB at 1M triples)."""
 
+    sparql_cache_max_bytes: int = 256 * 1024
+    """Largest /sparql answer kept for the next identical query on the same store version (0: none)."""
+
     warm_cache: bool = False
     """Ask the common questions once at start-up in the background (`imvokg serve` turns it on)."""
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from imvokg.config import Settings
 from imvokg.queries import QueryRegistry
 from imvokg.services.knowledge import KnowledgeService
-from imvokg.services.runner import QueryRunner
+from imvokg.services.runner import QueryRunner, VersionedCache
 from imvokg.store import Store
 
 
@@ -18,3 +18,5 @@ class Services:
     registry: QueryRegistry
     runner: QueryRunner
     knowledge: KnowledgeService
+    sparql_answers: VersionedCache = field(default_factory=lambda: VersionedCache(size=256))
+    """Small /sparql answers by (version, query, media type, dataset): at most 256 x the size limit."""

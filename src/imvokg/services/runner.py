@@ -61,6 +61,13 @@ class VersionedCache:
                 self._items.popitem(last=False)
         return value
 
+    def put(self, key: tuple[object, ...], value: object) -> None:
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            if len(self._items) > self._size:
+                self._items.popitem(last=False)
+
     def peek(self, key: tuple[object, ...]) -> object | None:
         """The cached value or None, without computing anything."""
         with self._lock:

@@ -57,6 +57,14 @@ async def execute(
     check_graph_names(default_graphs, "default-graph-uri")
     check_graph_names(named_graphs, "named-graph-uri")
     media_type = choose_media_type(request, graph=inspected.returns_graph, format_param=format_param)
+    # Same query, same store version, same answer: repeated questions (dashboards, shared links,
+    # the examples) are answered from memory, keyed on the version so a write makes them miss.
+    key = ("sparql", inspected.text, media_type, tuple(default_graphs), tuple(named_graphs))
+    version = services.store.known_version() or await run_in_threadpool(services.store.version)
+    hit = services.sparql_answers.peek((version, *key))
+    if hit is not None:
+        body, produced = hit  # type: ignore[misc]
+        return _answer(body, produced, cache="hit")
     pool = getattr(request.app.state, "sparql_pool", None)
     if pool is not None:  # embedded store: a worker process with a hard deadline (services/sandbox.py)
         body, produced = await pool.run(
@@ -65,7 +73,7 @@ async def execute(
             graph_media_type=graph_media_type(inspected, media_type),
             default_graphs=default_graphs,
             named_graphs=named_graphs,
-            version=services.store.version(),
+            version=version,
         )
     else:  # remote store: it enforces its own timeout
         body, produced = await run_in_threadpool(
@@ -76,7 +84,13 @@ async def execute(
             default_graphs=default_graphs,
             named_graphs=named_graphs,
         )
-    return Response(body, media_type=_with_charset(produced), headers={"Vary": "Accept"})
+    if 0 < len(body) <= services.settings.sparql_cache_max_bytes:
+        services.sparql_answers.put((version, *key), (body, produced))
+    return _answer(body, produced, cache="miss")
+
+
+def _answer(body: bytes, produced: str, *, cache: str) -> Response:
+    return Response(body, media_type=_with_charset(produced), headers={"Vary": "Accept", "X-Cache": cache})
 
 
 def _with_charset(media_type: str) -> str:

@@ -25,6 +25,15 @@ def test_warm_fills_the_cache_for_agreements_and_sectors(store_path: Path) -> No
         store.close()
 
 
+def test_warm_stops_when_its_budget_is_spent(store_path: Path) -> None:
+    store = EmbeddedStore(store_path.resolve(), read_only=True)
+    try:
+        knowledge = KnowledgeService(QueryRunner(store, default_registry()))
+        assert warm(knowledge, languages=("en",), budget_s=0) == 0
+    finally:
+        store.close()
+
+
 def test_the_embedded_version_follows_writes() -> None:
     store = EmbeddedStore(None)
     first = store.version()

@@ -58,6 +58,9 @@ class Settings(BaseSettings):
     warm_cache: bool = False
     """Ask the common questions once at start-up in the background (`imvokg serve` turns it on)."""
 
+    warm_budget_s: float = 300.0
+    """Seconds the start-up warm-up may spend on answers (after the label index is read)."""
+
     read_only: bool = False
     """Open the embedded store read-only (no submissions or approvals; several processes may share it)."""
 

@@ -53,7 +53,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
         if app.state.sparql_pool is not None:
             await app.state.sparql_pool.start()
         if settings.warm_cache:
-            start_warmup(app.state.services.knowledge, labels)
+            start_warmup(app.state.services.knowledge, labels, budget_s=settings.warm_budget_s)
         try:
             yield
         finally:

@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
+from collections.abc import Callable
+from functools import partial
 
 from imvokg.services.knowledge import KnowledgeService
 from imvokg.services.label_index import LabelIndex
@@ -23,24 +26,40 @@ SELECT DISTINCT ?sector WHERE { ?agreement imvo:coversSector ?sector }
 """
 
 
-def warm(knowledge: KnowledgeService, *, languages: tuple[str, ...] = ("en", "nl")) -> int:
-    """Ask the common questions once; returns how many answers were computed."""
+def warm(
+    knowledge: KnowledgeService, *, languages: tuple[str, ...] = ("en", "nl"), budget_s: float | None = None
+) -> int:
+    """Ask the common questions once; returns how many answers were computed.
+
+    With a budget it stops when the time is up: at ten million triples there
+    are thousands of agreements, and warming every one would keep a CPU busy
+    for an hour. Sectors come first (few, and each answer is costly), then
+    agreements in the order the list gives them.
+    """
+    deadline = None if budget_s is None else time.monotonic() + budget_s
     done = 0
     agreements = knowledge.list_agreements()
     sectors = [row["sector"].value.rsplit("/", 1)[-1] for row in knowledge.runner.store.select(SECTOR_QUERY)]
+    asks: list[Callable[[], object]] = []
     for lang in languages:
-        knowledge.list_agreements(lang=lang)
+        asks.append(partial(knowledge.list_agreements, lang=lang))
         for sector in sectors:
-            knowledge.coverage(sector, lang=lang)
-            knowledge.gaps(sector, lang=lang)
-            done += 2
-        for agreement in agreements:
-            knowledge.get_agreement(agreement["slug"], lang=lang)
-            done += 1
+            asks.append(partial(knowledge.coverage, sector, lang=lang))
+            asks.append(partial(knowledge.gaps, sector, lang=lang))
+    for agreement in agreements:
+        asks += [partial(knowledge.get_agreement, agreement["slug"], lang=lang) for lang in languages]
+    for ask in asks:
+        if deadline is not None and time.monotonic() > deadline:
+            log.info("warm-up budget spent after %d of %d answers", done, len(asks))
+            break
+        ask()
+        done += 1
     return done
 
 
-def start_warmup(knowledge: KnowledgeService, labels: LabelIndex | None = None) -> threading.Thread:
+def start_warmup(
+    knowledge: KnowledgeService, labels: LabelIndex | None = None, *, budget_s: float | None = None
+) -> threading.Thread:
     """Run :func:`warm` in a daemon thread, after reading the names into the label index."""
 
     def run() -> None:
@@ -48,7 +67,7 @@ def start_warmup(knowledge: KnowledgeService, labels: LabelIndex | None = None) 
             if labels is not None:
                 labels.refresh()
                 log.info("indexed %d names in %.1f s", len(labels), labels.last_refresh_s)
-            count = warm(knowledge)
+            count = warm(knowledge, budget_s=budget_s)
             log.info("warmed %d answers", count)
         except Exception:  # a cold cache is only slower; never fail the server for it
             log.warning("cache warm-up stopped early", exc_info=True)

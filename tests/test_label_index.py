@@ -10,8 +10,8 @@ import httpx
 import pytest
 from tests.conftest import LiveServer
 
+from imvokg.label_index import LabelIndex
 from imvokg.queries import default_registry
-from imvokg.services.label_index import LabelIndex
 from imvokg.store.base import SelectResult, Term
 from imvokg.store.embedded import EmbeddedStore
 
@@ -171,3 +171,33 @@ def test_named_query_route_answers_from_the_index_in_every_format(
         page = http.get("/", params={"q": "kinder"}, headers={"Accept-Language": "nl"})
         assert page.status_code == 200
         assert expected.rows[0]["label"].value in page.text
+
+
+def test_a_saved_index_is_loaded_instead_of_read_when_its_stamp_matches(tmp_path: Path) -> None:
+    store = small_store("stamp-1")
+    saved = tmp_path / "labels.json"
+    assert LabelIndex(store).save(saved) == 3
+    reads = store.label_reads
+
+    loaded = LabelIndex(store, saved=saved)
+    assert found(loaded, "acme") == ["acme"]
+    assert store.label_reads == reads  # nothing read from the store
+
+    saved.write_text(saved.read_text().replace("stamp-1", "stamp-0"))  # another build's index
+    assert found(LabelIndex(store, saved=saved), "acme") == ["acme"]
+    assert store.label_reads == reads + 1
+
+    saved.write_text('{"stamp": "stamp-1", "segment": {"text": 1}}')  # damaged: read instead, no error
+    assert found(LabelIndex(store, saved=saved), "acme") == ["acme"]
+    assert store.label_reads == reads + 2
+
+
+def test_the_build_saves_the_index_and_the_server_uses_it(store_path: Path, curated: EmbeddedStore) -> None:
+    from imvokg.label_index import SAVED_FILE
+
+    saved = store_path.resolve() / SAVED_FILE
+    assert saved.is_file()
+    index = LabelIndex(curated, saved=saved)
+    index.refresh()
+    assert len(index) > 2000
+    assert as_rows(index.search("kinder", "nl")) == as_rows(LabelIndex(curated).search("kinder", "nl"))

@@ -26,6 +26,8 @@ from rdflib.namespace import DCAT, DCTERMS, PROV, RDF, XSD
 from imvokg import __version__
 from imvokg.errors import ImvokgError, ValidationFailed
 from imvokg.ingest import SourceFile, discover, fingerprint, parse_file
+from imvokg.label_index import SAVED_FILE as LABELS_FILE
+from imvokg.label_index import LabelIndex
 from imvokg.namespaces import GRAPH, INFERRED_GRAPH
 from imvokg.queries import check_queries, construct_queries
 from imvokg.reasoning import reasoner_input, run_hermit
@@ -180,9 +182,15 @@ def build(
             graph=META_GRAPH,
         )
         store.set_version(version)
+        progress("indexing the names for label search")
+        LabelIndex(store).save(target / LABELS_FILE)
         counts = _class_counts(store)
         triples = store.triple_count()
-        inferred_count = len(store.select(f"SELECT * WHERE {{ GRAPH <{INFERRED_GRAPH}> {{ ?s ?p ?o }} }}"))
+        inferred_count = int(
+            store.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{INFERRED_GRAPH}> {{ ?s ?p ?o }} }}")
+            .rows[0]["n"]
+            .value
+        )
         store.optimize()
         store.close()
     except BaseException:

@@ -24,9 +24,10 @@ from imvokg.api.routes import (
 )
 from imvokg.api.state import Services
 from imvokg.config import Settings
+from imvokg.label_index import SAVED_FILE as LABELS_FILE
+from imvokg.label_index import LabelIndex
 from imvokg.queries import default_registry
 from imvokg.services.knowledge import KnowledgeService
-from imvokg.services.label_index import LabelIndex
 from imvokg.services.runner import QueryRunner
 from imvokg.services.sandbox import pool_for
 from imvokg.services.warmup import start_warmup
@@ -45,7 +46,10 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
         opened = store or open_store(settings, read_only=settings.read_only)
         registry = default_registry()
         runner = QueryRunner(opened, registry)
-        labels = LabelIndex(opened) if settings.label_index else None
+        saved = getattr(opened, "path", None)  # the embedded store's directory holds the build's index
+        labels = (
+            LabelIndex(opened, saved=saved / LABELS_FILE if saved else None) if settings.label_index else None
+        )
         if labels is not None:
             runner.accelerate("label-search", labels.search_bindings)
         app.state.services = Services(settings, opened, registry, runner, KnowledgeService(runner))

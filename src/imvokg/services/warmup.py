@@ -15,8 +15,8 @@ import time
 from collections.abc import Callable
 from functools import partial
 
+from imvokg.label_index import LabelIndex
 from imvokg.services.knowledge import KnowledgeService
-from imvokg.services.label_index import LabelIndex
 
 log = logging.getLogger("imvokg.warmup")
 

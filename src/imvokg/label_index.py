@@ -16,6 +16,11 @@ the *published* one, read again (a few names in a few small graphs) whenever
 the store version moves. A store without a build stamp (loaded by other
 tools) is read again whole after any write.
 
+Reading every name through SPARQL takes minutes at ten million triples, so
+`imvokg build` saves the built segment in the store directory
+(:data:`SAVED_FILE`, JSON, with the build stamp) and a server on that store
+loads it instead; a file with another stamp is ignored.
+
 Search follows ``queries/pages/label-search.rq`` exactly (the tests compare
 the two): resources under the project's base IRI whose ``rdfs:label`` or
 ``skos:prefLabel`` contains the text, case-insensitively; names starting with
@@ -25,17 +30,22 @@ asked language (English, then the matched name, when there is none).
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
 
 from imvokg.namespaces import BASE, GRAPH
 from imvokg.store.base import SelectResult, Store, Term
 
 LIVE_GRAPH_PREFIXES = (str(GRAPH["submission-"]), str(GRAPH["decision-"]))
 """Graphs the workflow writes between builds."""
+
+SAVED_FILE = "imvokg-labels.json"
+"""The built segment, saved by the build inside the store directory."""
 
 SEPARATOR = "\x00"
 COMMON_LANGUAGES = ("en", "nl", "de", "fr")
@@ -124,6 +134,20 @@ class Segment:
     def __len__(self) -> int:
         return len(self.labels)
 
+    def to_json(self) -> dict[str, object]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, object]) -> Segment:
+        segment = cls(**data)  # type: ignore[arg-type]
+        rows = len(segment.labels)
+        consistent = len(segment.starts) == len(segment.owner) == len(segment.langs) == rows and len(
+            segment.first_row
+        ) == len(segment.resources)
+        if not consistent or set(segment.preferred) != set(COMMON_LANGUAGES):
+            raise ValueError("the saved label index is not consistent")
+        return segment
+
     def find(self, needle: str) -> Iterable[tuple[int, int]]:
         """(row, rank) for every name containing the needle; rank 0 when the name starts with it."""
         text, starts = self.text, self.starts
@@ -178,8 +202,11 @@ def _lang_matches(tag: str, wanted: str) -> bool:
 class LabelIndex:
     """The names of one store, kept in step with its version (thread-safe)."""
 
-    def __init__(self, store: Store, *, progress: Callable[[str], None] | None = None) -> None:
+    def __init__(
+        self, store: Store, *, saved: Path | None = None, progress: Callable[[str], None] | None = None
+    ) -> None:
         self.store = store
+        self.saved = saved
         self._lock = threading.Lock()
         self._version: str | None = None
         self._stamp: str | None = None
@@ -205,12 +232,36 @@ class LabelIndex:
                 self._published = Segment()
             else:
                 if stamp != self._stamp:
-                    self._progress("indexing the names of the built graphs")
-                    self._built = self._read(_labels_query(exclude_live=True))
+                    self._built = self._load(stamp) or self._read_built()
                 live = [g for g in self.store.graph_names() if g.startswith(LIVE_GRAPH_PREFIXES)]
                 self._published = self._read(_labels_query(graphs=live)) if live else Segment()
             self._stamp, self._version = stamp, version
             self.last_refresh_s = time.perf_counter() - began
+
+    def _read_built(self) -> Segment:
+        self._progress("indexing the names of the built graphs")
+        return self._read(_labels_query(exclude_live=True))
+
+    def _load(self, stamp: str) -> Segment | None:
+        """The saved built segment when it belongs to this build, else None (then it is read)."""
+        if self.saved is None or not self.saved.is_file():
+            return None
+        try:
+            data = json.loads(self.saved.read_text(encoding="utf-8"))
+            if data.get("stamp") != stamp:
+                return None
+            return Segment.from_json(data["segment"])
+        except (OSError, ValueError, KeyError, TypeError):
+            return None  # unreadable or from another version of this code: read the store instead
+
+    def save(self, path: Path) -> int:
+        """Write the built segment for servers on this store; returns the number of names."""
+        self.refresh()
+        if self._stamp is None:
+            raise ValueError("the store has no build stamp; a saved index could not be matched to it")
+        data = {"stamp": self._stamp, "segment": self._built.to_json()}
+        path.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+        return len(self._built)
 
     def _build_stamp(self) -> str | None:
         rows = self.store.select(BUILD_STAMP_QUERY).rows

@@ -120,3 +120,30 @@ def test_only_the_newest_releases_keep_their_dumps(tmp_path: Path) -> None:
         "imvokg-0.1.0+a.jsonld", "imvokg-0.1.0+a.nt.gz", "imvokg-0.1.0+a.ttl",
     ]  # fmt: skip
     assert len(list(tmp_path.glob("imvokg-*"))) == 6
+
+
+def test_the_data_checks_find_what_they_look_for() -> None:
+    """Each check query returns the faulty resource of a small graph built to fail it."""
+    from imvokg.queries import check_queries
+    from imvokg.store.embedded import EmbeddedStore
+
+    ont = "https://w3id.org/imvokg/ont#"
+    rdf_type = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+    store = EmbeddedStore()
+    store.bulk_load(
+        (
+            f'<https://w3id.org/imvokg/id/x> <{ont}notDeclared> "1" .\n'
+            f"<https://w3id.org/imvokg/id/x> <{rdf_type}> <{ont}NoClass> .\n"
+            f"<https://w3id.org/imvokg/id/x> <{rdf_type}> <{ont}Sector> .\n"
+            f"<{ont}Sector> <{rdf_type}> <http://www.w3.org/2002/07/owl#Class> .\n"
+        ).encode(),
+        graph="https://w3id.org/imvokg/graph/data-x",
+    )
+    found = {
+        check.name: {term.value for row in store.select(check.text) for term in row.values()}
+        for check in check_queries()
+    }
+    assert {f"{ont}NoClass", f"{ont}notDeclared"} <= found["undeclared-imvo-terms"]
+    assert f"{ont}Sector" not in found["undeclared-imvo-terms"]
+    assert "https://w3id.org/imvokg/id/x" in found["resources-without-source"]
+    assert "https://w3id.org/imvokg/id/x" in found["resources-without-nl-or-en-label"]

@@ -41,6 +41,25 @@ def test_garment_agreement_is_classified_multi_stakeholder(store_path) -> None:
         store.close()
 
 
+def test_party_kinds_per_agreement_are_materialised(store_path) -> None:
+    store = EmbeddedStore(store_path, read_only=True)
+    try:
+        rows = store.select(
+            "SELECT ?kind WHERE { GRAPH <https://w3id.org/imvokg/graph/inferred> { "
+            "<https://w3id.org/imvokg/id/agreement/nl-garment-textile> "
+            "<https://w3id.org/imvokg/ont#hasPartyOfKind> ?kind } }"
+        )
+        kinds = {row["kind"].value.rsplit("#", 1)[-1] for row in rows}
+        assert {"TradeUnion", "NonGovernmentalOrganisation", "IndustryAssociation"} <= kinds
+        # the coal covenant had no union among its parties
+        assert not store.ask(
+            "ASK WHERE { <https://w3id.org/imvokg/id/agreement/nl-coal> "
+            "<https://w3id.org/imvokg/ont#hasPartyOfKind> <https://w3id.org/imvokg/ont#TradeUnion> }"
+        )
+    finally:
+        store.close()
+
+
 def _tbox() -> Graph:
     tbox = Graph().parse(resource_dir("ontology") / "imvo.ttl")
     tbox.parse(resource_dir("ontology") / "imports" / "stubs.ttl")

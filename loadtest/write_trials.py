@@ -121,7 +121,7 @@ class Server:
             env=env,
             cwd=ROOT,
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            stderr=(store.parent / "server.log").open("ab"),  # kept: a 500 leaves its traceback here
             start_new_session=True,
         )
         deadline = time.monotonic() + START_TIMEOUT_S

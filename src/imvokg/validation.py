@@ -20,6 +20,7 @@ ontology graphs; parsed files are cached as immutable triple tuples.
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from functools import cache, lru_cache
@@ -57,6 +58,12 @@ _PROFILE_FILES: dict[str, tuple[str, ...]] = {
 }
 
 _SEVERITIES = {SH.Violation: "violation", SH.Warning: "warning", SH.Info: "info"}
+_PYSHACL_LOCK = threading.Lock()
+"""One validation at a time per process: the SPARQL parser rdflib uses for the shapes' SPARQL
+constraints (pyparsing) is not thread-safe, and two parses at once (a submission while the
+warm-up computes conformance) fail with a TypeError deep inside it. Validation holds the GIL
+anyway, so running one at a time costs almost no throughput."""
+
 _SEVERITY_NL = {"violation": "overtreding", "warning": "waarschuwing", "info": "info"}
 _FALLBACK_LANG = "en"
 
@@ -317,15 +324,16 @@ def _run(data: Graph, shapes: Graph, ontology: Graph, lang: str) -> ValidationRe
         lookup.add(triple)
     data = _as_graph(data)
     try:
-        _, report_graph, _ = pyshacl.validate(
-            _working_graph(data),
-            shacl_graph=shapes,
-            ont_graph=ontology,
-            inference="none",
-            advanced=True,
-            allow_warnings=True,
-            inplace=True,
-        )
+        with _PYSHACL_LOCK:
+            _, report_graph, _ = pyshacl.validate(
+                _working_graph(data),
+                shacl_graph=shapes,
+                ont_graph=ontology,
+                inference="none",
+                advanced=True,
+                allow_warnings=True,
+                inplace=True,
+            )
     except ReportableRuntimeError as exc:
         raise ConfigError(
             "The validation shapes could not be applied; check shapes/ for a broken shape.",

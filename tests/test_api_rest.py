@@ -128,3 +128,17 @@ def test_api_docs_are_served_without_any_remote_asset(client: httpx.Client) -> N
     assert client.get("/docs-assets/swagger-ui-bundle.js").status_code == 200
     assert "cdn" not in page.headers["content-security-policy"]
     assert client.get("/openapi.json").json()["info"]["title"] == "imvokg"
+
+
+def test_coverage_names_the_covering_agreements_in_the_asked_language(client: httpx.Client) -> None:
+    def names(lang: str) -> set[str]:
+        body = client.get("/api/v1/coverage", params={"sector": "garment-textile", "lang": lang}).json()
+        return {
+            a["label"]
+            for risk in body["risks"]
+            for a in risk["agreements"]
+            if a["slug"] == "nl-garment-textile"
+        }
+
+    assert names("nl") == {"Convenant Duurzame Kleding en Textiel"}
+    assert names("en") == {"Dutch Agreement on Sustainable Garments and Textile"}

@@ -186,6 +186,10 @@ class KnowledgeService:
 
     def _coverage(self, sector_term: Term, bindings: dict[str, Term]) -> dict[str, Any]:
         rows = self.runner.select("sector-coverage", bindings)
+        # the query names covering agreements in English; the agreement list has them in the
+        # asked language (and is cached), so names come from there
+        language = bindings["lang"].value if "lang" in bindings else "en"
+        names = {a["iri"]: a["label"] for a in self.list_agreements(lang=language) if a.get("label")}
         by_topic: dict[str, dict[str, Any]] = {}
         for row in rows:
             topic = row["topic"].value
@@ -222,7 +226,7 @@ class KnowledgeService:
                 entry["agreements"][agreement] = {
                     "slug": short(agreement),
                     "iri": agreement,
-                    "label": row_value(row, "agreement_label"),
+                    "label": names.get(agreement) or row_value(row, "agreement_label"),
                     "coverage": "covered" if row_value(row, "match") == "direct" else "partly_covered",
                     "match": row_value(row, "match"),
                     "recognised": bool(row_value(row, "recognised")),

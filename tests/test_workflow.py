@@ -8,9 +8,7 @@ shared session store other tests read is never written. The crash test runs
 from __future__ import annotations
 
 import contextlib
-import os
 import shutil
-import signal
 import subprocess
 import sys
 import threading
@@ -21,7 +19,8 @@ from pathlib import Path
 
 import httpx
 import pytest
-from tests.conftest import LiveServer, free_port, start_server
+from loadtest.write_trials import Server  # the same killable `imvokg serve` the write trials use
+from tests.conftest import LiveServer, start_server
 
 from imvokg.config import Settings
 from imvokg.services.credentials import Credentials
@@ -520,37 +519,6 @@ def test_agreement_detail_has_conformance_per_requirement_and_repeats_fast(env: 
 # --------------------------------------------------------------------------
 
 
-class ServeProcess:
-    """`python -m imvokg serve` on a store, in its own process group."""
-
-    def __init__(self, store: Path, keys: Path) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        env = {**os.environ, "IMVOKG_API_KEYS_FILE": str(keys), "IMVOKG_SPARQL_RATE_PER_S": "0"}
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "imvokg", "serve", "--store", str(store), "--port", str(self.port)],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            start_new_session=True,
-        )
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(self.url + "/healthz", timeout=1).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                time.sleep(0.1)
-        self.kill()
-        raise RuntimeError("the server process did not start")
-
-    def kill(self) -> None:
-        """SIGKILL the server and the workers it started (its own process group)."""
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.process.pid, signal.SIGKILL)
-        self.process.wait(timeout=30)
-
-
 def test_sigkill_during_approval_publishes_all_or_nothing(store_path: Path, tmp_path: Path) -> None:
     store = copy_store(store_path, tmp_path)
     keys = make_keys(tmp_path / "keys.json")
@@ -559,7 +527,7 @@ def test_sigkill_during_approval_publishes_all_or_nothing(store_path: Path, tmp_
     outcomes: list[str] = []
     approval_seconds = None
     delays = [None, 0.3, 0.5, 0.6, 0.7, 0.8, 1.0]
-    server = ServeProcess(store, tmp_path / "keys.json")
+    server = Server(store, tmp_path / "keys.json")
     try:
         for round_, fraction in enumerate(delays):
             slug = f"example-crash-{round_}"
@@ -587,7 +555,7 @@ def test_sigkill_during_approval_publishes_all_or_nothing(store_path: Path, tmp_
             time.sleep(approval_seconds * fraction)
             server.kill()
             thread.join()
-            server = ServeProcess(store, tmp_path / "keys.json")
+            server = Server(store, tmp_path / "keys.json")
             with httpx.Client(base_url=server.url, timeout=60, headers=supervisor) as http:
                 graph = f"https://w3id.org/imvokg/graph/submission-{sid}"
                 has_graph = bool(

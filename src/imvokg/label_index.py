@@ -174,15 +174,17 @@ class Segment:
         index = _position(self.resources, resource)
         if index < 0:
             return []
-        start = self.first_row[index]
-        end = self.first_row[index + 1] if index + 1 < len(self.first_row) else len(self.labels)
-        return list(zip(self.labels[start:end], self.langs[start:end], strict=True))
+        rows = self.rows_of(index)
+        return list(zip(self.labels[rows.start : rows.stop], self.langs[rows.start : rows.stop], strict=True))
+
+    def rows_of(self, owner: int) -> range:
+        """The rows of one resource (they are adjacent)."""
+        end = self.first_row[owner + 1] if owner + 1 < len(self.first_row) else len(self.labels)
+        return range(self.first_row[owner], end)
 
 
 def _first_row(segment: Segment, owner: int, language: str) -> int:
-    start = segment.first_row[owner]
-    end = segment.first_row[owner + 1] if owner + 1 < len(segment.first_row) else len(segment.labels)
-    for row in range(start, end):
+    for row in segment.rows_of(owner):
         if _lang_matches(segment.langs[row], language):
             return row
     return -1

@@ -56,9 +56,7 @@ class VersionedCache:
         value = compute()
         with self._lock:
             self.misses += 1
-            self._items[key] = value
-            if len(self._items) > self._size:
-                self._items.popitem(last=False)
+        self.put(key, value)
         return value
 
     def put(self, key: tuple[object, ...], value: object) -> None:

@@ -6,6 +6,8 @@ client would; nothing is mocked.
 
 from __future__ import annotations
 
+import os
+import random
 import socket
 import threading
 import time
@@ -18,6 +20,47 @@ import uvicorn
 
 from imvokg.build import BuildReport, build
 from imvokg.config import Settings
+
+# Settings read IMVOKG_* from the environment: a developer's shell (or CI's) must not change what
+# the tests' servers do, so the suite starts from the defaults and each test says what it needs.
+for _name in [name for name in os.environ if name.startswith("IMVOKG_")]:
+    del os.environ[_name]
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--shuffle",
+        metavar="SEED",
+        type=int,
+        default=None,
+        help="run the modules, and the tests within each module, in an order shuffled with SEED "
+        "(to find tests that depend on what another test left behind); `make test-shuffled`",
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """With --shuffle SEED: a random order that keeps each module's tests together.
+
+    Keeping modules together keeps module-scoped servers started once; within a module and
+    across modules the order is random, which is where order dependence hides.
+    """
+    seed = config.getoption("--shuffle")
+    if seed is None:
+        return
+    chance = random.Random(seed)
+    modules: dict[str, list[pytest.Item]] = {}
+    for item in items:
+        modules.setdefault(item.nodeid.split("::", 1)[0], []).append(item)
+    groups = list(modules.values())
+    chance.shuffle(groups)
+    for group in groups:
+        chance.shuffle(group)
+    items[:] = [item for group in groups for item in group]
+
+
+def pytest_report_header(config: pytest.Config) -> str | None:
+    seed = config.getoption("--shuffle")
+    return None if seed is None else f"test order shuffled with seed {seed} (--shuffle {seed} repeats it)"
 
 
 def free_port() -> int:
@@ -66,6 +109,16 @@ class LiveServer:
         self.thread.join(timeout=10)
 
 
+def settings_for_tests(**overrides: object) -> Settings:
+    """Settings of a test server: the /sparql rate limit off unless the test asks for one.
+
+    The limiter's token buckets refill with wall-clock time, so a server shared by many tests
+    would admit or refuse requests depending on how fast the machine runs them. The limiter's
+    own tests start a server of their own with settings they control.
+    """
+    return Settings(**{"sparql_rate_per_s": 0.0, **overrides})  # type: ignore[arg-type]
+
+
 def start_server(settings: Settings) -> LiveServer:
     from imvokg.api import create_app
 
@@ -77,7 +130,7 @@ def start_server(settings: Settings) -> LiveServer:
 @pytest.fixture(scope="session")
 def settings(store_path: Path) -> Settings:
     """Read-only: the shared store is only read; several servers in this process may open it."""
-    return Settings(store_path=store_path, read_only=True)
+    return settings_for_tests(store_path=store_path, read_only=True)
 
 
 @pytest.fixture(scope="session")

@@ -16,7 +16,6 @@ from pyshacl import validate
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, RDF, RDFS, SKOS, XSD
 
-from imvokg.config import Settings
 from imvokg.store.embedded import EmbeddedStore
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -123,7 +122,7 @@ def _decision(name: str, agreement: str, outcome: str, issued: str) -> list[tupl
 @pytest.fixture()
 def decisions_server() -> Iterator[str]:
     """An app on a scratch in-memory store holding three decisions, served over loopback."""
-    from tests.conftest import LiveServer, free_port
+    from tests.conftest import LiveServer, free_port, settings_for_tests
 
     from imvokg.api import create_app
 
@@ -151,7 +150,7 @@ def decisions_server() -> Iterator[str]:
         )
     store = EmbeddedStore(None)
     store.replace_graphs({BASE + "graph/decisions": g.serialize(format="nt", encoding="utf-8")})
-    live = LiveServer(create_app(Settings(sparql_workers=0), store=store), free_port())
+    live = LiveServer(create_app(settings_for_tests(sparql_workers=0), store=store), free_port())
     live.start()
     yield live.url
     live.stop()

@@ -40,6 +40,14 @@ async def json_answer(
 ) -> Response:
     key = answer_key(request, lang)
     body = services.runner.peek(key)
+    computed = False
     if body is None:
-        body = await run_in_threadpool(services.runner.cached, key, lambda: encode(compute()))
-    return Response(body, media_type=JSON)
+
+        def compute_and_encode() -> bytes:
+            nonlocal computed
+            computed = True
+            return encode(compute())
+
+        body = await run_in_threadpool(services.runner.cached, key, compute_and_encode)
+    # as on /sparql: whether this answer was computed for this request or came from the cache
+    return Response(body, media_type=JSON, headers={"X-Cache": "miss" if computed else "hit"})

@@ -20,20 +20,34 @@ from imvokg.store.remote import RemoteStore
 pytestmark = pytest.mark.remote
 
 
-@pytest.fixture(scope="module")
-def loaded_oxigraph(
-    built: tuple[Path, BuildReport], tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[ServerProcess]:
+def oxigraph_holding_the_build(built: tuple[Path, BuildReport], folder: Path) -> ServerProcess:
     """An Oxigraph server holding the session's build, loaded through the Graph Store Protocol."""
     if oxigraph_binary() is None:
         pytest.skip("the `oxigraph` server binary is not installed (pip install oxigraph)")
-    server = start_oxigraph(tmp_path_factory.mktemp("oxigraph-api") / "data")
+    server = start_oxigraph(folder / "data")
     remote = RemoteStore(server.query, update_endpoint=server.update, gsp_endpoint=server.gsp, timeout_s=60)
     try:
         version = publish_to_remote(built[0], remote)
         assert remote.version() == version == built[1].version
     finally:
         remote.close()
+    return server
+
+
+@pytest.fixture(scope="module")
+def loaded_oxigraph(
+    built: tuple[Path, BuildReport], tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[ServerProcess]:
+    """Shared by the tests of this module that only read: none of them may write to it."""
+    server = oxigraph_holding_the_build(built, tmp_path_factory.mktemp("oxigraph-api"))
+    yield server
+    server.stop()
+
+
+@pytest.fixture()
+def writable_oxigraph(built: tuple[Path, BuildReport], tmp_path: Path) -> Iterator[ServerProcess]:
+    """A server of the test's own, for a test that writes: what it writes no other test sees."""
+    server = oxigraph_holding_the_build(built, tmp_path)
     yield server
     server.stop()
 
@@ -79,12 +93,12 @@ def test_the_remote_graph_holds_every_built_graph(
         remote.close()
 
 
-def test_two_api_processes_share_one_store(loaded_oxigraph: ServerProcess) -> None:
+def test_two_api_processes_share_one_store(writable_oxigraph: ServerProcess) -> None:
     """Stateless API: two separate processes on one store answer alike, and both see a write."""
     env = {
         **os.environ,
-        "IMVOKG_ENDPOINT": loaded_oxigraph.query,
-        "IMVOKG_UPDATE_ENDPOINT": loaded_oxigraph.update,
+        "IMVOKG_ENDPOINT": writable_oxigraph.query,
+        "IMVOKG_UPDATE_ENDPOINT": writable_oxigraph.update,
         "IMVOKG_SPARQL_RATE_PER_S": "0",  # the test polls /sparql; the limiter has tests of its own
     }
     ports = [free_port(), free_port()]
@@ -98,7 +112,7 @@ def test_two_api_processes_share_one_store(loaded_oxigraph: ServerProcess) -> No
                 "--port",
                 str(port),
                 "--endpoint",
-                loaded_oxigraph.query,
+                writable_oxigraph.query,
             ],
             env=env,
             stdout=subprocess.DEVNULL,
@@ -128,7 +142,7 @@ def test_two_api_processes_share_one_store(loaded_oxigraph: ServerProcess) -> No
             return int(body["results"]["bindings"][0]["n"]["value"])
 
         assert [count(url) for url in urls] == [0, 0]
-        writer = RemoteStore(loaded_oxigraph.query, update_endpoint=loaded_oxigraph.update)
+        writer = RemoteStore(writable_oxigraph.query, update_endpoint=writable_oxigraph.update)
         try:
             writer.replace_graphs(
                 {"http://example.org/shared": b"<http://a> <http://example.org/shared#seen> 1 .\n"}

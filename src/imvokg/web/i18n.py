@@ -181,6 +181,32 @@ _TEXT: dict[str, tuple[str, str, str, str]] = {
     "q.format": ("Result format", "Resultaatformaat", "Ergebnisformat", "Format du résultat"),
     "q.true": ("yes", "ja", "ja", "oui"),
     "q.false": ("no", "nee", "nein", "non"),
+    # the SER position paper of 18 January 2023
+    "seed.title": (
+        "What the SER paper asks, and where the registry answers it",
+        "Wat de SER-paper vraagt, en waar het register antwoord geeft",
+        "Was das SER-Papier fordert und wo das Register antwortet",
+        "Ce que demande le document du SER, et où le registre y répond",
+    ),
+    "seed.intro": (
+        "The statements of the SER position paper of 18 January 2023, from which this registry was made, with what in the registry answers each; unanswered ones first.",
+        "De uitspraken van de SER-positionpaper van 18 januari 2023, waaruit dit register is ontstaan, met wat in het register op elk antwoord geeft; de onbeantwoorde eerst.",
+        "Die Aussagen des SER-Positionspapiers vom 18. Januar 2023, aus dem dieses Register entstand, mit dem, was im Register jeweils antwortet; unbeantwortete zuerst.",
+        "Les énoncés de la prise de position du SER du 18 janvier 2023, dont ce registre est issu, avec ce qui dans le registre répond à chacun ; les non traités d'abord.",
+    ),
+    "seed.answers": ("Answered by", "Beantwoord door", "Beantwortet durch", "Traité par"),
+    "seed.milestones": (
+        "Policy milestones",
+        "Beleidsmijlpalen",
+        "Politische Meilensteine",
+        "Étapes politiques",
+    ),
+    "seed.csv": (
+        "The named query (CSV)",
+        "De benoemde zoekvraag (CSV)",
+        "Die benannte Abfrage (CSV)",
+        "La requête nommée (CSV)",
+    ),
     # coverage
     "cov.title": ("Coverage matrix", "Dekkingsmatrix", "Abdeckungsmatrix", "Matrice de couverture"),
     "cov.intro": (

@@ -226,3 +226,41 @@ def compare(a: Mapping[str, Any], b: Mapping[str, Any]) -> dict[str, Any]:
         "sectors": sectors,
         "requirements": requirements,
     }
+
+
+# -- the SER position paper -------------------------------------------------------
+
+QUERY_IRI = BASE_IRI + "query/"
+
+
+def answer_link(iri: str) -> dict[str, str]:
+    """Where a browser reads about one answer of a statement: a named query's text, else the resource."""
+    from imvokg.web.site import local_path
+
+    if iri.startswith(QUERY_IRI):
+        name = iri[len(QUERY_IRI) :]
+        return {"href": f"/queries/{name}.rq", "text": name, "kind": "query"}
+    return {"href": local_path(iri), "text": slug_of(iri), "kind": kind_of(iri)}
+
+
+def paper_statements(rows: Iterable[Mapping[str, str]]) -> list[dict[str, Any]]:
+    """The rows of `ser-2023-statements` grouped by answer status, keeping the query's order.
+
+    The query already puts the unanswered first and the paper's order within a
+    status; here each group keeps that order and the space-separated IRIs
+    become links.
+    """
+    groups: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        status = row["answer_status"]
+        group = groups.setdefault(
+            status, {"status": slug_of(status), "label": row.get("answer_status_label", ""), "items": []}
+        )
+        group["items"].append(
+            {
+                **row,
+                "answers": [answer_link(i) for i in row.get("answered_by", "").split()],
+                "milestones": row.get("milestones", "").split(),
+            }
+        )
+    return list(groups.values())

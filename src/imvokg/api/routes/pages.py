@@ -1,4 +1,4 @@
-"""The web pages: home with search, the query page, the coverage matrix and the comparison.
+"""The web pages: home with search, the query page, the coverage matrix, the comparison and the SER paper.
 
 Pages are rendered on the server (they read well without JavaScript); the
 scripts in web/static add the editor, running queries in place, cell details
@@ -218,3 +218,14 @@ async def compare(request: Request, services: ServicesDep) -> HTMLResponse:
             problem=problem.detail,
         )
     return html_page(request, "compare.html", a=a, b=b, problem=None, **data)
+
+
+# -- the SER position paper of 18 January 2023 -----------------------------------
+
+
+@router.get("/ser-2023", response_class=HTMLResponse)
+async def ser_2023(request: Request, services: ServicesDep) -> HTMLResponse:
+    """What the SER paper the project started from asks, and where the registry answers it."""
+    lang = page_language(request)
+    rows = await run_in_threadpool(_rows, services, "ser-2023-statements", {"lang": Term.literal(lang)})
+    return html_page(request, "ser-2023.html", groups=views.paper_statements(rows), total=len(rows))

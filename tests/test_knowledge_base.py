@@ -204,7 +204,7 @@ def test_fnv_memberships(store: EmbeddedStore) -> None:
 
 
 # 1.2.1: nine priority themes. Each reference theme with the topic code(s) that may carry it; "raw
-# materials" is recorded under depletion of natural resources although the scheme has raw-materials.
+# materials" is the scheme's raw-materials topic, not depletion of natural resources.
 GARMENT_THEMES = {
     "discrimination & gender": {"discrimination", "gender-equality"},
     "child labour": {"child-labour"},
@@ -212,7 +212,7 @@ GARMENT_THEMES = {
     "freedom of association": {"freedom-of-association"},
     "living wage": {"living-wage"},
     "occupational health & safety": {"occupational-health-safety"},
-    "raw materials": {"raw-materials", "depletion-natural-resources"},
+    "raw materials": {"raw-materials"},
     "water pollution & chemicals": {"water-soil-pollution", "hazardous-substances"},
     "animal welfare": {"animal-welfare"},
 }
@@ -236,6 +236,7 @@ def test_garment_agreement_has_the_nine_themes(store: EmbeddedStore) -> None:
     assert len(commitments) == 9 and commitments == prioritised
     for theme, codes in GARMENT_THEMES.items():
         assert len(codes & commitments) == 1, theme
+    assert "depletion-natural-resources" not in commitments
 
 
 # -- house rules ------------------------------------------------------------

@@ -396,6 +396,17 @@ def test_the_page_lists_the_statements_unanswered_first(client: httpx.Client) ->
     assert client.get("/", params={"lang": "en"}).text.count('href="/ser-2023?lang=en"') == 1
 
 
+def test_milestones_and_features_are_linked_data(client: httpx.Client) -> None:
+    for path in (
+        "/id/milestone/round-table-35761-2023",
+        "/id/feature/gaps",
+        "/id/finding/ser-2023-eu-level-playing-field",
+    ):
+        response = client.get(path, headers={"Accept": "text/turtle"})
+        assert response.status_code == 200, path
+        assert "dcterms:source" in response.text or "http://purl.org/dc/terms/source" in response.text, path
+
+
 # -- corrections ----------------------------------------------------------------
 
 

@@ -37,6 +37,9 @@ ORG = "http://www.w3.org/ns/org#"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 ID = BASE + "id/"
 SYNTH_SOURCE = ID + "source/synthetic-data"
+# Synthetic values are what their (synthetic) source states, so their basis is "sourced"; the data
+# checks ask every country, step link and assessed risk to name its basis (unmarked-editorial-links).
+SOURCED = BASE + "scheme/assessment-basis/sourced"
 
 EU_MEMBER_STATES = (
     "AUT", "BEL", "BGR", "HRV", "CYP", "CZE", "DNK", "EST", "FIN", "FRA", "DEU", "GRC", "HUN", "IRL",
@@ -147,10 +150,12 @@ def generate(out: IO[str], *, triples: int, seed: int, schemes: Schemes | None =
             authority, "GovernmentBody", f"Competent authority {state}", f"Bevoegde autoriteit {state}"
         )
         w.t(authority, str(IMVO.country), str(COUNTRY[state]))
+        w.t(authority, str(IMVO.countryBasis), SOURCED)
         authorities[state] = authority
         union = f"{ID}party/synth-union-{state.lower()}"
         w.labelled(union, "TradeUnion", f"Trade union confederation {state}", f"Vakbondsfederatie {state}")
         w.t(union, str(IMVO.country), str(COUNTRY[state]))
+        w.t(union, str(IMVO.countryBasis), SOURCED)
         unions[state] = union
 
     agreements: list[str] = list(schemes.agreements)
@@ -184,6 +189,7 @@ def _agreement(
     )
     w.t(agreement, DESCRIPTION, _lit(f"Synthetic sector agreement number {n} for scale tests.", "en"))
     w.t(agreement, str(IMVO.country), str(COUNTRY[state]))
+    w.t(agreement, str(IMVO.countryBasis), SOURCED)
     w.t(agreement, str(IMVO.coversSector), sector)
     w.t(agreement, str(IMVO.signingDate), _typed(f"{year}-{rng.randint(1, 12):02d}-01", "date"))
     w.t(agreement, str(IMVO.startDate), _typed(f"{year}-{rng.randint(1, 12):02d}-15", "date"))
@@ -204,6 +210,7 @@ def _agreement(
         w.t(risk, str(IMVO.severityScope), rng.choice(schemes.severity))
         w.t(risk, str(IMVO.irremediability), rng.choice(schemes.severity))
         w.t(risk, str(IMVO.likelihood), rng.choice(schemes.likelihood))
+        w.t(risk, str(IMVO.assessmentBasis), SOURCED)
         if rng.random() < 0.75:
             commitment = f"{ID}commitment/{slug}--{key}"
             w.t(agreement, str(IMVO.hasCommitment), commitment)
@@ -211,6 +218,7 @@ def _agreement(
             w.t(commitment, str(IMVO.addressesRiskTopic), topic)
             w.t(commitment, str(IMVO.respondsTo), risk)
             w.t(commitment, str(IMVO.coversStep), rng.choice(schemes.steps))
+            w.t(commitment, str(IMVO.stepBasis), SOURCED)
     union_state = rng.choice(EU_MEMBER_STATES)
     _membership(w, agreement, unions[union_state], f"union-{union_state.lower()}", signatory, n)
     return agreement
@@ -252,6 +260,7 @@ def _company(
     name = f"{rng.choice(_NAME_A)}{rng.choice(_NAME_B)} {n} {rng.choice(_NAME_C)}"
     w.labelled(company, "Company", name, name)
     w.t(company, str(IMVO.country), str(COUNTRY[rng.choice(EU_MEMBER_STATES)]))
+    w.t(company, str(IMVO.countryBasis), SOURCED)
     # memberships: mostly the newest synthetic agreements, sometimes a real one
     for _ in range(rng.randint(1, 3)):
         if rng.random() < 0.1:

@@ -235,6 +235,19 @@ def test_every_answer_points_at_something_the_registry_has(
     assert answers > 51
 
 
+def test_every_requirement_that_answers_a_statement_has_a_shape(store: EmbeddedStore) -> None:
+    found = rows(
+        store,
+        """PREFIX m8g: <http://data.europa.eu/m8g/>
+           SELECT ?r (COUNT(DISTINCT ?shape) AS ?shapes) WHERE {
+             ?f imvo:paperSection ?x ; imvo:answeredBy ?r . ?r a m8g:Requirement .
+             OPTIONAL { ?shape rdfs:seeAlso ?r } }
+           GROUP BY ?r""",
+    )
+    assert len(found) >= 10
+    assert [r["r"] for r in found if int(r["shapes"]) == 0] == []
+
+
 def test_the_unanswered_come_first_and_are_what_the_data_says(
     client: httpx.Client, store: EmbeddedStore
 ) -> None:

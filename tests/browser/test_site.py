@@ -14,6 +14,7 @@ PAGES = [
     ("query", "/sparql"),
     ("coverage", "/coverage?sector=garment-textile"),
     ("compare", "/compare?a=nl-garment-textile&b=fair-wear-foundation"),
+    ("ser-2023", "/ser-2023"),
 ]
 
 

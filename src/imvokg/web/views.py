@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from imvokg.web.site import BASE_IRI
+from imvokg.web.site import BASE_IRI, local_path
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 SHORT_PREFIXES = {
@@ -235,8 +235,6 @@ QUERY_IRI = BASE_IRI + "query/"
 
 def answer_link(iri: str) -> dict[str, str]:
     """Where a browser reads about one answer of a statement: a named query's text, else the resource."""
-    from imvokg.web.site import local_path
-
     if iri.startswith(QUERY_IRI):
         name = iri[len(QUERY_IRI) :]
         return {"href": f"/queries/{name}.rq", "text": name, "kind": "query"}

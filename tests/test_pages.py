@@ -6,8 +6,8 @@ import re
 from pathlib import Path
 
 import httpx
-import pytest
 
+from imvokg import languages
 from imvokg.queries import default_registry
 from imvokg.web import i18n, views
 from imvokg.web.site import STATIC_DIR, TEMPLATES_DIR, local_path
@@ -34,23 +34,6 @@ def test_every_text_key_used_in_a_template_exists() -> None:
         )
     assert used, "no t('...') calls found"
     assert used - set(i18n.text_keys()) == set()
-
-
-@pytest.mark.parametrize(
-    ("query", "cookie", "accept", "expected"),
-    [
-        ({"lang": "fr"}, {i18n.COOKIE: "de"}, "nl", "fr"),
-        ({}, {i18n.COOKIE: "de"}, "nl", "de"),
-        ({}, {}, "es, nl;q=0.8, en;q=0.9", "en"),
-        ({}, {}, "de-CH, en;q=0.5", "de"),
-        ({"lang": "xx"}, {i18n.COOKIE: "zz"}, "fr;q=0, nl;q=0.1", "nl"),
-        ({}, {}, None, "en"),
-    ],
-)
-def test_the_language_comes_from_the_url_then_the_cookie_then_the_browser(
-    query: dict[str, str], cookie: dict[str, str], accept: str | None, expected: str
-) -> None:
-    assert i18n.choose(query, cookie, accept) == expected
 
 
 def test_local_paths_of_our_iris() -> None:
@@ -90,9 +73,9 @@ def test_search_finds_names_in_any_language_and_links_to_resource_pages(client: 
 
 def test_a_chosen_language_is_remembered_in_a_cookie(client: httpx.Client) -> None:
     first = client.get("/", params={"lang": "de"})
-    assert first.cookies.get(i18n.COOKIE) == "de"
+    assert first.cookies.get(languages.COOKIE) == "de"
     assert '<html lang="de">' in first.text
-    with httpx.Client(base_url=client.base_url, cookies={i18n.COOKIE: "de"}) as remembered:
+    with httpx.Client(base_url=client.base_url, cookies={languages.COOKIE: "de"}) as remembered:
         again = remembered.get("/coverage")
     assert '<html lang="de">' in again.text and "Abdeckungsmatrix" in again.text
 

@@ -14,7 +14,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from imvokg import __version__
+from imvokg import __version__, languages
 from imvokg.config import Settings
 from imvokg.errors import (
     ImvokgError,
@@ -46,6 +46,14 @@ class Progress:
     def __call__(self, message: str) -> None:
         if self.enabled:
             print(f"[{time.perf_counter() - self.started:6.1f}s] {message}", file=sys.stderr, flush=True)
+
+
+def _language(tag: str) -> str:
+    """``--lang``: the same lookup as ``lang=`` on the web (``de-AT`` -> ``de``); unknown is an error."""
+    chosen = languages.normalise(tag)
+    if chosen is None:
+        raise argparse.ArgumentTypeError(f"'{tag}' is not one of {', '.join(languages.LANGUAGES)}")
+    return chosen
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -119,7 +127,13 @@ def _parser() -> argparse.ArgumentParser:
     validate.add_argument(
         "--format", choices=["turtle", "json-ld", "xml", "nt"], help="input format (default: by extension)"
     )
-    validate.add_argument("--lang", default="en", choices=["en", "nl"], help="language of the messages")
+    validate.add_argument(
+        "--lang",
+        type=_language,
+        default=languages.DEFAULT,
+        help=f"language of the messages: {', '.join(languages.LANGUAGES)} or a tag such as de-AT "
+        "(messages the shapes lack in it are English)",
+    )
     validate.add_argument(
         "--output", choices=["text", "json", "turtle"], default="text", help="report format"
     )
@@ -248,7 +262,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings, progress: Progress) 
     if args.workers > 1:
         import os
 
-        os.environ["IMVOKG_STORE_PATH"] = str(settings.store_path)
+        os.environ.update(settings.to_environ())  # every override reaches every worker
         uvicorn.run(
             "imvokg.api.factory:app",
             host=settings.host,
@@ -263,12 +277,13 @@ def cmd_serve(args: argparse.Namespace, settings: Settings, progress: Progress) 
 
 def cmd_validate(args: argparse.Namespace, settings: Settings, progress: Progress) -> int:
     from imvokg.rdfio import read_rdf_file
-    from imvokg.validation import validate_graph
+    from imvokg.validation import message_language, validate_graph
 
+    lang = message_language(args.lang)
     worst = 0
     for path in args.files:
         graph = read_rdf_file(path, args.format)
-        report = validate_graph(graph, profile="agreement", lang=args.lang)
+        report = validate_graph(graph, profile="agreement", lang=lang)
         if args.output == "json":
             print(json.dumps({"file": str(path), **report.to_dict()}, indent=2, ensure_ascii=False))
         elif args.output == "turtle":
@@ -276,7 +291,7 @@ def cmd_validate(args: argparse.Namespace, settings: Settings, progress: Progres
         else:
             print(f"{path}: {'conforms' if report.conforms else 'does not conform'}")
             if report.issues:
-                print(report.summary_text(args.lang))
+                print(report.summary_text(lang))
         if not report.conforms:
             worst = max(worst, 1)
     return worst

@@ -6,6 +6,7 @@ needs it, so tests can build their own.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -69,3 +70,16 @@ class Settings(BaseSettings):
 
     api_keys_file: Path | None = None
     """JSON file of hashed API keys (see `imvokg apikey create`)."""
+
+    def to_environ(self) -> dict[str, str]:
+        """These settings as the environment that rebuilds them (``IMVOKG_...``).
+
+        ``imvokg serve --workers N`` hands the settings to worker processes this
+        way: each builds ``Settings()`` from the environment, so every override
+        (endpoints, warm-up, limits) reaches every worker, not only the store path.
+        """
+        environ = {}
+        for name, value in self.model_dump(mode="json").items():
+            if value is not None:
+                environ[f"IMVOKG_{name.upper()}"] = value if isinstance(value, str) else json.dumps(value)
+        return environ

@@ -38,6 +38,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from imvokg.languages import LANGUAGES
 from imvokg.namespaces import BASE, GRAPH
 from imvokg.store.base import SelectResult, Store, Term
 
@@ -48,7 +49,7 @@ SAVED_FILE = "imvokg-labels.json"
 """The built segment, saved by the build inside the store directory."""
 
 SEPARATOR = "\x00"
-COMMON_LANGUAGES = ("en", "nl", "de", "fr")
+COMMON_LANGUAGES = LANGUAGES
 MAX_RESULTS = 50
 VARIABLES = ("resource", "matched", "best", "label")
 INTEGER = "http://www.w3.org/2001/XMLSchema#integer"

@@ -34,6 +34,8 @@ from rdflib.namespace import DCTERMS, RDF, RDFS, SH
 from rdflib.term import Node
 
 from imvokg.errors import ConfigError
+from imvokg.languages import DEFAULT as DEFAULT_LANGUAGE
+from imvokg.languages import normalise
 from imvokg.namespaces import IMVO, IMVOSH, bind_prefixes
 from imvokg.resources import resource_dir
 
@@ -65,7 +67,16 @@ warm-up computes conformance) fail with a TypeError deep inside it. Validation h
 anyway, so running one at a time costs almost no throughput."""
 
 _SEVERITY_NL = {"violation": "overtreding", "warning": "waarschuwing", "info": "info"}
-_FALLBACK_LANG = "en"
+_FALLBACK_LANG = DEFAULT_LANGUAGE
+
+MESSAGE_LANGUAGES: tuple[str, ...] = ("en", "nl")
+"""The languages the shapes' messages and the requirements' titles are written in."""
+
+
+def message_language(lang: str | None) -> str:
+    """The language a report in ``lang`` is given in: ``lang`` where the messages exist, else English."""
+    chosen = normalise(lang)
+    return chosen if chosen in MESSAGE_LANGUAGES else _FALLBACK_LANG
 
 
 # --------------------------------------------------------------------------

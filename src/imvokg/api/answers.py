@@ -19,6 +19,7 @@ from typing import Any
 from fastapi import Request, Response
 from fastapi.concurrency import run_in_threadpool
 
+from imvokg.api.lang import LanguageChoice
 from imvokg.api.state import Services
 
 JSON = "application/json"
@@ -36,9 +37,10 @@ def answer_key(request: Request, lang: str) -> tuple[object, ...]:
 
 
 async def json_answer(
-    request: Request, services: Services, compute: Callable[[], Any], *, lang: str
+    request: Request, services: Services, compute: Callable[[], Any], *, lang: LanguageChoice
 ) -> Response:
-    key = answer_key(request, lang)
+    """The answer of `compute` as JSON, in `lang`, saying so (Content-Language, Vary)."""
+    key = answer_key(request, lang.lang)
     body = services.runner.peek(key)
     computed = False
     if body is None:
@@ -50,4 +52,5 @@ async def json_answer(
 
         body = await run_in_threadpool(services.runner.cached, key, compute_and_encode)
     # as on /sparql: whether this answer was computed for this request or came from the cache
-    return Response(body, media_type=JSON, headers={"X-Cache": "miss" if computed else "hit"})
+    headers = {**lang.headers(), "X-Cache": "miss" if computed else "hit"}
+    return Response(body, media_type=JSON, headers=headers)

@@ -4,14 +4,22 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-ALIASES = {
-    "application/json": "application/sparql-results+json",
-    "application/xml": "application/sparql-results+xml",
-    "text/xml": "application/sparql-results+xml",
-    "application/x-turtle": "text/turtle",
-    "text/plain": "application/n-triples",
-    "application/json+ld": "application/ld+json",
+ALIASES: dict[str, tuple[str, ...]] = {
+    "application/json": ("application/sparql-results+json", "application/ld+json"),
+    "application/problem+json": ("application/json",),
+    "application/xml": ("application/sparql-results+xml", "application/rdf+xml"),
+    "text/xml": ("application/sparql-results+xml", "application/rdf+xml"),
+    "application/x-turtle": ("text/turtle",),
+    "text/plain": ("application/n-triples",),
+    "application/json+ld": ("application/ld+json",),
 }
+"""Media types clients send for what we offer under another name, in order of preference.
+
+An alias applies only when the type named is not offered itself: ``application/json``
+is plain JSON where JSON is offered (a validation report), SPARQL results on
+``/sparql`` and JSON-LD on a linked-data document. ``application/problem+json``
+(a client ready for error bodies) takes plain JSON.
+"""
 
 FORMAT_PARAM = {
     "json": "application/sparql-results+json",
@@ -56,7 +64,6 @@ def negotiate(header: str | None, offered: Sequence[str]) -> str | None:
     for media, q in parse_accept(header):
         if q <= 0:
             continue
-        media = ALIASES.get(media, media)
         if media == "*/*":
             return offered[0]
         if media.endswith("/*"):
@@ -67,4 +74,7 @@ def negotiate(header: str | None, offered: Sequence[str]) -> str | None:
             continue
         if media in offered:
             return media
+        for alias in ALIASES.get(media, ()):
+            if alias in offered:
+                return alias
     return None

@@ -20,6 +20,7 @@ from email.utils import format_datetime, parsedate_to_datetime
 from fastapi import Request
 from fastapi.responses import Response
 
+from imvokg.api.lang import LanguageChoice
 from imvokg.api.negotiation import FORMAT_PARAM, negotiate
 from imvokg.errors import NotAcceptable
 from imvokg.services.rdf_formats import RDF_MEDIA_TYPES
@@ -83,7 +84,7 @@ def not_modified(request: Request, etag: str, modified: datetime) -> bool:
 def validator_headers(etag: str, modified: datetime, *, vary: bool = True) -> dict[str, str]:
     headers = {"ETag": etag, "Last-Modified": format_datetime(modified, usegmt=True)}
     if vary:
-        headers["Vary"] = "Accept, Accept-Language"
+        headers["Vary"] = "Accept"
     return headers
 
 
@@ -152,14 +153,22 @@ def respond(
     version: str,
     key: str,
     media_type: str,
-    lang: str,
     make: Callable[[], bytes],
+    lang: LanguageChoice | None = None,
 ) -> Response:
-    """Answer 304 when the client's copy is current, else the (cached) document with validators."""
-    variant = lang if media_type == "text/html" else ""
+    """Answer 304 when the client's copy is current, else the (cached) document with validators.
+
+    ``lang`` is given for documents whose HTML is in the reader's language; the
+    other representations are the same in every language.
+    """
+    variant = lang.lang if lang is not None and media_type == "text/html" else ""
     etag = etag_for(version, key, media_type, variant)
     modified = last_modified(version)
     headers = validator_headers(etag, modified)
+    if lang is not None:
+        headers.update(lang.headers(vary=("Accept",)))
+        if not variant:
+            del headers["Content-Language"]
     if not_modified(request, etag, modified):
         return Response(status_code=304, headers=headers)
     body = render_cache(request).get_or_make((version, key, media_type, variant), make)

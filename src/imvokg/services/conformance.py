@@ -16,7 +16,7 @@ from rdflib import Graph
 
 from imvokg.services.runner import QueryRunner
 from imvokg.store.base import Term
-from imvokg.validation import requirement_conformance
+from imvokg.validation import message_language, requirement_conformance
 
 NEIGHBOURHOOD_QUERY = "agreement-neighbourhood"
 
@@ -28,8 +28,8 @@ class ConformanceService:
         self.runner = runner
 
     def for_agreement(self, agreement_iri: str, *, lang: str = "en") -> list[dict[str, Any]]:
-        """One row per minimum requirement, titles and messages in ``lang`` (nl or en)."""
-        language = lang if lang in {"nl", "en"} else "en"
+        """One row per minimum requirement, titles and messages in ``lang`` (where they exist)."""
+        language = message_language(lang)
         key = ("conformance", agreement_iri, language)
         return self.runner.cached(key, lambda: self._compute(agreement_iri, language))
 

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from imvokg.validation import ValidationReport
+from imvokg.validation import ValidationReport, message_language
 
 
 def report_json(report: ValidationReport, lang: str = "en") -> dict[str, Any]:
     """``{conforms, violations, warnings, results[]}`` with messages in ``lang``."""
+    language = message_language(lang)
     results = []
-    for issue in report.issues_in(lang if lang in {"nl", "en"} else "en"):
+    for issue in report.issues_in(language):
         results.append(
             {
                 "requirement": (
@@ -39,6 +40,6 @@ def report_json(report: ValidationReport, lang: str = "en") -> dict[str, Any]:
         "conforms": report.conforms,
         "violations": len(report.violations),
         "warnings": len(report.warnings),
-        "lang": lang if lang in {"nl", "en"} else "en",
+        "lang": language,
         "results": results,
     }

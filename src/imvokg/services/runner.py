@@ -12,6 +12,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from typing import TypeVar
 
+from imvokg.languages import choose
 from imvokg.queries import QueryRegistry
 from imvokg.store.base import Row, SelectResult, Store, Term
 from imvokg.store.results import serialize_select
@@ -21,14 +22,10 @@ Accelerator = Callable[[Mapping[str, Term]], SelectResult]
 
 T = TypeVar("T")
 
-LANGS = ("en", "nl", "de", "fr")
-"""The languages labels come in; anything else falls back to English."""
-
 
 def lang_term(lang: str | None) -> Term:
     """The `lang` parameter of the named queries, as a literal; unknown languages become English."""
-    code = (lang or "en").lower()
-    return Term.literal(code if code in LANGS else "en")
+    return Term.literal(choose(lang))
 
 
 def row_value(row: Row, name: str) -> object:

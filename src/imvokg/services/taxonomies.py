@@ -13,8 +13,9 @@ from collections import defaultdict
 from typing import Any
 
 from imvokg.errors import InputError, NotFound
+from imvokg.languages import LANGUAGES
 from imvokg.services.identifiers import BASE, short
-from imvokg.services.runner import LANGS, QueryRunner, lang_term, row_value
+from imvokg.services.runner import QueryRunner, lang_term, row_value
 from imvokg.store.base import Row, Term
 
 INSTRUMENT_BASE = f"{BASE}id/instrument/"
@@ -29,7 +30,7 @@ def _iris(row: Row, name: str) -> list[str]:
     return sorted(v for v in str(row_value(row, name) or "").split() if v)
 
 
-def _labels(row: Row, langs: tuple[str, ...] = LANGS) -> dict[str, str]:
+def _labels(row: Row, langs: tuple[str, ...] = LANGUAGES) -> dict[str, str]:
     return {code: value for code in langs if (value := row_value(row, f"label_{code}"))}
 
 

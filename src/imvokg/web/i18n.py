@@ -1,19 +1,17 @@
 # ruff: noqa: E501  (a table of sentences: long lines read better than split strings)
-"""Interface text in Dutch, English, German and French, and how a page picks its language.
+"""Interface text in Dutch, English, German and French.
 
 Labels that come from the graph are asked for in the same language (``lang=``
 on the services); this module only holds the words of the interface itself.
-The choice is made in this order: ``?lang=`` on the URL, the remembered
-choice (cookie ``imvokg_lang``), the browser's ``Accept-Language``, English.
+Which language a page is in is chosen in ``imvokg.languages``, like every answer.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 
-LANGUAGES: tuple[str, ...] = ("en", "nl", "de", "fr")
-DEFAULT = "en"
-COOKIE = "imvokg_lang"
+from imvokg.languages import LANGUAGES
+
 LANGUAGE_NAMES: dict[str, str] = {"en": "English", "nl": "Nederlands", "de": "Deutsch", "fr": "Français"}
 
 # key -> (en, nl, de, fr)
@@ -338,42 +336,3 @@ def translator(lang: str) -> Translator:
 def text_keys() -> list[str]:
     """Every interface text key (tests check each has four non-empty translations)."""
     return list(_TEXT)
-
-
-def normalise(code: str | None) -> str | None:
-    """'de-CH' -> 'de'; None when the language is not one we speak."""
-    if not code:
-        return None
-    primary = code.strip().lower().replace("_", "-").split("-")[0]
-    return primary if primary in LANGUAGES else None
-
-
-def from_accept_language(header: str | None) -> str | None:
-    """The supported language the browser ranks highest (q-values honoured)."""
-    ranked: list[tuple[float, int, str]] = []
-    for position, part in enumerate((header or "").split(",")):
-        pieces = part.strip().split(";")
-        code = normalise(pieces[0])
-        if code is None:
-            continue
-        quality = 1.0
-        for extra in pieces[1:]:
-            name, _, value = extra.strip().partition("=")
-            if name == "q":
-                try:
-                    quality = float(value)
-                except ValueError:
-                    quality = 0.0
-        if quality > 0:
-            ranked.append((-quality, position, code))
-    return sorted(ranked)[0][2] if ranked else None
-
-
-def choose(query: Mapping[str, str], cookies: Mapping[str, str], accept_language: str | None) -> str:
-    """?lang= first, then the remembered cookie, then Accept-Language, then English."""
-    return (
-        normalise(query.get("lang"))
-        or normalise(cookies.get(COOKIE))
-        or from_accept_language(accept_language)
-        or DEFAULT
-    )

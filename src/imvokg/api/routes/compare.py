@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query, Request, Response
 
 from imvokg.api.answers import json_answer
 from imvokg.api.deps import ServicesDep
-from imvokg.api.routes.rest import LANG_HELP, pick_lang
+from imvokg.api.lang import LangDep
 from imvokg.services.compare import CompareService
 
 router = APIRouter(prefix="/api/v1", tags=["api"])
@@ -18,12 +18,13 @@ router = APIRouter(prefix="/api/v1", tags=["api"])
 async def compare(
     request: Request,
     services: ServicesDep,
+    language: LangDep,
     a: Annotated[str, Query(description="agreement slug, e.g. nl-garment-textile")],
     b: Annotated[str, Query(description="agreement slug, e.g. de-partnership-sustainable-textiles")],
-    lang: Annotated[str | None, Query(description=LANG_HELP)] = None,
 ) -> Response:
     """Parties by kind, sectors, risks and provisions (shared, only in a, only in b), and the
     minimum-requirement conformance of both, row by row."""
     service = CompareService(services.knowledge)
-    language = pick_lang(request, lang)
-    return await json_answer(request, services, lambda: service.compare(a, b, lang=language), lang=language)
+    return await json_answer(
+        request, services, lambda: service.compare(a, b, lang=language.lang), lang=language
+    )

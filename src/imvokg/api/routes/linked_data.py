@@ -18,13 +18,14 @@ from rdflib import BNode, Graph, Literal, URIRef
 
 from imvokg import __version__
 from imvokg.api.deps import ServicesDep
+from imvokg.api.lang import page_language
 from imvokg.api.publishing import WITH_HTML, choose, local_link, respond
 from imvokg.api.state import Services
 from imvokg.errors import NotFound
 from imvokg.namespaces import PREFIXES
 from imvokg.services import linked_data, vocabulary_docs
 from imvokg.services.rdf_formats import jsonld_context, serialize
-from imvokg.web import i18n, site
+from imvokg.web import site
 
 router = APIRouter(tags=["linked data"])
 
@@ -54,10 +55,6 @@ def curie(iri: str) -> str:
         if iri.startswith(str(ns)) and len(iri) > len(str(ns)):
             return f"{prefix}:{iri[len(str(ns)) :]}"
     return iri
-
-
-def page_lang(request: Request) -> str:
-    return i18n.choose(request.query_params, request.cookies, request.headers.get("accept-language"))
 
 
 def context_url(request: Request) -> str:
@@ -137,7 +134,8 @@ def resource_response(request: Request, services: Services, iri: str) -> Respons
     media_type = choose(request, WITH_HTML)
     if not linked_data.resource_exists(services.store, iri):
         raise NotFound(f"nothing is known about <{iri}>")
-    lang = page_lang(request)
+    language = page_language(request)
+    lang = language.lang
     ctx = context_url(request)
 
     def make() -> bytes:
@@ -146,7 +144,7 @@ def resource_response(request: Request, services: Services, iri: str) -> Respons
         return serialize(linked_data.describe(services.store, iri), media_type, context_url=ctx)
 
     return respond(
-        request, version=services.store.version(), key=iri, media_type=media_type, lang=lang, make=make
+        request, version=services.store.version(), key=iri, media_type=media_type, lang=language, make=make
     )
 
 
@@ -179,7 +177,8 @@ def named_graph(request: Request, rest: str, services: ServicesDep) -> Response:
 def ontology(request: Request, services: ServicesDep) -> Response:
     """The imvo ontology: HTML documentation of every class and property, or the OWL as RDF."""
     media_type = choose(request, WITH_HTML)
-    lang = page_lang(request)
+    language = page_language(request)
+    lang = language.lang
     link = local_link(services.settings.base_iri)
     ctx = context_url(request)
 
@@ -208,7 +207,7 @@ def ontology(request: Request, services: ServicesDep) -> Response:
         version=services.store.version(),
         key="/ontology",
         media_type=media_type,
-        lang=lang,
+        lang=language,
         make=make,
     )
 
@@ -218,7 +217,8 @@ def ontology(request: Request, services: ServicesDep) -> Response:
 def shapes(request: Request, services: ServicesDep) -> Response:
     """The SHACL shapes: Turtle (or another RDF format), or an HTML list with messages and requirements."""
     media_type = choose(request, WITH_HTML)
-    lang = page_lang(request)
+    language = page_language(request)
+    lang = language.lang
     link = local_link(services.settings.base_iri)
     ctx = context_url(request)
 
@@ -242,7 +242,12 @@ def shapes(request: Request, services: ServicesDep) -> Response:
         ).encode("utf-8")
 
     return respond(
-        request, version=services.store.version(), key="/shapes", media_type=media_type, lang=lang, make=make
+        request,
+        version=services.store.version(),
+        key="/shapes",
+        media_type=media_type,
+        lang=language,
+        make=make,
     )
 
 
@@ -255,6 +260,5 @@ def jsonld_context_document(request: Request) -> Response:
         version=__version__,
         key="/context.jsonld",
         media_type="application/ld+json",
-        lang="",
         make=lambda: body,
     )

@@ -15,11 +15,13 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
+from imvokg import languages
 from imvokg.api.deps import ServicesDep
+from imvokg.api.lang import page_language
 from imvokg.api.state import Services
 from imvokg.errors import ImvokgError, InputError, NotFound
 from imvokg.store.base import Term
-from imvokg.web import i18n, views
+from imvokg.web import views
 from imvokg.web.site import BASE_IRI, STATIC_DIR, render
 
 router = APIRouter(include_in_schema=False)
@@ -33,20 +35,15 @@ def static_files() -> StaticFiles:
     return StaticFiles(directory=str(STATIC_DIR))
 
 
-def page_language(request: Request) -> str:
-    """The language of this page: ?lang=, the remembered cookie, Accept-Language, English."""
-    return i18n.choose(request.query_params, request.cookies, request.headers.get("accept-language"))
-
-
 def html_page(request: Request, template: str, *, status: int = 200, **context: Any) -> HTMLResponse:
     """Render `template` in the page language; remember an explicit ?lang= choice in a cookie."""
-    lang = page_language(request)
+    language = page_language(request)
     params = dict(request.query_params)
-    body = render(template, lang=lang, path=request.url.path, params=params, **context)
-    response = HTMLResponse(body, status_code=status, headers={"Vary": "Accept-Language, Cookie"})
-    chosen = i18n.normalise(request.query_params.get("lang"))
+    body = render(template, lang=language.lang, path=request.url.path, params=params, **context)
+    response = HTMLResponse(body, status_code=status, headers=language.headers())
+    chosen = languages.normalise(request.query_params.get("lang"))
     if chosen:
-        response.set_cookie(i18n.COOKIE, chosen, max_age=COOKIE_AGE, samesite="lax", path="/")
+        response.set_cookie(languages.COOKIE, chosen, max_age=COOKIE_AGE, samesite="lax", path="/")
     return response
 
 
@@ -73,7 +70,7 @@ def _sectors(services: Services, lang: str) -> list[dict[str, str]]:
 @router.get("/", response_class=HTMLResponse)
 async def home(request: Request, services: ServicesDep) -> HTMLResponse:
     """What the graph holds, a search over names in all languages, and where to start."""
-    lang = page_language(request)
+    lang = page_language(request).lang
     query = (request.query_params.get("q") or "").strip()[:200]
 
     def gather() -> dict[str, Any]:
@@ -108,7 +105,7 @@ def wants_page(request: Request) -> bool:
 
 async def query_page(request: Request, services: Services, query: str | None = None) -> HTMLResponse:
     """The SPARQL editor page; `query` (from ?query=) is put in the editor and run."""
-    lang = page_language(request)
+    lang = page_language(request).lang
     examples = [
         {
             **q.to_dict(),
@@ -141,7 +138,7 @@ def services_prefixes() -> dict[str, str]:
 @router.get("/coverage", response_class=HTMLResponse)
 async def coverage(request: Request, services: ServicesDep) -> HTMLResponse:
     """Salient risks of a sector against the agreements and initiatives on it."""
-    lang = page_language(request)
+    lang = page_language(request).lang
     sector = (request.query_params.get("sector") or "").strip()
 
     def gather() -> dict[str, Any]:
@@ -184,7 +181,7 @@ async def coverage(request: Request, services: ServicesDep) -> HTMLResponse:
 @router.get("/compare", response_class=HTMLResponse)
 async def compare(request: Request, services: ServicesDep) -> HTMLResponse:
     """Two initiatives side by side."""
-    lang = page_language(request)
+    lang = page_language(request).lang
     a = (request.query_params.get("a") or "").strip()
     b = (request.query_params.get("b") or "").strip()
 

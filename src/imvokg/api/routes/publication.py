@@ -8,6 +8,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
 
 from imvokg.api.deps import ServicesDep
+from imvokg.api.lang import page_language
 from imvokg.api.publishing import (
     RDF_OFFERED,
     WITH_HTML,
@@ -17,7 +18,7 @@ from imvokg.api.publishing import (
     respond,
     validator_headers,
 )
-from imvokg.api.routes.linked_data import context_url, page_lang
+from imvokg.api.routes.linked_data import context_url
 from imvokg.api.state import Services
 from imvokg.errors import StoreError
 from imvokg.services import catalog, dumps, feed, linked_data
@@ -78,7 +79,8 @@ def _catalog_html(request: Request, services: Services, lang: str, files: list[d
 def get_catalog(request: Request, services: ServicesDep) -> Response:
     """DCAT-AP 3: the catalogue, the dataset, a distribution per release file, the SPARQL service."""
     media_type = choose(request, WITH_HTML)
-    lang = page_lang(request)
+    language = page_language(request)
+    lang = language.lang
     files = current_dumps(services)
     ctx = context_url(request)
 
@@ -89,7 +91,7 @@ def get_catalog(request: Request, services: ServicesDep) -> Response:
         return serialize(graph, media_type, context_url=ctx)
 
     version = services.store.version()
-    return respond(request, version=version, key="/catalog", media_type=media_type, lang=lang, make=make)
+    return respond(request, version=version, key="/catalog", media_type=media_type, lang=language, make=make)
 
 
 @router.get("/.well-known/void", response_model=None)
@@ -105,7 +107,7 @@ def get_void(request: Request, services: ServicesDep) -> Response:
         return serialize(graph, media_type, context_url=ctx)
 
     version = services.store.version()
-    return respond(request, version=version, key="/void", media_type=media_type, lang="", make=make)
+    return respond(request, version=version, key="/void", media_type=media_type, make=make)
 
 
 @router.get("/.well-known/sparql-examples", response_model=None)
@@ -121,7 +123,7 @@ def get_sparql_examples(request: Request, services: ServicesDep) -> Response:
         )
 
     version = services.store.version()
-    return respond(request, version=version, key="/examples", media_type=media_type, lang="", make=make)
+    return respond(request, version=version, key="/examples", media_type=media_type, make=make)
 
 
 @router.get("/dumps", include_in_schema=False)
@@ -137,14 +139,16 @@ def list_dumps(request: Request, services: ServicesDep) -> Response:
     files = dumps.list_dumps(dumps.dumps_dir(services.settings))
     accept = request.headers.get("accept", "")
     if "text/html" in accept or request.query_params.get("format") == "html":
+        language = page_language(request)
         html = site.render(
             "dumps.html",
-            lang=page_lang(request),
+            lang=language.lang,
             path="/dumps/",
             params=dict(request.query_params),
             files=files,
         )
-        return Response(html, media_type="text/html; charset=utf-8", headers={"Vary": "Accept"})
+        headers = language.headers(vary=("Accept",))
+        return Response(html, media_type="text/html; charset=utf-8", headers=headers)
     return JSONResponse(
         [
             {
@@ -195,6 +199,4 @@ def get_feed(request: Request, services: ServicesDep) -> Response:
         )
 
     version = services.store.version()
-    return respond(
-        request, version=version, key="/feed", media_type="application/atom+xml", lang="", make=make
-    )
+    return respond(request, version=version, key="/feed", media_type="application/atom+xml", make=make)

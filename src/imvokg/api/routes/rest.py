@@ -8,42 +8,29 @@ from fastapi import APIRouter, Query, Request, Response
 
 from imvokg.api.answers import json_answer
 from imvokg.api.deps import ServicesDep
+from imvokg.api.lang import LangDep
 
 router = APIRouter(prefix="/api/v1", tags=["api"])
-
-LANG_HELP = "Language of labels: nl, en, de or fr (falls back to English); default from Accept-Language."
-
-
-def pick_lang(request: Request, lang: str | None) -> str:
-    """`lang=` wins; else the first supported language in Accept-Language; else English."""
-    if lang:
-        return lang.lower()[:2]
-    for part in request.headers.get("accept-language", "").split(","):
-        code = part.split(";")[0].strip().lower()[:2]
-        if code in {"nl", "en", "de", "fr"}:
-            return code
-    return "en"
 
 
 @router.get("/agreements", response_model=list[dict[str, Any]])
 async def agreements(
     request: Request,
     services: ServicesDep,
+    language: LangDep,
     sector: Annotated[str | None, Query(description="sector slug, e.g. garment-textile")] = None,
     risk: Annotated[str | None, Query(description="risk topic slug, e.g. child-labour")] = None,
     recognised_by: Annotated[
         str | None, Query(description="member state, ISO 3166-1 alpha-2 or alpha-3")
     ] = None,
     valid_on: Annotated[str | None, Query(description="date YYYY-MM-DD")] = None,
-    lang: Annotated[str | None, Query(description=LANG_HELP)] = None,
 ) -> Response:
     """Sector agreements and initiatives, filtered."""
-    language = pick_lang(request, lang)
     return await json_answer(
         request,
         services,
         lambda: services.knowledge.list_agreements(
-            sector=sector, risk=risk, recognised_by=recognised_by, valid_on=valid_on, lang=language
+            sector=sector, risk=risk, recognised_by=recognised_by, valid_on=valid_on, lang=language.lang
         ),
         lang=language,
     )
@@ -54,12 +41,11 @@ async def agreement(
     slug: str,
     request: Request,
     services: ServicesDep,
-    lang: Annotated[str | None, Query(description=LANG_HELP)] = None,
+    language: LangDep,
 ) -> Response:
     """One agreement: names, sectors, period, parties, risks, provisions, mechanisms, recognitions."""
-    language = pick_lang(request, lang)
     return await json_answer(
-        request, services, lambda: services.knowledge.get_agreement(slug, lang=language), lang=language
+        request, services, lambda: services.knowledge.get_agreement(slug, lang=language.lang), lang=language
     )
 
 
@@ -67,18 +53,17 @@ async def agreement(
 async def coverage(
     request: Request,
     services: ServicesDep,
+    language: LangDep,
     sector: Annotated[str, Query(description="sector slug, e.g. garment-textile")],
     min_salience: Annotated[
         float | None, Query(ge=0, le=25, description="lowest salience score (1-25)")
     ] = None,
-    lang: Annotated[str | None, Query(description=LANG_HELP)] = None,
 ) -> Response:
     """Salient risks of a sector (by salience, with components) and the agreements covering each."""
-    language = pick_lang(request, lang)
     return await json_answer(
         request,
         services,
-        lambda: services.knowledge.coverage(sector, min_salience=min_salience, lang=language),
+        lambda: services.knowledge.coverage(sector, min_salience=min_salience, lang=language.lang),
         lang=language,
     )
 
@@ -87,18 +72,17 @@ async def coverage(
 async def gaps(
     request: Request,
     services: ServicesDep,
+    language: LangDep,
     sector: Annotated[str, Query(description="sector slug, e.g. garment-textile")],
     basis: Annotated[
         str, Query(pattern="^(recognised|any)$", description="which agreements count as covering")
     ] = "recognised",
-    lang: Annotated[str | None, Query(description=LANG_HELP)] = None,
 ) -> Response:
     """Salient risks of the sector no recognised agreement (basis=any: no agreement) covers."""
-    language = pick_lang(request, lang)
     return await json_answer(
         request,
         services,
-        lambda: services.knowledge.gaps(sector, recognised_only=basis == "recognised", lang=language),
+        lambda: services.knowledge.gaps(sector, recognised_only=basis == "recognised", lang=language.lang),
         lang=language,
     )
 
@@ -107,15 +91,16 @@ async def gaps(
 async def recognitions(
     request: Request,
     services: ServicesDep,
+    language: LangDep,
     member_state: Annotated[str | None, Query(description="ISO 3166-1 alpha-2 or alpha-3")] = None,
     valid_on: Annotated[str | None, Query(description="date YYYY-MM-DD")] = None,
-    lang: Annotated[str | None, Query(description=LANG_HELP)] = None,
 ) -> Response:
     """Recognition decisions: authority, member state, date, validity, supervision regime."""
-    language = pick_lang(request, lang)
     return await json_answer(
         request,
         services,
-        lambda: services.knowledge.recognitions(member_state=member_state, valid_on=valid_on, lang=language),
+        lambda: services.knowledge.recognitions(
+            member_state=member_state, valid_on=valid_on, lang=language.lang
+        ),
         lang=language,
     )

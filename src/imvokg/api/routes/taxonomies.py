@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Request, Response
 
 from imvokg.api.answers import json_answer
 from imvokg.api.deps import ServicesDep
-from imvokg.api.routes.rest import LANG_HELP, pick_lang
+from imvokg.api.lang import LangDep
 from imvokg.services.taxonomies import TaxonomyService
 
 router = APIRouter(prefix="/api/v1", tags=["taxonomies"])
@@ -24,12 +24,11 @@ def _service(services: ServicesDep) -> TaxonomyService:
 async def risks(
     request: Request,
     services: ServicesDep,
-    lang: Annotated[str | None, Query(description=LANG_HELP)] = None,
+    language: LangDep,
 ) -> Response:
     """The risk-topic hierarchy: labels in four languages, definition, broader, narrower, groundings."""
-    language = pick_lang(request, lang)
     return await json_answer(
-        request, services, lambda: _service(services).risks(lang=language), lang=language
+        request, services, lambda: _service(services).risks(lang=language.lang), lang=language
     )
 
 
@@ -37,12 +36,11 @@ async def risks(
 async def sectors(
     request: Request,
     services: ServicesDep,
-    lang: Annotated[str | None, Query(description=LANG_HELP)] = None,
+    language: LangDep,
 ) -> Response:
     """The sector hierarchy: labels in four languages, broader, narrower and NACE mappings."""
-    language = pick_lang(request, lang)
     return await json_answer(
-        request, services, lambda: _service(services).sectors(lang=language), lang=language
+        request, services, lambda: _service(services).sectors(lang=language.lang), lang=language
     )
 
 
@@ -50,12 +48,11 @@ async def sectors(
 async def instruments(
     request: Request,
     services: ServicesDep,
-    lang: Annotated[str | None, Query(description=LANG_HELP)] = None,
+    language: LangDep,
 ) -> Response:
     """Instruments with their kind (guideline or binding), dates and number of provisions."""
-    language = pick_lang(request, lang)
     return await json_answer(
-        request, services, lambda: _service(services).instruments(lang=language), lang=language
+        request, services, lambda: _service(services).instruments(lang=language.lang), lang=language
     )
 
 
@@ -64,10 +61,9 @@ async def provision(
     slug: str,
     request: Request,
     services: ServicesDep,
-    lang: Annotated[str | None, Query(description=LANG_HELP)] = None,
+    language: LangDep,
 ) -> Response:
     """One provision, named by the path after /id/instrument/ (e.g. ungp-2011/principle-14)."""
-    language = pick_lang(request, lang)
     return await json_answer(
-        request, services, lambda: _service(services).provision(slug, lang=language), lang=language
+        request, services, lambda: _service(services).provision(slug, lang=language.lang), lang=language
     )

@@ -13,8 +13,8 @@ from fastapi import APIRouter, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
+from imvokg.api.lang import LangDep
 from imvokg.api.negotiation import negotiate
-from imvokg.api.routes.rest import LANG_HELP, pick_lang
 from imvokg.api.workflow_deps import PrincipalDep, WorkflowDep
 from imvokg.errors import InputError, NotAcceptable, ValidationFailed
 from imvokg.services.publication import DecisionDraft
@@ -42,9 +42,7 @@ async def _json_body(request: Request) -> dict[str, Any] | None:
 
 
 @router.post("/validate")
-async def validate(
-    request: Request, lang: Annotated[str | None, Query(description=LANG_HELP)] = None
-) -> Response:
+async def validate(request: Request, language: LangDep) -> Response:
     """Validate an agreement against the minimum requirements; stores nothing.
 
     Body: Turtle, JSON-LD, RDF/XML or N-Triples, by Content-Type. With
@@ -53,12 +51,14 @@ async def validate(
     media = negotiate(request.headers.get("accept"), REPORT_TYPES)
     if media is None:
         raise NotAcceptable("the report is available as application/json or text/turtle")
-    language = pick_lang(request, lang)
     body = await request.body()
-    report = await run_in_threadpool(validate_body, body, request.headers.get("content-type"), lang=language)
+    report = await run_in_threadpool(
+        validate_body, body, request.headers.get("content-type"), lang=language.lang
+    )
     if media == "text/turtle":
-        return Response(report.to_turtle(), media_type="text/turtle")
-    return JSONResponse(report_json(report, language))
+        return Response(report.to_turtle(), media_type="text/turtle", headers={"Vary": "Accept"})
+    answer = report_json(report, language.lang)
+    return JSONResponse(answer, headers=language.headers(answer["lang"], vary=("Accept",)))
 
 
 @router.post("/submissions", status_code=201)
@@ -66,14 +66,13 @@ async def submit(
     request: Request,
     principal: PrincipalDep,
     workflow: WorkflowDep,
+    language: LangDep,
     member_state: Annotated[
         str | None,
         Query(description="member state asked to recognise it (ISO 3166-1); default: the agreement's"),
     ] = None,
-    lang: Annotated[str | None, Query(description=LANG_HELP)] = None,
 ) -> JSONResponse:
     """Submit an agreement (submitter role): 201 pending, or 422 with the report and nothing stored."""
-    language = pick_lang(request, lang)
     body = await request.body()
     try:
         record, report = await run_in_threadpool(
@@ -82,27 +81,28 @@ async def submit(
             body,
             request.headers.get("content-type"),
             member_state=member_state,
-            lang=language,
+            lang=language.lang,
         )
     except ValidationFailed as exc:  # the 422 carries the readable report, not the flat one
         failed = exc.context.get("report")
         if failed is None:
             raise
         return JSONResponse(
-            {"error": exc.code, "detail": exc.detail, "report": report_json(failed, language)},
+            {"error": exc.code, "detail": exc.detail, "report": report_json(failed, language.lang)},
             status_code=422,
         )
     location = f"/api/v1/submissions/{record.id}"
+    readable = report_json(report, language.lang)
     return JSONResponse(
         {
             "id": record.id,
             "status": record.status,
             "location": location,
             "submission": record.to_dict(),
-            "report": report_json(report, language),
+            "report": readable,
         },
         status_code=201,
-        headers={"Location": location},
+        headers={"Location": location, **language.headers(readable["lang"])},
     )
 
 

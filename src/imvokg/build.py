@@ -25,24 +25,18 @@ from rdflib.namespace import DCAT, DCTERMS, PROV, RDF, XSD
 
 from imvokg import __version__
 from imvokg.errors import ImvokgError, ValidationFailed
+from imvokg.formats import RELEASE_FORMATS
 from imvokg.ingest import SourceFile, discover, fingerprint, parse_file
 from imvokg.label_index import SAVED_FILE as LABELS_FILE
 from imvokg.label_index import LabelIndex
-from imvokg.namespaces import GRAPH, INFERRED_GRAPH
+from imvokg.namespaces import GRAPH, INFERRED_GRAPH, META_GRAPH
 from imvokg.queries import check_queries, construct_queries
 from imvokg.reasoning import reasoner_input, run_hermit
 from imvokg.resources import resource_dir
-from imvokg.store._formats import META_GRAPH
 from imvokg.store.embedded import EmbeddedStore
 from imvokg.store.remote import RemoteStore
 
 Progress = Callable[[str], None]
-
-DUMP_FORMATS = {
-    "ttl": "text/turtle",
-    "nt.gz": "application/n-triples",
-    "jsonld": "application/ld+json",
-}
 
 
 @dataclass
@@ -252,7 +246,7 @@ def write_dumps(
     store = EmbeddedStore(store_path, read_only=True)
     written: dict[str, Path] = {}
     try:
-        for suffix, media_type in DUMP_FORMATS.items():
+        for suffix, media_type in RELEASE_FORMATS.items():
             progress(f"writing the {suffix} dump")
             body = store.dump(media_type, exclude_graphs=(META_GRAPH,))
             path = out_dir / f"imvokg-{version}.{suffix}"

@@ -26,6 +26,7 @@ from imvokg.errors import (
     UnreadableInput,
     ValidationFailed,
 )
+from imvokg.formats import FORMAT_PARAM, FORMATS
 
 EPILOG = """examples:
   imvokg build                         build the embedded store in var/store
@@ -148,7 +149,9 @@ def _parser() -> argparse.ArgumentParser:
     query.add_argument("--store", type=Path, help="store directory")
 
     export = sub.add_parser("export", help="dump the published graph")
-    export.add_argument("--format", choices=["ttl", "nt", "jsonld", "rdfxml", "nq", "trig"], default="ttl")
+    export.add_argument(
+        "--format", choices=[f.names[0] for f in FORMATS if f.kind != "result"], default="ttl"
+    )
     export.add_argument("-o", "--output", type=Path, help="file to write (default: standard output)")
     export.add_argument("--store", type=Path, help="store directory")
 
@@ -370,17 +373,10 @@ def _print_result(result: object, fmt: str) -> None:
 
 
 def cmd_export(args: argparse.Namespace, settings: Settings, progress: Progress) -> int:
+    from imvokg.namespaces import META_GRAPH
     from imvokg.store import open_store
-    from imvokg.store._formats import META_GRAPH
 
-    media = {
-        "ttl": "text/turtle",
-        "nt": "application/n-triples",
-        "jsonld": "application/ld+json",
-        "rdfxml": "application/rdf+xml",
-        "nq": "application/n-quads",
-        "trig": "application/trig",
-    }[args.format]
+    media = FORMAT_PARAM[args.format]
     store = open_store(settings, read_only=True)
     try:
         progress(f"serialising the published graph as {args.format}")

@@ -22,6 +22,10 @@ INFERRED_GRAPH = GRAPH["inferred"]
 ONTOLOGY_GRAPH = GRAPH["ontology"]
 SHAPES_GRAPH = GRAPH["shapes"]
 
+META_GRAPH = BASE + "graph/meta"
+"""The graph that holds the data version (``owl:versionInfo``), which every cache keys on."""
+VERSION_PREDICATE = "http://www.w3.org/2002/07/owl#versionInfo"
+
 PREFIXES: dict[str, Namespace] = {
     "imvo": IMVO,
     "imvosh": IMVOSH,

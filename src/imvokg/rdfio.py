@@ -15,25 +15,8 @@ from pathlib import Path
 from rdflib import Graph, URIRef
 
 from imvokg.errors import InputError, UnreadableInput, UnsupportedMediaType
+from imvokg.formats import READABLE, READABLE_SUFFIXES
 
-MEDIA_TYPES = {
-    "text/turtle": "turtle",
-    "application/x-turtle": "turtle",
-    "application/ld+json": "json-ld",
-    "application/json": "json-ld",
-    "application/rdf+xml": "xml",
-    "application/n-triples": "nt",
-    "text/plain": "nt",
-}
-EXTENSIONS = {
-    ".ttl": "turtle",
-    ".jsonld": "json-ld",
-    ".json": "json-ld",
-    ".rdf": "xml",
-    ".xml": "xml",
-    ".owl": "xml",
-    ".nt": "nt",
-}
 _LINE = re.compile(r"line (\d+)", re.I)
 _DTD = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.I)
 _IMPORTS = "http://www.w3.org/2002/07/owl#imports"
@@ -41,19 +24,19 @@ _IMPORTS = "http://www.w3.org/2002/07/owl#imports"
 
 def format_for_media_type(media_type: str) -> str:
     base = media_type.split(";")[0].strip().lower()
-    if base not in MEDIA_TYPES:
+    if base not in READABLE:
         raise UnsupportedMediaType(
             f"cannot read {base or 'a body without Content-Type'}; send text/turtle, application/ld+json, "
             "application/rdf+xml or application/n-triples"
         )
-    return MEDIA_TYPES[base]
+    return READABLE[base]
 
 
 def read_rdf_file(path: Path, fmt: str | None = None) -> Graph:
     """A user's file, by extension unless the format is given."""
     fmt = {"turtle": "turtle", "json-ld": "json-ld", "xml": "xml", "nt": "nt"}.get(
         fmt or ""
-    ) or EXTENSIONS.get(path.suffix.lower())
+    ) or READABLE_SUFFIXES.get(path.suffix.lower())
     if fmt is None:
         raise InputError(f"{path}: unknown file type; name it .ttl, .jsonld, .rdf or .nt, or pass --format")
     try:

@@ -1,39 +1,17 @@
-"""Content negotiation by the Accept header (RFC 9110 q-values), plus aliases."""
+"""Content negotiation, the one place: ``?format=`` first, then Accept (RFC 9110 q-values).
+
+Every route that offers more than one representation asks :func:`choose`;
+the media types themselves and their aliases are in ``imvokg.formats``.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-ALIASES: dict[str, tuple[str, ...]] = {
-    "application/json": ("application/sparql-results+json", "application/ld+json"),
-    "application/problem+json": ("application/json",),
-    "application/xml": ("application/sparql-results+xml", "application/rdf+xml"),
-    "text/xml": ("application/sparql-results+xml", "application/rdf+xml"),
-    "application/x-turtle": ("text/turtle",),
-    "text/plain": ("application/n-triples",),
-    "application/json+ld": ("application/ld+json",),
-}
-"""Media types clients send for what we offer under another name, in order of preference.
+from fastapi import Request
 
-An alias applies only when the type named is not offered itself: ``application/json``
-is plain JSON where JSON is offered (a validation report), SPARQL results on
-``/sparql`` and JSON-LD on a linked-data document. ``application/problem+json``
-(a client ready for error bodies) takes plain JSON.
-"""
-
-FORMAT_PARAM = {
-    "json": "application/sparql-results+json",
-    "xml": "application/sparql-results+xml",
-    "csv": "text/csv",
-    "tsv": "text/tab-separated-values",
-    "ttl": "text/turtle",
-    "turtle": "text/turtle",
-    "nt": "application/n-triples",
-    "ntriples": "application/n-triples",
-    "jsonld": "application/ld+json",
-    "rdfxml": "application/rdf+xml",
-    "html": "text/html",
-}
+from imvokg.errors import NotAcceptable
+from imvokg.formats import ACCEPT_ALIASES, FORMAT_PARAM, GRAPH_MEDIA_TYPES, HTML, RESULT_MEDIA_TYPES
 
 
 def parse_accept(header: str | None) -> list[tuple[str, float]]:
@@ -74,7 +52,37 @@ def negotiate(header: str | None, offered: Sequence[str]) -> str | None:
             continue
         if media in offered:
             return media
-        for alias in ALIASES.get(media, ()):
+        for alias in ACCEPT_ALIASES.get(media, ()):
             if alias in offered:
                 return alias
     return None
+
+
+def choose(request: Request, offered: Sequence[str], *, format_param: str | None = None) -> str:
+    """``?format=`` (or ``format_param``) wins, then Accept; 406 when nothing offered fits."""
+    wanted = format_param if format_param is not None else request.query_params.get("format")
+    if wanted:
+        media = FORMAT_PARAM.get(wanted.lower(), wanted.lower())
+        if media in offered:
+            return media
+        raise NotAcceptable(f"format '{wanted[:40]}' is not available here; use one of {', '.join(offered)}")
+    chosen = negotiate(request.headers.get("accept"), offered)
+    if chosen is None:
+        raise NotAcceptable(
+            "none of the media types in Accept can be produced; offered: " + ", ".join(offered)
+        )
+    return chosen
+
+
+def wants_page(request: Request, others: Sequence[str]) -> bool:
+    """A browser navigating here: it names text/html and ranks it above the ``others`` offered."""
+    accept = request.headers.get("accept", "")
+    if "format" in request.query_params or HTML not in accept:
+        return False
+    return negotiate(accept, [HTML, *others]) == HTML
+
+
+def query_format(request: Request, *, graph: bool, format_param: str | None = None) -> str:
+    """The answer format of a SPARQL query: a graph for CONSTRUCT and DESCRIBE, results otherwise."""
+    offered = GRAPH_MEDIA_TYPES if graph else RESULT_MEDIA_TYPES
+    return choose(request, offered, format_param=format_param or "")

@@ -1,4 +1,4 @@
-"""HTTP mechanics of publishing documents: content negotiation, validators, links, caching.
+"""HTTP mechanics of publishing documents: validators, links, caching (negotiation: ``negotiation``).
 
 Every published document (resource pages, ontology, shapes, catalogue, VoID)
 depends only on the store version, the document key and the representation,
@@ -13,7 +13,7 @@ import hashlib
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
 
@@ -21,32 +21,13 @@ from fastapi import Request
 from fastapi.responses import Response
 
 from imvokg.api.lang import LanguageChoice
-from imvokg.api.negotiation import FORMAT_PARAM, negotiate
-from imvokg.errors import NotAcceptable
-from imvokg.services.rdf_formats import RDF_MEDIA_TYPES
+from imvokg.formats import HTML, PUBLISHED_RDF, with_charset
 
-RDF_OFFERED: tuple[str, ...] = RDF_MEDIA_TYPES
-WITH_HTML: tuple[str, ...] = (*RDF_MEDIA_TYPES, "text/html")
+RDF_OFFERED: tuple[str, ...] = PUBLISHED_RDF
+WITH_HTML: tuple[str, ...] = (*PUBLISHED_RDF, HTML)
 _BUILD_STAMP = re.compile(r"\+(\d{8}T\d{6})")
 _first_seen: dict[str, datetime] = {}
 _seen_lock = threading.Lock()
-
-
-def choose(request: Request, offered: Sequence[str]) -> str:
-    """``?format=`` wins, then Accept; HTML only when the client names it. 406 when nothing fits."""
-    wanted = request.query_params.get("format")
-    if wanted:
-        media = FORMAT_PARAM.get(wanted.lower(), wanted.lower())
-        if media in offered:
-            return media
-        raise NotAcceptable(f"format '{wanted[:40]}' is not available here; use one of {', '.join(offered)}")
-    header = request.headers.get("accept")
-    chosen = negotiate(header, list(offered))
-    if chosen is None:
-        raise NotAcceptable(
-            "none of the media types in Accept can be produced; offered: " + ", ".join(offered)
-        )
-    return chosen
 
 
 def last_modified(version: str) -> datetime:
@@ -86,12 +67,6 @@ def validator_headers(etag: str, modified: datetime, *, vary: bool = True) -> di
     if vary:
         headers["Vary"] = "Accept"
     return headers
-
-
-def media_type_header(media_type: str) -> str:
-    if media_type.startswith("text/") or media_type.endswith(("+json", "+xml", "/n-triples")):
-        return f"{media_type}; charset=utf-8"
-    return media_type
 
 
 class RenderCache:
@@ -172,4 +147,4 @@ def respond(
     if not_modified(request, etag, modified):
         return Response(status_code=304, headers=headers)
     body = render_cache(request).get_or_make((version, key, media_type, variant), make)
-    return Response(body, media_type=media_type_header(media_type), headers=headers)
+    return Response(body, media_type=with_charset(media_type), headers=headers)

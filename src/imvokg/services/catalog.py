@@ -15,11 +15,10 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, RDF, RDFS, SH, SKOS, XSD
 
 from imvokg.config import Settings
-from imvokg.namespaces import PREFIXES, bind_prefixes
+from imvokg.namespaces import META_GRAPH, PREFIXES, bind_prefixes
 from imvokg.queries import QueryRegistry
 from imvokg.services.dumps import DumpFile
 from imvokg.store import Store
-from imvokg.store._formats import META_GRAPH
 
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
 SPDX = Namespace("http://spdx.org/rdf/terms#")

@@ -6,17 +6,11 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF
 
 from imvokg.config import Settings
+from imvokg.formats import FORMATS, GRAPH_MEDIA_TYPES, RESULT_MEDIA_TYPES, rdflib_name
 from imvokg.namespaces import bind_prefixes
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
-FORMATS = Namespace("http://www.w3.org/ns/formats/")
-
-_RDF_FORMAT_NAMES = {
-    "text/turtle": "turtle",
-    "application/n-triples": "nt",
-    "application/ld+json": "json-ld",
-    "application/rdf+xml": "xml",
-}
+W3C_FORMATS = Namespace("http://www.w3.org/ns/formats/")
 
 
 def service_description(settings: Settings, endpoint: str, media_type: str) -> bytes:
@@ -28,17 +22,9 @@ def service_description(settings: Settings, endpoint: str, media_type: str) -> b
     graph.add((service, SD.endpoint, service))
     graph.add((service, SD.supportedLanguage, SD.SPARQL11Query))
     graph.add((service, SD.feature, SD.UnionDefaultGraph))
-    for name in (
-        "SPARQL_Results_JSON",
-        "SPARQL_Results_XML",
-        "SPARQL_Results_CSV",
-        "SPARQL_Results_TSV",
-        "Turtle",
-        "N-Triples",
-        "JSON-LD",
-        "RDF_XML",
-    ):
-        graph.add((service, SD.resultFormat, FORMATS[name]))
+    for offered in FORMATS:  # what /sparql answers in: results and graphs
+        if offered.w3c and offered.media_type in (*RESULT_MEDIA_TYPES, *GRAPH_MEDIA_TYPES):
+            graph.add((service, SD.resultFormat, W3C_FORMATS[offered.w3c]))
     dataset = BNode()
     graph.add((service, SD.defaultDataset, dataset))
     graph.add((dataset, RDF.type, SD.Dataset))
@@ -57,4 +43,4 @@ def service_description(settings: Settings, endpoint: str, media_type: str) -> b
             ),
         )
     )
-    return graph.serialize(format=_RDF_FORMAT_NAMES[media_type], encoding="utf-8")
+    return graph.serialize(format=rdflib_name(media_type), encoding="utf-8")

@@ -22,14 +22,10 @@ from pathlib import Path
 
 from imvokg.config import Settings
 from imvokg.errors import NotFound
+from imvokg.formats import RELEASE_FORMATS
+from imvokg.namespaces import META_GRAPH
 from imvokg.store import Store
-from imvokg.store._formats import META_GRAPH
 
-DUMP_FORMATS = {
-    "ttl": "text/turtle",
-    "nt.gz": "application/n-triples",
-    "jsonld": "application/ld+json",
-}
 NAME = re.compile(r"^imvokg-([0-9A-Za-z][0-9A-Za-z.+_-]{0,99})\.(ttl|nt\.gz|jsonld)$")
 _SAFE_VERSION = re.compile(r"^[0-9A-Za-z][0-9A-Za-z.+_-]{0,99}$")
 _lock = threading.Lock()
@@ -87,7 +83,7 @@ def _describe(path: Path) -> DumpFile | None:
         path=path,
         version=match.group(1),
         suffix=match.group(2),
-        media_type=DUMP_FORMATS[match.group(2)],
+        media_type=RELEASE_FORMATS[match.group(2)],
         size=stat.st_size,
         sha256=_sha256(path, stat.st_size, stat.st_mtime_ns),
         modified=datetime.fromtimestamp(stat.st_mtime, UTC),
@@ -106,7 +102,7 @@ def current_dumps(store: Store, directory: Path) -> list[DumpFile]:
     """The files of the store's current version, written now if any is missing."""
     version = file_version(store.version())
     with _lock:
-        for suffix, media_type in DUMP_FORMATS.items():
+        for suffix, media_type in RELEASE_FORMATS.items():
             path = directory / f"imvokg-{version}.{suffix}"
             if path.is_file():
                 continue
@@ -117,7 +113,7 @@ def current_dumps(store: Store, directory: Path) -> list[DumpFile]:
             tmp = directory / f".{path.name}.{uuid.uuid4().hex}.tmp"
             tmp.write_bytes(body)
             os.replace(tmp, path)
-    files = [_describe(directory / f"imvokg-{version}.{suffix}") for suffix in DUMP_FORMATS]
+    files = [_describe(directory / f"imvokg-{version}.{suffix}") for suffix in RELEASE_FORMATS]
     return [f for f in files if f is not None]
 
 

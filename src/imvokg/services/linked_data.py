@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, SH, SKOS
 
+from imvokg.namespaces import META_GRAPH
 from imvokg.store import Store, Term
-from imvokg.store._formats import META_GRAPH
 
 LABEL_PREDICATES = (RDFS.label, SKOS.prefLabel, DCTERMS.title, SH.name)
 MAX_INCOMING = 300

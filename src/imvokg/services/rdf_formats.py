@@ -12,16 +12,8 @@ import json
 
 from rdflib import Graph
 
+from imvokg.formats import PUBLISHED_RDF, rdflib_name
 from imvokg.namespaces import PREFIXES, bind_prefixes
-
-RDF_MEDIA_TYPES = ("text/turtle", "application/ld+json", "application/n-triples", "application/rdf+xml")
-
-_RDFLIB_FORMATS = {
-    "text/turtle": "turtle",
-    "application/n-triples": "nt",
-    "application/rdf+xml": "xml",
-    "application/ld+json": "json-ld",
-}
 
 EXTRA_PREFIXES = {
     "vcard": "http://www.w3.org/2006/vcard/ns#",
@@ -47,9 +39,9 @@ def serialize(graph: Graph, media_type: str, *, context_url: str | None = None) 
     With ``context_url`` the JSON-LD names the context by URL (as the dereferenced
     resources do); without it the context is inlined (for files read offline).
     """
-    fmt = _RDFLIB_FORMATS.get(media_type)
-    if fmt is None:
+    if media_type not in PUBLISHED_RDF:
         raise ValueError(f"cannot serialise as {media_type}")
+    fmt = rdflib_name(media_type)
     bind_prefixes(graph)
     for prefix, ns in EXTRA_PREFIXES.items():
         graph.bind(prefix, ns, override=False)

@@ -119,21 +119,16 @@ def count_answers(body: bytes, media_type: str) -> int:
         return body.count(b"\n")
     if media_type == "text/csv":  # pyoxigraph cannot parse CSV results; quoted fields may hold newlines
         return max(sum(1 for _ in csv.reader(io.StringIO(body.decode("utf-8"), newline=""))) - 1, 0)
-    results = {
-        "application/sparql-results+json": ox.QueryResultsFormat.JSON,
-        "application/sparql-results+xml": ox.QueryResultsFormat.XML,
-    }
-    if media_type in results:
-        parsed = ox.parse_query_results(body, format=results[media_type])
+    results = ox.QueryResultsFormat.from_media_type(media_type)
+    if results is not None:
+        parsed = ox.parse_query_results(body, format=results)
         if isinstance(parsed, ox.QueryBoolean):
             return 1
         return sum(1 for _ in parsed)
-    graphs = {
-        "text/turtle": ox.RdfFormat.TURTLE,
-        "application/ld+json": ox.RdfFormat.JSON_LD,
-        "application/rdf+xml": ox.RdfFormat.RDF_XML,
-    }
-    return sum(1 for _ in ox.parse(body, format=graphs[media_type]))
+    graph = ox.RdfFormat.from_media_type(media_type)
+    if graph is None:
+        raise ValueError(f"cannot count answers in {media_type}")
+    return sum(1 for _ in ox.parse(body, format=graph))
 
 
 def answer(store: Any, job: Job, limits: Limits) -> tuple[bytes, str]:

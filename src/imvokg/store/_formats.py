@@ -1,25 +1,25 @@
-"""Media types the stores can produce, in one table both back ends share."""
+"""pyoxigraph's format for one of our media types (the table itself is ``imvokg.formats``)."""
 
 from __future__ import annotations
 
-RESULT_MEDIA_TYPES = {
-    "application/sparql-results+json": "json",
-    "application/sparql-results+xml": "xml",
-    "text/csv": "csv",
-    "text/tab-separated-values": "tsv",
-}
+import pyoxigraph as ox
 
-GRAPH_MEDIA_TYPES = {
-    "text/turtle": "turtle",
-    "application/n-triples": "ntriples",
-    "application/ld+json": "jsonld",
-    "application/rdf+xml": "rdfxml",
-}
+from imvokg.formats import DATASET_MEDIA_TYPES, GRAPH_MEDIA_TYPES, RESULT_MEDIA_TYPES
 
-DATASET_MEDIA_TYPES = {
-    "application/n-quads": "nquads",
-    "application/trig": "trig",
-}
 
-META_GRAPH = "https://w3id.org/imvokg/graph/meta"
-VERSION_PREDICATE = "http://www.w3.org/2002/07/owl#versionInfo"
+def rdf_format(media_type: str) -> ox.RdfFormat:
+    """The graph or dataset format; ValueError for a media type we do not publish."""
+    if media_type not in GRAPH_MEDIA_TYPES and media_type not in DATASET_MEDIA_TYPES:
+        raise ValueError(f"no RDF format for {media_type}")
+    found = ox.RdfFormat.from_media_type(media_type)
+    assert found is not None, media_type  # every row of imvokg.formats is one pyoxigraph knows
+    return found
+
+
+def results_format(media_type: str) -> ox.QueryResultsFormat:
+    """The SPARQL results format; ValueError for a media type we do not publish."""
+    if media_type not in RESULT_MEDIA_TYPES:
+        raise ValueError(f"no SELECT results format for {media_type}")
+    found = ox.QueryResultsFormat.from_media_type(media_type)
+    assert found is not None, media_type
+    return found

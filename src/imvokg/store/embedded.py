@@ -14,29 +14,10 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from imvokg.errors import QuerySyntaxError, StoreError, UnreadableInput
-from imvokg.store._formats import (
-    DATASET_MEDIA_TYPES,
-    GRAPH_MEDIA_TYPES,
-    META_GRAPH,
-    RESULT_MEDIA_TYPES,
-    VERSION_PREDICATE,
-)
+from imvokg.formats import DATASET_MEDIA_TYPES
+from imvokg.namespaces import META_GRAPH, VERSION_PREDICATE
+from imvokg.store._formats import rdf_format, results_format
 from imvokg.store.base import SelectResult, Term, with_values
-
-_RESULT_FORMATS = {
-    "json": ox.QueryResultsFormat.JSON,
-    "xml": ox.QueryResultsFormat.XML,
-    "csv": ox.QueryResultsFormat.CSV,
-    "tsv": ox.QueryResultsFormat.TSV,
-}
-_RDF_FORMATS = {
-    "turtle": ox.RdfFormat.TURTLE,
-    "ntriples": ox.RdfFormat.N_TRIPLES,
-    "jsonld": ox.RdfFormat.JSON_LD,
-    "rdfxml": ox.RdfFormat.RDF_XML,
-    "nquads": ox.RdfFormat.N_QUADS,
-    "trig": ox.RdfFormat.TRIG,
-}
 
 
 def from_ox(term: object) -> Term:
@@ -128,9 +109,9 @@ class EmbeddedStore:
             kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
         answer = self._run(query, bindings, **kwargs)
         if isinstance(answer, ox.QueryTriples):
-            fmt = _RDF_FORMATS[GRAPH_MEDIA_TYPES[graph_media_type]]
+            fmt = rdf_format(graph_media_type)
             return answer.serialize(format=fmt) or b"", graph_media_type
-        fmt = _RESULT_FORMATS[RESULT_MEDIA_TYPES[result_media_type]]
+        fmt = results_format(result_media_type)
         return answer.serialize(format=fmt) or b"", result_media_type  # type: ignore[union-attr]
 
     def graph_names(self) -> list[str]:
@@ -161,28 +142,26 @@ class EmbeddedStore:
         return self._version
 
     def dump(self, media_type: str, *, exclude_graphs: Sequence[str] = ()) -> bytes:
-        name = GRAPH_MEDIA_TYPES.get(media_type) or DATASET_MEDIA_TYPES.get(media_type)
-        if name is None:
-            raise ValueError(f"cannot dump as {media_type}")
+        fmt = rdf_format(media_type)
         skip = set(exclude_graphs)
         graphs = [g for g in self._store.named_graphs() if g.value not in skip]
-        if name in DATASET_MEDIA_TYPES.values():
+        if media_type in DATASET_MEDIA_TYPES:
             scratch = ox.Store()
             for g in graphs:
                 scratch.extend(self._store.quads_for_pattern(None, None, None, g))
-            return scratch.dump(format=_RDF_FORMATS[name]) or b""
+            return scratch.dump(format=fmt) or b""
         union = ox.Store()
         for g in graphs:
             union.extend(
                 ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph())
                 for q in self._store.quads_for_pattern(None, None, None, g)
             )
-        return union.dump(format=_RDF_FORMATS[name], from_graph=ox.DefaultGraph()) or b""
+        return union.dump(format=fmt, from_graph=ox.DefaultGraph()) or b""
 
     # -- writing ---------------------------------------------------------
     def bulk_load(self, data: bytes, *, graph: str, media_type: str = "application/n-triples") -> None:
         """Fast load for builds (not transactional: builds write into a fresh store)."""
-        fmt = _RDF_FORMATS[GRAPH_MEDIA_TYPES[media_type]]
+        fmt = rdf_format(media_type)
         self._version = None
         try:
             self._store.bulk_load(input=data, format=fmt, to_graph=ox.NamedNode(graph))

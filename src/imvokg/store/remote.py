@@ -36,13 +36,9 @@ from SPARQLWrapper.SPARQLExceptions import (
 )
 
 from imvokg.errors import QuerySyntaxError, QueryTimeout, StoreError, UnreadableInput
-from imvokg.store._formats import (
-    DATASET_MEDIA_TYPES,
-    GRAPH_MEDIA_TYPES,
-    META_GRAPH,
-    RESULT_MEDIA_TYPES,
-    VERSION_PREDICATE,
-)
+from imvokg.formats import DATASET_MEDIA_TYPES, GRAPH_MEDIA_TYPES, RESULT_MEDIA_TYPES
+from imvokg.namespaces import META_GRAPH, VERSION_PREDICATE
+from imvokg.store._formats import rdf_format, results_format
 from imvokg.store.base import RDF_LANG_STRING, XSD_STRING, SelectResult, Term, with_values
 
 # Graphs a store keeps for itself (Virtuoso's schema and LDP graphs): not part of our dataset.
@@ -56,21 +52,6 @@ SYSTEM_GRAPH_PREFIXES = (
 # One SPARQL update above this size is split into GSP PUTs: stores cap request sizes
 # and compile big INSERT templates slowly.
 MAX_UPDATE_BYTES = 8 * 1024 * 1024
-
-_OX_RDF = {
-    "text/turtle": ox.RdfFormat.TURTLE,
-    "application/n-triples": ox.RdfFormat.N_TRIPLES,
-    "application/ld+json": ox.RdfFormat.JSON_LD,
-    "application/rdf+xml": ox.RdfFormat.RDF_XML,
-    "application/n-quads": ox.RdfFormat.N_QUADS,
-    "application/trig": ox.RdfFormat.TRIG,
-}
-_OX_RESULTS = {
-    "application/sparql-results+json": ox.QueryResultsFormat.JSON,
-    "application/sparql-results+xml": ox.QueryResultsFormat.XML,
-    "text/csv": ox.QueryResultsFormat.CSV,
-    "text/tab-separated-values": ox.QueryResultsFormat.TSV,
-}
 
 
 def term_from_json(binding: Mapping[str, str]) -> Term:
@@ -300,8 +281,8 @@ class RemoteStore:
             target = ox.NamedNode(graph) if as_dataset else ox.DefaultGraph()
             scratch.load(triples, format=ox.RdfFormat.N_TRIPLES, to_graph=target)
         if as_dataset:
-            return scratch.dump(format=_OX_RDF[media_type]) or b""
-        return scratch.dump(format=_OX_RDF[media_type], from_graph=ox.DefaultGraph()) or b""
+            return scratch.dump(format=rdf_format(media_type)) or b""
+        return scratch.dump(format=rdf_format(media_type), from_graph=ox.DefaultGraph()) or b""
 
     # -- writing ---------------------------------------------------------------
     def replace_graphs(self, graphs: Mapping[str, bytes]) -> None:
@@ -422,21 +403,21 @@ def _query_type(query: str) -> str:
 
 def _convert_graph(body: bytes, content_type: str, wanted: str) -> bytes:
     got = _base_media_type(content_type)
-    if got == wanted or got not in _OX_RDF:
+    if got == wanted or (got not in GRAPH_MEDIA_TYPES and got not in DATASET_MEDIA_TYPES):
         return body
     try:
-        triples = ox.parse(body, format=_OX_RDF[got])
-        return ox.serialize(triples, format=_OX_RDF[wanted]) or b""
+        triples = ox.parse(body, format=rdf_format(got))
+        return ox.serialize(triples, format=rdf_format(wanted)) or b""
     except (SyntaxError, ValueError) as exc:
         raise StoreError("the store answered a graph that does not parse") from exc
 
 
 def _convert_results(body: bytes, content_type: str, wanted: str) -> bytes:
     got = _base_media_type(content_type)
-    if got == wanted or got not in _OX_RESULTS or wanted not in RESULT_MEDIA_TYPES:
+    if got == wanted or got not in RESULT_MEDIA_TYPES or wanted not in RESULT_MEDIA_TYPES:
         return body
     try:
-        results = ox.parse_query_results(body, format=_OX_RESULTS[got])
-        return results.serialize(format=_OX_RESULTS[wanted]) or b""
+        results = ox.parse_query_results(body, format=results_format(got))
+        return results.serialize(format=results_format(wanted)) or b""
     except (SyntaxError, ValueError) as exc:
         raise StoreError("the store answered results that do not parse") from exc

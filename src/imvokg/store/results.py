@@ -13,15 +13,9 @@ import json
 
 import pyoxigraph as ox
 
-from imvokg.store._formats import RESULT_MEDIA_TYPES
+from imvokg.formats import RESULT_MEDIA_TYPES
+from imvokg.store._formats import results_format
 from imvokg.store.base import SelectResult
-
-_OX_RESULTS = {
-    "json": ox.QueryResultsFormat.JSON,
-    "xml": ox.QueryResultsFormat.XML,
-    "csv": ox.QueryResultsFormat.CSV,
-    "tsv": ox.QueryResultsFormat.TSV,
-}
 
 
 def results_json(result: SelectResult) -> bytes:
@@ -35,11 +29,9 @@ def results_json(result: SelectResult) -> bytes:
 
 def serialize_select(result: SelectResult, media_type: str) -> bytes:
     """The answer in one of :data:`RESULT_MEDIA_TYPES`."""
-    name = RESULT_MEDIA_TYPES.get(media_type)
-    if name is None:
-        raise ValueError(f"no SELECT results format for {media_type}")
+    fmt = results_format(media_type)
     body = results_json(result)
-    if name == "json":
+    if media_type == RESULT_MEDIA_TYPES[0]:
         return body
     parsed = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
-    return parsed.serialize(format=_OX_RESULTS[name]) or b""
+    return parsed.serialize(format=fmt) or b""

@@ -19,7 +19,8 @@ from rdflib import BNode, Graph, Literal, URIRef
 from imvokg import __version__
 from imvokg.api.deps import ServicesDep
 from imvokg.api.lang import page_language
-from imvokg.api.publishing import WITH_HTML, choose, local_link, respond
+from imvokg.api.negotiation import choose
+from imvokg.api.publishing import WITH_HTML, local_link, respond
 from imvokg.api.state import Services
 from imvokg.errors import NotFound
 from imvokg.namespaces import PREFIXES

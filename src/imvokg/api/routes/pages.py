@@ -92,17 +92,6 @@ async def home(request: Request, services: ServicesDep) -> HTMLResponse:
 # -- query page (the browser branch of GET /sparql) ------------------------------
 
 
-def wants_page(request: Request) -> bool:
-    """A browser navigating to /sparql?query=...: it names text/html and ranks it above results."""
-    from imvokg.api.negotiation import negotiate
-    from imvokg.store._formats import RESULT_MEDIA_TYPES
-
-    accept = request.headers.get("accept", "")
-    if "format" in request.query_params or "text/html" not in accept:
-        return False
-    return negotiate(accept, ["text/html", *RESULT_MEDIA_TYPES]) == "text/html"
-
-
 async def query_page(request: Request, services: Services, query: str | None = None) -> HTMLResponse:
     """The SPARQL editor page; `query` (from ?query=) is put in the editor and run."""
     lang = page_language(request).lang

@@ -9,10 +9,10 @@ from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Resp
 
 from imvokg.api.deps import ServicesDep
 from imvokg.api.lang import page_language
+from imvokg.api.negotiation import choose
 from imvokg.api.publishing import (
     RDF_OFFERED,
     WITH_HTML,
-    choose,
     local_link,
     not_modified,
     respond,

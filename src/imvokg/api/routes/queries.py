@@ -7,8 +7,9 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import PlainTextResponse, Response
 
 from imvokg.api.deps import ServicesDep
-from imvokg.api.routes.sparql import choose_media_type
+from imvokg.api.negotiation import query_format
 from imvokg.errors import InputError
+from imvokg.formats import with_charset
 
 router = APIRouter(tags=["queries"])
 
@@ -37,7 +38,7 @@ async def run_named_query(name: str, request: Request, services: ServicesDep) ->
     format_param = raw.pop("format", None)
     query, bindings = services.registry.bind(name, raw)
     graph = query.kind in {"CONSTRUCT", "DESCRIBE"}
-    media_type = choose_media_type(request, graph=graph, format_param=format_param)
+    media_type = query_format(request, graph=graph, format_param=format_param)
 
     def answer() -> tuple[bytes, str]:
         return services.runner.serialized(
@@ -52,4 +53,4 @@ async def run_named_query(name: str, request: Request, services: ServicesDep) ->
     key = ("named-query", name, media_type, tuple(sorted((k, v.n3()) for k, v in bindings.items())))
     hit = services.runner.peek(key)  # on the event loop when nothing needs reading
     body, produced = hit if hit is not None else await run_in_threadpool(services.runner.cached, key, answer)
-    return Response(body, media_type=f"{produced}; charset=utf-8", headers={"Vary": "Accept"})
+    return Response(body, media_type=with_charset(produced), headers={"Vary": "Accept"})

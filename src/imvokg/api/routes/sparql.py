@@ -9,10 +9,11 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
 from imvokg.api.deps import ServicesDep
-from imvokg.api.negotiation import FORMAT_PARAM, negotiate
+from imvokg.api.negotiation import query_format, wants_page
 from imvokg.api.routes import pages
 from imvokg.api.state import Services
-from imvokg.errors import InputError, NotAcceptable, QueryRefused, UnsupportedMediaType
+from imvokg.errors import InputError, QueryRefused, UnsupportedMediaType
+from imvokg.formats import GRAPH_MEDIA_TYPES, RESULT_MEDIA_TYPES, with_charset
 from imvokg.services.description import service_description
 from imvokg.services.sparql import (
     check_graph_names,
@@ -21,28 +22,8 @@ from imvokg.services.sparql import (
     result_media_type,
     run_query,
 )
-from imvokg.store._formats import GRAPH_MEDIA_TYPES, RESULT_MEDIA_TYPES
 
 router = APIRouter(tags=["sparql"])
-
-RESULT_TYPES = list(RESULT_MEDIA_TYPES)
-GRAPH_TYPES = list(GRAPH_MEDIA_TYPES)
-
-
-def choose_media_type(request: Request, *, graph: bool, format_param: str | None = None) -> str:
-    """Pick the answer format from ?format= or Accept; 406 when nothing offered fits."""
-    offered = GRAPH_TYPES if graph else RESULT_TYPES
-    if format_param:
-        wanted = FORMAT_PARAM.get(format_param.lower(), format_param.lower())
-        if wanted in offered:
-            return wanted
-        raise NotAcceptable(f"format '{format_param}' is not available here; use one of {', '.join(offered)}")
-    chosen = negotiate(request.headers.get("accept"), offered)
-    if chosen is None:
-        raise NotAcceptable(
-            "none of the media types in Accept can be produced; offered: " + ", ".join(offered)
-        )
-    return chosen
 
 
 async def execute(
@@ -56,7 +37,7 @@ async def execute(
     inspected = inspect_query(query_text, max_chars=services.settings.max_query_chars)
     check_graph_names(default_graphs, "default-graph-uri")
     check_graph_names(named_graphs, "named-graph-uri")
-    media_type = choose_media_type(request, graph=inspected.returns_graph, format_param=format_param)
+    media_type = query_format(request, graph=inspected.returns_graph, format_param=format_param)
     # Same query, same store version, same answer: repeated questions (dashboards, shared links,
     # the examples) are answered from memory, keyed on the version so a write makes them miss.
     key = ("sparql", inspected.text, media_type, tuple(default_graphs), tuple(named_graphs))
@@ -90,11 +71,7 @@ async def execute(
 
 
 def _answer(body: bytes, produced: str, *, cache: str) -> Response:
-    return Response(body, media_type=_with_charset(produced), headers={"Vary": "Accept", "X-Cache": cache})
-
-
-def _with_charset(media_type: str) -> str:
-    return media_type if "charset" in media_type else f"{media_type}; charset=utf-8"
+    return Response(body, media_type=with_charset(produced), headers={"Vary": "Accept", "X-Cache": cache})
 
 
 @router.get("/sparql", response_model=None)
@@ -105,13 +82,14 @@ async def sparql_get(request: Request, services: ServicesDep) -> Response:
         raise QueryRefused("SPARQL Update is not allowed: this endpoint is read-only")
     query = params.get("query")
     if query is None:
-        accept = request.headers.get("accept", "")
-        if negotiate(accept, ["text/html", *GRAPH_TYPES]) == "text/html" and "text/html" in accept:
+        if wants_page(request, GRAPH_MEDIA_TYPES):  # a browser: the query page
             return await pages.query_page(request, services)
-        media_type = choose_media_type(request, graph=True, format_param=params.get("format"))
+        media_type = query_format(request, graph=True, format_param=params.get("format"))
         body = service_description(services.settings, str(request.url_for("sparql_get")), media_type)
-        return Response(body, media_type=_with_charset(media_type), headers={"Vary": "Accept"})
-    if pages.wants_page(request):  # a browser following a shared link: the query page, query in the editor
+        return Response(body, media_type=with_charset(media_type), headers={"Vary": "Accept"})
+    if wants_page(
+        request, RESULT_MEDIA_TYPES
+    ):  # a browser following a shared link: the query page, query in the editor
         return await pages.query_page(request, services, query)
     return await execute(
         services,

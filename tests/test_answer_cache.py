@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
+import pytest
+
+from imvokg.errors import InputError, NotFound
 from imvokg.queries import default_registry
+from imvokg.services.knowledge import KnowledgeService
 from imvokg.services.runner import QueryRunner
 from imvokg.store.embedded import EmbeddedStore
 
@@ -24,3 +31,37 @@ def test_peek_hits_until_a_write_then_the_new_version_is_read() -> None:
     assert runner.cached(("answer",), lambda: "second") == "second"  # the new version is read
     assert store.known_version() not in {None, "v1"}
     assert runner.peek(("answer",)) == "second"
+
+
+def test_one_answer_is_one_entry_read_by_the_json_api_and_the_pages_alike(store_path: Path) -> None:
+    store = EmbeddedStore(store_path.resolve(), read_only=True)
+    try:
+        knowledge = KnowledgeService(QueryRunner(store, default_registry()))
+        question = knowledge.coverage_question("garment-textile", lang="nl")
+        assert knowledge.runner.peek_answer(question) is None
+        value = knowledge.coverage("garment-textile", lang="nl")  # what a page asks
+        entries = len(knowledge.runner.cache)
+        answer = knowledge.runner.peek_answer(question)  # what the JSON API looks up
+        assert answer is not None and answer.value is value and not answer.encoded
+        assert json.loads(answer.body) == value and answer.encoded
+        assert knowledge.coverage("garment-textile", min_salience=None, lang="nl") is value
+        assert len(knowledge.runner.cache) == entries  # no second entry for the same answer
+        other = knowledge.coverage_question("garment-textile", lang="en")
+        assert knowledge.runner.peek_answer(other) is None  # another language, another answer
+    finally:
+        store.close()
+
+
+def test_errors_are_raised_and_never_cached(store_path: Path) -> None:
+    store = EmbeddedStore(store_path.resolve(), read_only=True)
+    try:
+        knowledge = KnowledgeService(QueryRunner(store, default_registry()))
+        question = knowledge.coverage_question("no-such-sector", lang="en")  # a well-formed slug
+        for _ in range(2):
+            with pytest.raises(NotFound):
+                knowledge.runner.answer(question)
+        assert knowledge.runner.peek_answer(question) is None
+        with pytest.raises(InputError):
+            knowledge.coverage_question("Not A Slug", lang="en")  # refused before any lookup
+    finally:
+        store.close()

@@ -21,6 +21,13 @@ def test_warm_fills_the_cache_for_agreements_and_sectors(store_path: Path) -> No
         knowledge.get_agreement("nl-gold", lang="en")
         knowledge.coverage("garment-textile", lang="en")
         assert knowledge.runner.cache.misses == misses  # both answered from the cache
+        for question in (  # the entries the JSON API reads, JSON included: served on the event loop
+            knowledge.get_agreement_question("nl-gold", lang="en"),
+            knowledge.coverage_question("garment-textile", lang="en"),
+            knowledge.list_agreements_question(lang="en"),
+        ):
+            answer = knowledge.runner.peek_answer(question)
+            assert answer is not None and answer.encoded
     finally:
         store.close()
 

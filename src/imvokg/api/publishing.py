@@ -1,8 +1,8 @@
-"""HTTP mechanics of publishing documents: validators, links, caching (negotiation: ``negotiation``).
+"""HTTP mechanics of publishing documents: validators and links (negotiation: ``negotiation``).
 
 Every published document (resource pages, ontology, shapes, catalogue, VoID)
 depends only on the store version, the document key and the representation,
-so its ETag is a hash of the three and rendering is cached per version.
+so its ETag is a hash of the three and a rendering is cached (in the one answer cache) per version.
 ``Last-Modified`` is the build time read from the version, or the moment this
 process first saw a version (approvals do not carry a time in the version).
 """
@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import re
 import threading
-from collections import OrderedDict
 from collections.abc import Callable
 from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
@@ -21,6 +20,7 @@ from fastapi import Request
 from fastapi.responses import Response
 
 from imvokg.api.lang import LanguageChoice
+from imvokg.cache import VersionedCache
 from imvokg.formats import HTML, PUBLISHED_RDF, with_charset
 
 RDF_OFFERED: tuple[str, ...] = PUBLISHED_RDF
@@ -69,37 +69,6 @@ def validator_headers(etag: str, modified: datetime, *, vary: bool = True) -> di
     return headers
 
 
-class RenderCache:
-    """A small LRU of rendered documents; keys always start with the store version."""
-
-    def __init__(self, size: int = 512) -> None:
-        self.size = size
-        self._items: OrderedDict[tuple[str, ...], bytes] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get_or_make(self, key: tuple[str, ...], make: Callable[[], bytes]) -> bytes:
-        with self._lock:
-            if key in self._items:
-                self._items.move_to_end(key)
-                return self._items[key]
-        body = make()
-        with self._lock:
-            self._items[key] = body
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
-        return body
-
-
-def render_cache(request: Request) -> RenderCache:
-    """The application's cache (one per app, so test apps on other stores never share one)."""
-    state = request.app.state
-    cache = getattr(state, "publishing_cache", None)
-    if cache is None:
-        cache = RenderCache()
-        state.publishing_cache = cache
-    return cache
-
-
 def local_link(base_iri: str) -> Callable[[str], str]:
     """Map our canonical IRIs to the page that serves them on this host; other IRIs stay as they are."""
 
@@ -129,6 +98,7 @@ def respond(
     key: str,
     media_type: str,
     make: Callable[[], bytes],
+    cache: VersionedCache,
     lang: LanguageChoice | None = None,
 ) -> Response:
     """Answer 304 when the client's copy is current, else the (cached) document with validators.
@@ -146,5 +116,5 @@ def respond(
             del headers["Content-Language"]
     if not_modified(request, etag, modified):
         return Response(status_code=304, headers=headers)
-    body = render_cache(request).get_or_make((version, key, media_type, variant), make)
+    body = cache.get_or_compute((version, "document", key, media_type, variant), make)
     return Response(body, media_type=with_charset(media_type), headers=headers)

@@ -10,7 +10,10 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
+from imvokg.cache import Question
+from imvokg.services.identifiers import agreement_iri
 from imvokg.services.knowledge import KnowledgeService
+from imvokg.services.runner import lang_term
 
 
 def _split(a: dict[str, dict[str, Any]], b: dict[str, dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
@@ -47,6 +50,13 @@ class CompareService:
         self.knowledge = knowledge
 
     def compare(self, a: str, b: str, *, lang: str = "en") -> dict[str, Any]:
+        return self.knowledge.runner.ask(self.compare_question(a, b, lang=lang))
+
+    def compare_question(self, a: str, b: str, *, lang: str = "en") -> Question[dict[str, Any]]:
+        key = ("compare", agreement_iri(a).value, agreement_iri(b).value, lang_term(lang).value)
+        return Question(key, lambda: self._compare(a, b, lang))
+
+    def _compare(self, a: str, b: str, lang: str) -> dict[str, Any]:
         left = self.knowledge.get_agreement(a, lang=lang)
         right = self.knowledge.get_agreement(b, lang=lang)
 

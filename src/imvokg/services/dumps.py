@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from imvokg.cache import VersionedCache
 from imvokg.config import Settings
 from imvokg.errors import NotFound
 from imvokg.formats import RELEASE_FORMATS
@@ -29,7 +30,8 @@ from imvokg.store import Store
 NAME = re.compile(r"^imvokg-([0-9A-Za-z][0-9A-Za-z.+_-]{0,99})\.(ttl|nt\.gz|jsonld)$")
 _SAFE_VERSION = re.compile(r"^[0-9A-Za-z][0-9A-Za-z.+_-]{0,99}$")
 _lock = threading.Lock()
-_digests: dict[tuple[str, int, int], str] = {}
+_digests = VersionedCache(size=256)
+"""SHA-256 of release files by (path, size, mtime): the file's identity plays the version's part."""
 
 
 @dataclass(frozen=True)
@@ -63,14 +65,16 @@ def file_version(store_version: str) -> str:
 
 
 def _sha256(path: Path, size: int, mtime_ns: int) -> str:
-    key = (str(path), size, mtime_ns)
-    if key not in _digests:
+    """The file's digest, remembered while its size and modification time stay the same."""
+
+    def compute() -> str:
         digest = hashlib.sha256()
         with path.open("rb") as handle:
             for block in iter(lambda: handle.read(1 << 20), b""):
                 digest.update(block)
-        _digests[key] = digest.hexdigest()
-    return _digests[key]
+        return digest.hexdigest()
+
+    return _digests.get_or_compute((str(path), size, mtime_ns), compute)
 
 
 def _describe(path: Path) -> DumpFile | None:

@@ -1,8 +1,10 @@
 """The domain questions of the REST API: agreements, coverage, gaps, recognitions.
 
 Each answer is assembled from named queries (queries/agreements, queries/
-coverage) so the SPARQL behind it can be read and rerun. Results are cached
-per store version.
+coverage) so the SPARQL behind it can be read and rerun. Each question comes
+in two forms: ``x_question(...)`` builds the :class:`Question` (its key needs no
+I/O, so the web edge can look it up on the event loop) and ``x(...)`` gives its
+value; both reach the same single cache entry per store version.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
+from imvokg.cache import Question
 from imvokg.errors import NotFound
 from imvokg.services.conformance import ConformanceService
 from imvokg.services.identifiers import (
@@ -41,19 +44,42 @@ class KnowledgeService:
         valid_on: str | None = None,
         lang: str | None = None,
     ) -> list[dict[str, Any]]:
+        return self.runner.ask(
+            self.list_agreements_question(
+                sector=sector, risk=risk, recognised_by=recognised_by, valid_on=valid_on, lang=lang
+            )
+        )
+
+    def list_agreements_question(
+        self,
+        *,
+        sector: str | None = None,
+        risk: str | None = None,
+        recognised_by: str | None = None,
+        valid_on: str | None = None,
+        lang: str | None = None,
+    ) -> Question[list[dict[str, Any]]]:
         bindings: dict[str, Term] = {"lang": lang_term(lang)}
+        must_exist: list[tuple[Term, str]] = []
         if sector:
-            bindings["sector"] = self._existing(sector_iri(sector), "sector")
+            bindings["sector"] = sector_iri(sector)
+            must_exist.append((bindings["sector"], "sector"))
         if risk:
-            bindings["risk"] = self._existing(risk_iri(risk), "risk topic")
+            bindings["risk"] = risk_iri(risk)
+            must_exist.append((bindings["risk"], "risk topic"))
         if recognised_by:
             bindings["recognised_by"] = country_iri(recognised_by)
         if valid_on:
             from imvokg.queries import Parameter, to_term
 
             bindings["valid_on"] = to_term(Parameter("valid_on", "date", "2020-01-01"), valid_on)
-        key = ("agreements", tuple(sorted((k, v.value) for k, v in bindings.items())))
-        return self.runner.cached(key, lambda: self._list_agreements(bindings))
+
+        def compute() -> list[dict[str, Any]]:
+            for term, what in must_exist:
+                self._existing(term, what)
+            return self._list_agreements(bindings)
+
+        return Question(("agreements", _bound(bindings)), compute)
 
     def _list_agreements(self, bindings: dict[str, Term]) -> list[dict[str, Any]]:
         rows = self.runner.select("agreements", bindings)
@@ -77,10 +103,12 @@ class KnowledgeService:
         return out
 
     def get_agreement(self, slug: str, *, lang: str | None = None) -> dict[str, Any]:
+        return self.runner.ask(self.get_agreement_question(slug, lang=lang))
+
+    def get_agreement_question(self, slug: str, *, lang: str | None = None) -> Question[dict[str, Any]]:
         iri = agreement_iri(slug)
         language = lang_term(lang)
-        key = ("agreement", iri.value, language.value)
-        return self.runner.cached(key, lambda: self._agreement(iri, language))
+        return Question(("agreement", iri.value, language.value), lambda: self._agreement(iri, language))
 
     def _agreement(self, iri: Term, language: Term) -> dict[str, Any]:
         bindings = {"agreement": iri, "lang": language}
@@ -175,16 +203,21 @@ class KnowledgeService:
     def coverage(
         self, sector: str, *, min_salience: float | None = None, lang: str | None = None
     ) -> dict[str, Any]:
-        sector_term = self._existing(sector_iri(sector), "sector")
+        return self.runner.ask(self.coverage_question(sector, min_salience=min_salience, lang=lang))
+
+    def coverage_question(
+        self, sector: str, *, min_salience: float | None = None, lang: str | None = None
+    ) -> Question[dict[str, Any]]:
+        sector_term = sector_iri(sector)
         bindings = {"sector": sector_term, "lang": lang_term(lang)}
         if min_salience is not None:
             bindings["min_salience"] = Term.literal(
                 repr(float(min_salience)), datatype="http://www.w3.org/2001/XMLSchema#decimal"
             )
-        key = ("coverage", tuple(sorted((k, v.value) for k, v in bindings.items())))
-        return self.runner.cached(key, lambda: self._coverage(sector_term, bindings))
+        return Question(("coverage", _bound(bindings)), lambda: self._coverage(sector_term, bindings))
 
     def _coverage(self, sector_term: Term, bindings: dict[str, Term]) -> dict[str, Any]:
+        self._existing(sector_term, "sector")
         rows = self.runner.select("sector-coverage", bindings)
         # the query names covering agreements in English; the agreement list has them in the
         # asked language (and is cached), so names come from there
@@ -255,7 +288,12 @@ class KnowledgeService:
         }
 
     def gaps(self, sector: str, *, recognised_only: bool = True, lang: str | None = None) -> dict[str, Any]:
-        sector_term = self._existing(sector_iri(sector), "sector")
+        return self.runner.ask(self.gaps_question(sector, recognised_only=recognised_only, lang=lang))
+
+    def gaps_question(
+        self, sector: str, *, recognised_only: bool = True, lang: str | None = None
+    ) -> Question[dict[str, Any]]:
+        sector_term = sector_iri(sector)
         bindings = {
             "sector": sector_term,
             "lang": lang_term(lang),
@@ -263,9 +301,9 @@ class KnowledgeService:
                 "true" if recognised_only else "false", datatype="http://www.w3.org/2001/XMLSchema#boolean"
             ),
         }
-        key = ("gaps", tuple(sorted((k, v.value) for k, v in bindings.items())))
 
         def compute() -> dict[str, Any]:
+            self._existing(sector_term, "sector")
             rows = self.runner.select("sector-gaps", bindings)
             return {
                 "sector": short(sector_term.value),
@@ -284,12 +322,19 @@ class KnowledgeService:
                 ],
             }
 
-        return self.runner.cached(key, compute)
+        return Question(("gaps", _bound(bindings)), compute)
 
     # -- recognitions ------------------------------------------------------
     def recognitions(
         self, *, member_state: str | None = None, valid_on: str | None = None, lang: str | None = None
     ) -> list[dict[str, Any]]:
+        return self.runner.ask(
+            self.recognitions_question(member_state=member_state, valid_on=valid_on, lang=lang)
+        )
+
+    def recognitions_question(
+        self, *, member_state: str | None = None, valid_on: str | None = None, lang: str | None = None
+    ) -> Question[list[dict[str, Any]]]:
         bindings: dict[str, Term] = {"lang": lang_term(lang)}
         if member_state:
             bindings["member_state"] = country_iri(member_state)
@@ -297,8 +342,7 @@ class KnowledgeService:
             from imvokg.queries import Parameter, to_term
 
             bindings["valid_on"] = to_term(Parameter("valid_on", "date", "2020-01-01"), valid_on)
-        key = ("recognitions", tuple(sorted((k, v.value) for k, v in bindings.items())))
-        return self.runner.cached(key, lambda: self._recognitions(bindings))
+        return Question(("recognitions", _bound(bindings)), lambda: self._recognitions(bindings))
 
     def _recognitions(self, bindings: dict[str, Term]) -> list[dict[str, Any]]:
         return [
@@ -330,3 +374,8 @@ class KnowledgeService:
         if not known:
             raise NotFound(f"there is no {what} '{short(term.value)}' in the graph")
         return term
+
+
+def _bound(bindings: dict[str, Term]) -> tuple[tuple[str, str], ...]:
+    """Bindings as part of a cache key: order-free, values only (the names fix their types)."""
+    return tuple(sorted((k, v.value) for k, v in bindings.items()))

@@ -1,17 +1,11 @@
-"""Running named queries for services, with answers cached per store version.
-
-Writes are rare (builds, approvals) and every write changes the store's
-version, so caching on (query, bindings, version) is always fresh: the first
-request after a write misses, every later one is a dictionary lookup.
-"""
+"""Running named queries for services, with answers cached per store version (``imvokg.cache``)."""
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from typing import TypeVar
 
+from imvokg.cache import Answer, Key, Question, VersionedCache
 from imvokg.languages import choose
 from imvokg.queries import QueryRegistry
 from imvokg.store.base import Row, SelectResult, Store, Term
@@ -32,45 +26,6 @@ def row_value(row: Row, name: str) -> object:
     """One cell of a result row as a Python value (None when unbound)."""
     term = row.get(name)
     return None if term is None else term.python()
-
-
-class VersionedCache:
-    """A small LRU cache whose keys include the store version."""
-
-    def __init__(self, size: int = 2048) -> None:
-        self._items: OrderedDict[tuple[object, ...], object] = OrderedDict()
-        self._size = size
-        self._lock = threading.Lock()
-        self.hits = 0
-        self.misses = 0
-
-    def get_or_compute(self, key: tuple[object, ...], compute: Callable[[], T]) -> T:
-        with self._lock:
-            if key in self._items:
-                self._items.move_to_end(key)
-                self.hits += 1
-                return self._items[key]  # type: ignore[return-value]
-        value = compute()
-        with self._lock:
-            self.misses += 1
-        self.put(key, value)
-        return value
-
-    def put(self, key: tuple[object, ...], value: object) -> None:
-        with self._lock:
-            self._items[key] = value
-            self._items.move_to_end(key)
-            if len(self._items) > self._size:
-                self._items.popitem(last=False)
-
-    def peek(self, key: tuple[object, ...]) -> object | None:
-        """The cached value or None, without computing anything."""
-        with self._lock:
-            if key in self._items:
-                self._items.move_to_end(key)
-                self.hits += 1
-                return self._items[key]
-        return None
 
 
 class QueryRunner:
@@ -113,8 +68,22 @@ class QueryRunner:
             bindings=bindings,
         )
 
-    def cached(self, key: tuple[object, ...], compute: Callable[[], T]) -> T:
+    def cached(self, key: Key, compute: Callable[[], T]) -> T:
+        """A value cached for this store version (parts of answers: existence checks, page rows)."""
         return self.cache.get_or_compute((self.version(), *key), compute)
+
+    def answer(self, question: Question[T]) -> Answer[T]:
+        """The answer to `question` for this store version: one cache entry, value and JSON bytes."""
+        return self.cache.get_or_compute((self.version(), *question.key), lambda: Answer(question.compute()))
+
+    def ask(self, question: Question[T]) -> T:
+        """The value of :meth:`answer` (what services hand to each other and to pages)."""
+        return self.answer(question).value
+
+    def peek_answer(self, question: Question[T]) -> Answer[T] | None:
+        """The cached answer when it is at hand without I/O (see :meth:`peek`)."""
+        found = self.peek(question.key)
+        return found if isinstance(found, Answer) else None
 
     def peek(self, key: tuple[object, ...]) -> object | None:
         """The cached answer when both the version and the answer are at hand without I/O.

@@ -12,6 +12,7 @@ import re
 from collections import defaultdict
 from typing import Any
 
+from imvokg.cache import Question
 from imvokg.errors import InputError, NotFound
 from imvokg.languages import LANGUAGES
 from imvokg.services.identifiers import BASE, short
@@ -63,8 +64,11 @@ class TaxonomyService:
 
     # -- risk topics -------------------------------------------------------
     def risks(self, *, lang: str | None = None) -> list[dict[str, Any]]:
+        return self.runner.ask(self.risks_question(lang=lang))
+
+    def risks_question(self, *, lang: str | None = None) -> Question[list[dict[str, Any]]]:
         language = lang_term(lang)
-        return self.runner.cached(("taxonomy-risks", language.value), lambda: self._risks(language))
+        return Question(("taxonomy-risks", language.value), lambda: self._risks(language))
 
     def _risks(self, language: Term) -> list[dict[str, Any]]:
         bindings = {"lang": language}
@@ -98,8 +102,11 @@ class TaxonomyService:
 
     # -- sectors -----------------------------------------------------------
     def sectors(self, *, lang: str | None = None) -> list[dict[str, Any]]:
+        return self.runner.ask(self.sectors_question(lang=lang))
+
+    def sectors_question(self, *, lang: str | None = None) -> Question[list[dict[str, Any]]]:
         language = lang_term(lang)
-        return self.runner.cached(("taxonomy-sectors", language.value), lambda: self._sectors(language))
+        return Question(("taxonomy-sectors", language.value), lambda: self._sectors(language))
 
     def _sectors(self, language: Term) -> list[dict[str, Any]]:
         out = []
@@ -125,10 +132,11 @@ class TaxonomyService:
 
     # -- instruments -------------------------------------------------------
     def instruments(self, *, lang: str | None = None) -> list[dict[str, Any]]:
+        return self.runner.ask(self.instruments_question(lang=lang))
+
+    def instruments_question(self, *, lang: str | None = None) -> Question[list[dict[str, Any]]]:
         language = lang_term(lang)
-        return self.runner.cached(
-            ("taxonomy-instruments", language.value), lambda: self._instruments(language)
-        )
+        return Question(("taxonomy-instruments", language.value), lambda: self._instruments(language))
 
     def _instruments(self, language: Term) -> list[dict[str, Any]]:
         out = []
@@ -152,9 +160,12 @@ class TaxonomyService:
 
     # -- one provision -----------------------------------------------------
     def provision(self, slug: str, *, lang: str | None = None) -> dict[str, Any]:
+        return self.runner.ask(self.provision_question(slug, lang=lang))
+
+    def provision_question(self, slug: str, *, lang: str | None = None) -> Question[dict[str, Any]]:
         iri = provision_iri(slug)
         language = lang_term(lang)
-        return self.runner.cached(
+        return Question(
             ("taxonomy-provision", iri.value, language.value), lambda: self._provision(iri, language)
         )
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Query, Response
 
 from imvokg.api.answers import json_answer
 from imvokg.api.deps import ServicesDep
@@ -16,7 +16,6 @@ router = APIRouter(prefix="/api/v1", tags=["api"])
 
 @router.get("/compare", response_model=dict[str, Any])
 async def compare(
-    request: Request,
     services: ServicesDep,
     language: LangDep,
     a: Annotated[str, Query(description="agreement slug, e.g. nl-garment-textile")],
@@ -25,6 +24,4 @@ async def compare(
     """Parties by kind, sectors, risks and provisions (shared, only in a, only in b), and the
     minimum-requirement conformance of both, row by row."""
     service = CompareService(services.knowledge)
-    return await json_answer(
-        request, services, lambda: service.compare(a, b, lang=language.lang), lang=language
-    )
+    return await json_answer(services, service.compare_question(a, b, lang=language.lang), lang=language)

@@ -145,7 +145,13 @@ def resource_response(request: Request, services: Services, iri: str) -> Respons
         return serialize(linked_data.describe(services.store, iri), media_type, context_url=ctx)
 
     return respond(
-        request, version=services.store.version(), key=iri, media_type=media_type, lang=language, make=make
+        request,
+        version=services.store.version(),
+        key=iri,
+        media_type=media_type,
+        lang=language,
+        make=make,
+        cache=services.runner.cache,
     )
 
 
@@ -210,6 +216,7 @@ def ontology(request: Request, services: ServicesDep) -> Response:
         media_type=media_type,
         lang=language,
         make=make,
+        cache=services.runner.cache,
     )
 
 
@@ -249,11 +256,12 @@ def shapes(request: Request, services: ServicesDep) -> Response:
         media_type=media_type,
         lang=language,
         make=make,
+        cache=services.runner.cache,
     )
 
 
 @router.get("/context.jsonld", name="jsonld_context_document", response_model=None)
-def jsonld_context_document(request: Request) -> Response:
+def jsonld_context_document(request: Request, services: ServicesDep) -> Response:
     """The JSON-LD @context every JSON-LD answer names (prefixes only; stable per release)."""
     body = json.dumps(jsonld_context(), indent=2, sort_keys=True).encode("utf-8")
     return respond(
@@ -262,4 +270,5 @@ def jsonld_context_document(request: Request) -> Response:
         key="/context.jsonld",
         media_type="application/ld+json",
         make=lambda: body,
+        cache=services.runner.cache,
     )

@@ -45,13 +45,8 @@ def current_dumps(services: Services) -> list[dumps.DumpFile]:
         raise StoreError("the release files could not be written next to the store") from exc
 
 
-def _facts(request: Request, services: Services) -> catalog.Facts:
-    cache = request.app.state.__dict__.setdefault("publication_facts", {})
-    version = services.store.version()
-    if version not in cache:
-        cache.clear()
-        cache[version] = catalog.read_facts(services.store)
-    return cache[version]  # type: ignore[no-any-return]
+def _facts(services: Services) -> catalog.Facts:
+    return services.runner.cached(("catalog-facts",), lambda: catalog.read_facts(services.store))
 
 
 def _catalog_html(request: Request, services: Services, lang: str, files: list[dumps.DumpFile]) -> bytes:
@@ -67,7 +62,7 @@ def _catalog_html(request: Request, services: Services, lang: str, files: list[d
         lang=lang,
         path="/catalog",
         params=dict(request.query_params),
-        facts=_facts(request, services),
+        facts=_facts(services),
         files=files,
         browse=browse,
         formats=[(n, f"/catalog?format={c}") for n, c in (("Turtle", "ttl"), ("JSON-LD", "jsonld"))],
@@ -87,11 +82,19 @@ def get_catalog(request: Request, services: ServicesDep) -> Response:
     def make() -> bytes:
         if media_type == "text/html":
             return _catalog_html(request, services, lang, files)
-        graph = catalog.catalogue(services.settings, _facts(request, services), files)
+        graph = catalog.catalogue(services.settings, _facts(services), files)
         return serialize(graph, media_type, context_url=ctx)
 
     version = services.store.version()
-    return respond(request, version=version, key="/catalog", media_type=media_type, lang=language, make=make)
+    return respond(
+        request,
+        version=version,
+        key="/catalog",
+        media_type=media_type,
+        lang=language,
+        make=make,
+        cache=services.runner.cache,
+    )
 
 
 @router.get("/.well-known/void", response_model=None)
@@ -107,7 +110,9 @@ def get_void(request: Request, services: ServicesDep) -> Response:
         return serialize(graph, media_type, context_url=ctx)
 
     version = services.store.version()
-    return respond(request, version=version, key="/void", media_type=media_type, make=make)
+    return respond(
+        request, version=version, key="/void", media_type=media_type, make=make, cache=services.runner.cache
+    )
 
 
 @router.get("/.well-known/sparql-examples", response_model=None)
@@ -123,7 +128,14 @@ def get_sparql_examples(request: Request, services: ServicesDep) -> Response:
         )
 
     version = services.store.version()
-    return respond(request, version=version, key="/examples", media_type=media_type, make=make)
+    return respond(
+        request,
+        version=version,
+        key="/examples",
+        media_type=media_type,
+        make=make,
+        cache=services.runner.cache,
+    )
 
 
 @router.get("/dumps", include_in_schema=False)
@@ -185,7 +197,7 @@ def get_dump(name: str, request: Request, services: ServicesDep) -> Response:
 def get_feed(request: Request, services: ServicesDep) -> Response:
     """Atom feed of recognition decisions, newest first."""
     base = services.settings.base_iri
-    facts = _facts(request, services)
+    facts = _facts(services)
     fallback = facts.modified or datetime.now(UTC).isoformat(timespec="seconds")
     self_url = str(request.url_for("get_feed"))
 
@@ -199,4 +211,11 @@ def get_feed(request: Request, services: ServicesDep) -> Response:
         )
 
     version = services.store.version()
-    return respond(request, version=version, key="/feed", media_type="application/atom+xml", make=make)
+    return respond(
+        request,
+        version=version,
+        key="/feed",
+        media_type="application/atom+xml",
+        make=make,
+        cache=services.runner.cache,
+    )

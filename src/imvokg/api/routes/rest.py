@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Query, Response
 
 from imvokg.api.answers import json_answer
 from imvokg.api.deps import ServicesDep
@@ -15,7 +15,6 @@ router = APIRouter(prefix="/api/v1", tags=["api"])
 
 @router.get("/agreements", response_model=list[dict[str, Any]])
 async def agreements(
-    request: Request,
     services: ServicesDep,
     language: LangDep,
     sector: Annotated[str | None, Query(description="sector slug, e.g. garment-textile")] = None,
@@ -27,9 +26,8 @@ async def agreements(
 ) -> Response:
     """Sector agreements and initiatives, filtered."""
     return await json_answer(
-        request,
         services,
-        lambda: services.knowledge.list_agreements(
+        services.knowledge.list_agreements_question(
             sector=sector, risk=risk, recognised_by=recognised_by, valid_on=valid_on, lang=language.lang
         ),
         lang=language,
@@ -39,19 +37,17 @@ async def agreements(
 @router.get("/agreements/{slug}", response_model=dict[str, Any])
 async def agreement(
     slug: str,
-    request: Request,
     services: ServicesDep,
     language: LangDep,
 ) -> Response:
     """One agreement: names, sectors, period, parties, risks, provisions, mechanisms, recognitions."""
     return await json_answer(
-        request, services, lambda: services.knowledge.get_agreement(slug, lang=language.lang), lang=language
+        services, services.knowledge.get_agreement_question(slug, lang=language.lang), lang=language
     )
 
 
 @router.get("/coverage", response_model=dict[str, Any])
 async def coverage(
-    request: Request,
     services: ServicesDep,
     language: LangDep,
     sector: Annotated[str, Query(description="sector slug, e.g. garment-textile")],
@@ -61,16 +57,14 @@ async def coverage(
 ) -> Response:
     """Salient risks of a sector (by salience, with components) and the agreements covering each."""
     return await json_answer(
-        request,
         services,
-        lambda: services.knowledge.coverage(sector, min_salience=min_salience, lang=language.lang),
+        services.knowledge.coverage_question(sector, min_salience=min_salience, lang=language.lang),
         lang=language,
     )
 
 
 @router.get("/gaps", response_model=dict[str, Any])
 async def gaps(
-    request: Request,
     services: ServicesDep,
     language: LangDep,
     sector: Annotated[str, Query(description="sector slug, e.g. garment-textile")],
@@ -80,16 +74,14 @@ async def gaps(
 ) -> Response:
     """Salient risks of the sector no recognised agreement (basis=any: no agreement) covers."""
     return await json_answer(
-        request,
         services,
-        lambda: services.knowledge.gaps(sector, recognised_only=basis == "recognised", lang=language.lang),
+        services.knowledge.gaps_question(sector, recognised_only=basis == "recognised", lang=language.lang),
         lang=language,
     )
 
 
 @router.get("/recognitions", response_model=list[dict[str, Any]])
 async def recognitions(
-    request: Request,
     services: ServicesDep,
     language: LangDep,
     member_state: Annotated[str | None, Query(description="ISO 3166-1 alpha-2 or alpha-3")] = None,
@@ -97,9 +89,8 @@ async def recognitions(
 ) -> Response:
     """Recognition decisions: authority, member state, date, validity, supervision regime."""
     return await json_answer(
-        request,
         services,
-        lambda: services.knowledge.recognitions(
+        services.knowledge.recognitions_question(
             member_state=member_state, valid_on=valid_on, lang=language.lang
         ),
         lang=language,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Response
 
 from imvokg.api.answers import json_answer
 from imvokg.api.deps import ServicesDep
@@ -22,48 +22,40 @@ def _service(services: ServicesDep) -> TaxonomyService:
 
 @router.get("/risks", response_model=list[dict[str, Any]])
 async def risks(
-    request: Request,
     services: ServicesDep,
     language: LangDep,
 ) -> Response:
     """The risk-topic hierarchy: labels in four languages, definition, broader, narrower, groundings."""
-    return await json_answer(
-        request, services, lambda: _service(services).risks(lang=language.lang), lang=language
-    )
+    return await json_answer(services, _service(services).risks_question(lang=language.lang), lang=language)
 
 
 @router.get("/sectors", response_model=list[dict[str, Any]])
 async def sectors(
-    request: Request,
     services: ServicesDep,
     language: LangDep,
 ) -> Response:
     """The sector hierarchy: labels in four languages, broader, narrower and NACE mappings."""
-    return await json_answer(
-        request, services, lambda: _service(services).sectors(lang=language.lang), lang=language
-    )
+    return await json_answer(services, _service(services).sectors_question(lang=language.lang), lang=language)
 
 
 @router.get("/instruments", response_model=list[dict[str, Any]])
 async def instruments(
-    request: Request,
     services: ServicesDep,
     language: LangDep,
 ) -> Response:
     """Instruments with their kind (guideline or binding), dates and number of provisions."""
     return await json_answer(
-        request, services, lambda: _service(services).instruments(lang=language.lang), lang=language
+        services, _service(services).instruments_question(lang=language.lang), lang=language
     )
 
 
 @router.get("/provisions/{slug:path}", response_model=dict[str, Any])
 async def provision(
     slug: str,
-    request: Request,
     services: ServicesDep,
     language: LangDep,
 ) -> Response:
     """One provision, named by the path after /id/instrument/ (e.g. ungp-2011/principle-14)."""
     return await json_answer(
-        request, services, lambda: _service(services).provision(slug, lang=language.lang), lang=language
+        services, _service(services).provision_question(slug, lang=language.lang), lang=language
     )

@@ -108,18 +108,37 @@ def test_a_rebuild_keeps_what_approvals_published(scratch_tree: Path, tmp_path: 
 def test_only_the_newest_releases_keep_their_dumps(tmp_path: Path) -> None:
     import os
 
-    from imvokg.build import prune_dumps
+    from imvokg.services.dumps import prune
 
     for index, version in enumerate(["0.1.0+a", "0.1.0+b", "0.1.0+c"]):
         for suffix in ("ttl", "nt.gz", "jsonld"):
             path = tmp_path / f"imvokg-{version}.{suffix}"
             path.write_text(version)
             os.utime(path, (1000 + index, 1000 + index))
-    removed = prune_dumps(tmp_path, keep=2)
+    removed = prune(tmp_path, keep=2)
     assert sorted(p.name for p in removed) == [
         "imvokg-0.1.0+a.jsonld", "imvokg-0.1.0+a.nt.gz", "imvokg-0.1.0+a.ttl",
     ]  # fmt: skip
     assert len(list(tmp_path.glob("imvokg-*"))) == 6
+
+
+def test_releases_written_between_builds_are_pruned_like_the_builds_own(tmp_path: Path) -> None:
+    """The server writes a release for each new version (approvals); the same writer keeps five."""
+    from imvokg.services.dumps import KEEP_RELEASES, list_dumps, write_release
+    from imvokg.store.embedded import EmbeddedStore
+
+    store = EmbeddedStore()
+    try:
+        for index in range(KEEP_RELEASES + 2):
+            store.replace_graphs({"https://w3id.org/imvokg/graph/x": f"<urn:a> <urn:b> {index} .\n".encode()})
+            store.set_version(f"0.1.0+v{index}")
+            written = write_release(store, tmp_path)
+            assert {f.version for f in written} == {f"0.1.0+v{index}"} and len(written) == 3
+    finally:
+        store.close()
+    kept = {f.version for f in list_dumps(tmp_path)}
+    assert kept == {f"0.1.0+v{i}" for i in range(2, KEEP_RELEASES + 2)}
+    assert not list(tmp_path.glob(".*.tmp"))
 
 
 def test_the_data_checks_find_what_they_look_for() -> None:

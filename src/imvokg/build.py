@@ -10,7 +10,6 @@ changes nothing a running server sees.
 
 from __future__ import annotations
 
-import gzip
 import json
 import os
 import shutil
@@ -24,13 +23,14 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, PROV, RDF, XSD
 
 from imvokg import __version__
+from imvokg.config import var_layout
+from imvokg.derive import materialise_store
 from imvokg.errors import ImvokgError, ValidationFailed
-from imvokg.formats import RELEASE_FORMATS
 from imvokg.ingest import SourceFile, discover, fingerprint, parse_file
 from imvokg.label_index import SAVED_FILE as LABELS_FILE
 from imvokg.label_index import LabelIndex
 from imvokg.namespaces import GRAPH, INFERRED_GRAPH, META_GRAPH
-from imvokg.queries import check_queries, construct_queries
+from imvokg.queries import check_queries
 from imvokg.reasoning import reasoner_input, run_hermit
 from imvokg.resources import resource_dir
 from imvokg.store.embedded import EmbeddedStore
@@ -71,7 +71,7 @@ def build_fingerprint(sources: list[SourceFile]) -> str:
 
 def is_up_to_date(store_path: Path) -> bool:
     """True when the store was built from exactly the current inputs."""
-    stamp = store_path.parent / "build.json"
+    stamp = var_layout(store_path).build_stamp
     if not store_path.exists() or not stamp.exists():
         return False
     try:
@@ -147,10 +147,7 @@ def build(
         t = lap("load", t)
 
         progress("materialising derived triples into graph/inferred")
-        for query in construct_queries():
-            triples = store.construct(query.text)
-            if triples:
-                store.bulk_load(triples, graph=str(INFERRED_GRAPH))
+        materialise_store(store)
         t = lap("materialise", t)
 
         progress("running the data checks")
@@ -205,7 +202,7 @@ def build(
         counts=counts,
     )
     timings["total"] = round(time.perf_counter() - started, 3)
-    (store_path.parent / "build.json").write_text(json.dumps(result.to_dict(), indent=2))
+    var_layout(store_path).build_stamp.write_text(json.dumps(result.to_dict(), indent=2))
     return result
 
 
@@ -236,49 +233,6 @@ def publish_to_remote(store_path: Path, remote: RemoteStore, *, progress: Progre
         built.close()
     remote.set_version(version)
     return version
-
-
-def write_dumps(
-    store_path: Path, out_dir: Path, version: str, *, progress: Progress = _quiet
-) -> dict[str, Path]:
-    """The published graph as Turtle, gzipped N-Triples and JSON-LD, versioned by name."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    store = EmbeddedStore(store_path, read_only=True)
-    written: dict[str, Path] = {}
-    try:
-        for suffix, media_type in RELEASE_FORMATS.items():
-            progress(f"writing the {suffix} dump")
-            body = store.dump(media_type, exclude_graphs=(META_GRAPH,))
-            path = out_dir / f"imvokg-{version}.{suffix}"
-            tmp = path.with_suffix(path.suffix + ".tmp")
-            if suffix.endswith(".gz"):
-                tmp.write_bytes(gzip.compress(body, mtime=0))
-            else:
-                tmp.write_bytes(body)
-            os.replace(tmp, path)
-            written[suffix] = path
-    finally:
-        store.close()
-    prune_dumps(out_dir, keep=KEEP_RELEASES)
-    return written
-
-
-KEEP_RELEASES = 5
-
-
-def prune_dumps(out_dir: Path, *, keep: int) -> list[Path]:
-    """Remove the dump files of all but the ``keep`` newest releases (every build is a release)."""
-    releases: dict[str, list[Path]] = {}
-    for path in out_dir.glob("imvokg-*"):
-        version = path.name[len("imvokg-") :].split(".ttl")[0].split(".nt.gz")[0].split(".jsonld")[0]
-        releases.setdefault(version, []).append(path)
-    newest = sorted(releases, key=lambda v: max(p.stat().st_mtime for p in releases[v]), reverse=True)
-    removed = []
-    for version in newest[keep:]:
-        for path in releases[version]:
-            path.unlink(missing_ok=True)
-            removed.append(path)
-    return removed
 
 
 PUBLISHED_PREFIXES = (str(GRAPH["submission-"]), str(GRAPH["decision-"]))

@@ -201,7 +201,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def cmd_build(args: argparse.Namespace, settings: Settings, progress: Progress) -> int:
-    from imvokg.build import build, is_up_to_date, write_dumps
+    from imvokg.build import build, is_up_to_date
 
     if args.if_changed and is_up_to_date(settings.store_path):
         print(f"store {settings.store_path} is up to date")
@@ -225,9 +225,14 @@ def cmd_build(args: argparse.Namespace, settings: Settings, progress: Progress) 
             remote.close()
         print(f"loaded into {args.endpoint}")
     if not args.no_dumps:
-        write_dumps(
-            settings.store_path, settings.store_path.parent / "dumps", report.version, progress=progress
-        )
+        from imvokg.services.dumps import write_release
+        from imvokg.store.embedded import EmbeddedStore
+
+        built = EmbeddedStore(settings.store_path.resolve(), read_only=True)
+        try:
+            write_release(built, settings.var.dumps, progress=progress)
+        finally:
+            built.close()
     print(
         f"built {report.store_path} ({report.version}): {report.files} files, "
         f"{report.graphs} named graphs, {report.triples} triples ({report.inferred_triples} inferred) "
@@ -415,11 +420,11 @@ def cmd_stats(args: argparse.Namespace, settings: Settings, progress: Progress) 
 
 
 def cmd_apikey(args: argparse.Namespace, settings: Settings, progress: Progress) -> int:
-    from imvokg.services.credentials import Credentials, keys_file_for
+    from imvokg.services.credentials import Credentials
 
     if args.keys_file:
         settings = settings.model_copy(update={"api_keys_file": args.keys_file})
-    credentials = Credentials(keys_file_for(settings))
+    credentials = Credentials(settings.keys_file)
     if args.action == "list":
         for key in credentials.stored_keys():
             state = f" {key.member_state}" if key.member_state else ""

@@ -7,9 +7,51 @@ needs it, so tests can build their own.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+@dataclass(frozen=True)
+class VarLayout:
+    """What lives beside the store directory (``var/`` by default), derived here and nowhere else.
+
+    The store directory is swapped whole by each build, so everything that must
+    outlive a build (releases, pending submissions, keys, the build stamp) sits
+    next to it, never inside it.
+    """
+
+    store: Path
+
+    @property
+    def root(self) -> Path:
+        return self.store.parent
+
+    @property
+    def dumps(self) -> Path:
+        """Release files (``imvokg-{version}.ttl|.nt.gz|.jsonld``)."""
+        return self.root / "dumps"
+
+    @property
+    def submissions(self) -> Path:
+        """The journal of pending submissions."""
+        return self.root / "submissions"
+
+    @property
+    def api_keys(self) -> Path:
+        """Hashed API keys, unless ``Settings.api_keys_file`` names another file."""
+        return self.root / "api-keys.json"
+
+    @property
+    def build_stamp(self) -> Path:
+        """What the last build did (``BuildReport``), for ``imvokg build --if-changed``."""
+        return self.root / "build.json"
+
+
+def var_layout(store_path: Path) -> VarLayout:
+    """The layout around an embedded store directory (absolute, so a change of directory cannot move it)."""
+    return VarLayout(store_path.absolute())
 
 
 class Settings(BaseSettings):
@@ -25,9 +67,6 @@ class Settings(BaseSettings):
 
     update_endpoint: str | None = None
     gsp_endpoint: str | None = None
-
-    base_iri: str = "https://w3id.org/imvokg/"
-    """Canonical base of every IRI the project mints; links stay canonical behind any host."""
 
     query_timeout_s: float = 10.0
     result_limit: int = 10_000
@@ -70,6 +109,16 @@ class Settings(BaseSettings):
 
     api_keys_file: Path | None = None
     """JSON file of hashed API keys (see `imvokg apikey create`)."""
+
+    @property
+    def var(self) -> VarLayout:
+        """Where the store's companions live (see :class:`VarLayout`)."""
+        return var_layout(self.store_path)
+
+    @property
+    def keys_file(self) -> Path:
+        """``api_keys_file``, or ``api-keys.json`` next to the store."""
+        return self.api_keys_file if self.api_keys_file is not None else self.var.api_keys
 
     def to_environ(self) -> dict[str, str]:
         """These settings as the environment that rebuilds them (``IMVOKG_...``).

@@ -6,6 +6,8 @@ from rdflib import Graph, Namespace
 from rdflib.namespace import DCAT, DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SH, SKOS, XSD
 
 BASE = "https://w3id.org/imvokg/"
+"""The base of every IRI the project mints. A constant, not a setting: the data, the shapes and
+the `.rq` files are written with it, and links stay canonical behind any host."""
 IMVO = Namespace(BASE + "ont#")
 IMVOSH = Namespace(BASE + "shapes#")
 ID = Namespace(BASE + "id/")

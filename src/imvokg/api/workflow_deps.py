@@ -13,9 +13,9 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from imvokg.api.deps import services_of
-from imvokg.services.credentials import Credentials, Principal, keys_file_for
+from imvokg.services.credentials import Credentials, Principal
 from imvokg.services.journal import Journal
-from imvokg.services.workflow import WorkflowService, journal_dir
+from imvokg.services.workflow import WorkflowService
 
 _CREATE = threading.Lock()
 
@@ -24,7 +24,7 @@ def get_credentials(request: Request) -> Credentials:
     state = request.app.state
     with _CREATE:
         if getattr(state, "credentials", None) is None:
-            state.credentials = Credentials(keys_file_for(services_of(request).settings))
+            state.credentials = Credentials(services_of(request).settings.keys_file)
     return state.credentials  # type: ignore[no-any-return]
 
 
@@ -35,7 +35,7 @@ def get_workflow(request: Request) -> WorkflowService:
             services = services_of(request)
             state.workflow = WorkflowService(
                 services.runner,
-                Journal(journal_dir(services.settings)),
+                Journal(services.settings.var.submissions),
                 read_only=services.settings.read_only,
             )
     return state.workflow  # type: ignore[no-any-return]

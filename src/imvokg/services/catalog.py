@@ -1,6 +1,6 @@
 """Descriptions of the dataset for portals and crawlers: DCAT-AP 3, VoID, SPARQL examples.
 
-Every IRI here is canonical (under ``Settings.base_iri``), whatever host serves
+Every IRI here is canonical (under ``namespaces.BASE``), whatever host serves
 the request: a portal that harvests the catalogue from a test server still
 records the identifiers that will resolve in production. The DCAT-AP 3.0.0
 shapes type-check values with ``sh:class``, so every object that a shape
@@ -15,7 +15,7 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, RDF, RDFS, SH, SKOS, XSD
 
 from imvokg.config import Settings
-from imvokg.namespaces import META_GRAPH, PREFIXES, bind_prefixes
+from imvokg.namespaces import BASE, META_GRAPH, PREFIXES, bind_prefixes
 from imvokg.queries import QueryRegistry
 from imvokg.services.dumps import DumpFile
 from imvokg.store import Store
@@ -83,7 +83,7 @@ def _texts(graph: Graph, node: URIRef | BNode, predicate: URIRef, **by_lang: str
 
 def catalogue(settings: Settings, facts: Facts, dumps: list[DumpFile]) -> Graph:
     """The DCAT-AP 3 catalogue: catalogue, dataset, one distribution per dump, the SPARQL service."""
-    base = settings.base_iri
+    base = BASE
     g = bind_prefixes(Graph())
     for prefix, ns in (("vcard", VCARD), ("spdx", SPDX)):
         g.bind(prefix, ns)
@@ -223,7 +223,7 @@ def void_description(
     settings: Settings, store: Store, dumps: list[DumpFile], *, vocabularies: dict[str, str] | None = None
 ) -> Graph:
     """VoID: size, class and property partitions, endpoint, dumps, URI space, vocabularies."""
-    base = settings.base_iri
+    base = BASE
     g = bind_prefixes(Graph())
     g.bind("void", VOID)
     dataset = URIRef(base + "catalog#dataset")
@@ -269,7 +269,7 @@ def void_description(
 
 def sparql_examples(settings: Settings, registry: QueryRegistry) -> Graph:
     """Every named query as an ``sh:SPARQLExecutable`` (the SIB sparql-examples convention)."""
-    base = settings.base_iri
+    base = BASE
     g = bind_prefixes(Graph())
     g.bind("schema", SCHEMA)
     forms = {

@@ -25,7 +25,6 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from imvokg.config import Settings
 from imvokg.errors import AuthError, ConfigError, Forbidden, InputError
 from imvokg.services.identifiers import iso3
 
@@ -70,13 +69,6 @@ class StoredKey:
 
     def principal(self) -> Principal:
         return Principal(self.user, self.role, self.member_state, self.authority)
-
-
-def keys_file_for(settings: Settings) -> Path:
-    """Settings.api_keys_file, or ``api-keys.json`` next to the store directory."""
-    if settings.api_keys_file is not None:
-        return settings.api_keys_file
-    return settings.store_path.absolute().parent / "api-keys.json"
 
 
 def _digest(key: str) -> str:

@@ -1,10 +1,11 @@
-"""The downloadable releases of the published graph: one file per format and version.
+"""The downloadable releases of the published graph: one file per format and version, one writer.
 
-`imvokg build` writes them next to the store (``<store parent>/dumps``); when
-the running store has a version without files (a fresh store, or one changed
-by an approval) they are written here on first request, from the same
-``Store.dump`` the build and ``imvokg export`` use, so all three agree byte
-for byte. File names are matched against a fixed pattern and looked up in the
+:func:`write_release` is the only code that writes or removes release files:
+`imvokg build` calls it after a build, the server on the first request for a
+version without files (a fresh store, or one changed by an approval). Both
+write from the same ``Store.dump`` that ``imvokg export`` uses, so all three
+agree byte for byte, and both keep only the :data:`KEEP_RELEASES` newest
+releases. File names are matched against a fixed pattern and looked up in the
 directory listing, so no request can name a path of its own.
 """
 
@@ -16,12 +17,12 @@ import os
 import re
 import threading
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from imvokg.cache import VersionedCache
-from imvokg.config import Settings
 from imvokg.errors import NotFound
 from imvokg.formats import RELEASE_FORMATS
 from imvokg.namespaces import META_GRAPH
@@ -52,9 +53,8 @@ class DumpFile:
         return self.suffix.endswith(".gz")
 
 
-def dumps_dir(settings: Settings) -> Path:
-    """Where the build puts the dumps: next to the store directory."""
-    return settings.store_path.absolute().parent / "dumps"
+KEEP_RELEASES = 5
+"""Releases whose files are kept (every build and every approval makes one)."""
 
 
 def file_version(store_version: str) -> str:
@@ -102,23 +102,49 @@ def list_dumps(directory: Path) -> list[DumpFile]:
     return sorted(found, key=lambda d: (d.modified, d.name), reverse=True)
 
 
-def current_dumps(store: Store, directory: Path) -> list[DumpFile]:
-    """The files of the store's current version, written now if any is missing."""
+def write_release(
+    store: Store, directory: Path, *, progress: Callable[[str], None] | None = None
+) -> list[DumpFile]:
+    """The files of the store's current version, written if any is missing; then older ones pruned."""
     version = file_version(store.version())
     with _lock:
+        wrote = False
         for suffix, media_type in RELEASE_FORMATS.items():
             path = directory / f"imvokg-{version}.{suffix}"
             if path.is_file():
                 continue
+            if progress is not None:
+                progress(f"writing the {suffix} dump")
             directory.mkdir(parents=True, exist_ok=True)
             body = store.dump(media_type, exclude_graphs=(META_GRAPH,))
             if suffix.endswith(".gz"):
                 body = gzip.compress(body, mtime=0)
-            tmp = directory / f".{path.name}.{uuid.uuid4().hex}.tmp"
+            tmp = directory / f".{path.name}.{uuid.uuid4().hex}.tmp"  # unique: several processes may write
             tmp.write_bytes(body)
             os.replace(tmp, path)
+            wrote = True
+        if wrote:
+            prune(directory, keep=KEEP_RELEASES, current=version)
     files = [_describe(directory / f"imvokg-{version}.{suffix}") for suffix in RELEASE_FORMATS]
     return [f for f in files if f is not None]
+
+
+def prune(directory: Path, *, keep: int, current: str | None = None) -> list[Path]:
+    """Remove the files of all but the ``keep`` newest releases (never those of ``current``)."""
+    releases: dict[str, list[Path]] = {}
+    for path in directory.iterdir() if directory.is_dir() else ():
+        match = NAME.match(path.name)
+        if match is not None and path.is_file():
+            releases.setdefault(match.group(1), []).append(path)
+    newest = sorted(releases, key=lambda v: max(p.stat().st_mtime for p in releases[v]), reverse=True)
+    removed = []
+    for version in newest[keep:]:
+        if version == current:
+            continue
+        for path in releases[version]:
+            path.unlink(missing_ok=True)
+            removed.append(path)
+    return removed
 
 
 def find_dump(directory: Path, name: str) -> DumpFile:

@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 
 from imvokg.errors import InputError
+from imvokg.namespaces import BASE
 from imvokg.store.base import Term
 
-BASE = "https://w3id.org/imvokg/"
 COUNTRY_BASE = "http://publications.europa.eu/resource/authority/country/"
 SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,98}[a-z0-9])?$")
 

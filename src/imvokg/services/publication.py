@@ -6,9 +6,9 @@ decision carries its provenance (PROV: who, when, which activity, from which
 submission and validation report) and always states ``no-safe-harbour``.
 
 The derived triples the build would add (type closure, salience, coverage)
-are computed here for the submitted data with the build's own construct
-queries, so a published agreement answers the same questions as a curated one.
-HermiT does not run per approval (design: reason once, at build time).
+come from ``imvokg.derive``, the build's own materialisation, so a published
+agreement answers the same questions as a curated one. HermiT does not run
+per approval (design: reason once, at build time).
 """
 
 from __future__ import annotations
@@ -21,9 +21,7 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SH, XSD
 
 from imvokg.errors import InputError
 from imvokg.namespaces import COUNTRY, GRAPH, ID, IMVO, SCHEME
-from imvokg.queries import construct_queries
 from imvokg.services.credentials import Principal
-from imvokg.store.embedded import EmbeddedStore
 
 OUTCOME = Namespace(SCHEME["decision-outcome/"])
 EFFECT = Namespace(SCHEME["legal-effect/"])
@@ -98,26 +96,6 @@ def agent_iri(user: str) -> URIRef:
 
 def minted_authority(member_state: str) -> URIRef:
     return ID[f"party/supervisory-authority-{member_state.lower()}"]
-
-
-def derived_triples(data: Graph, ontology: Graph) -> Graph:
-    """The build's construct queries run over the data with the ontology; only what is new."""
-    scratch = EmbeddedStore(None)
-    try:
-        scratch.bulk_load(ontology.serialize(format="nt", encoding="utf-8"), graph=str(GRAPH["ontology"]))
-        scratch.bulk_load(data.serialize(format="nt", encoding="utf-8"), graph=str(GRAPH["data"]))
-        derived = Graph()
-        for query in construct_queries():
-            triples = scratch.construct(query.text)
-            if triples.strip():
-                scratch.bulk_load(triples, graph=str(GRAPH["inferred"]))
-                derived.parse(data=triples, format="nt")
-    finally:
-        scratch.close()
-    for triple in list(derived):
-        if triple in data or triple in ontology:
-            derived.remove(triple)
-    return derived
 
 
 def authority_triples(principal: Principal) -> tuple[URIRef, Graph]:

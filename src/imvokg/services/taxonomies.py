@@ -15,7 +15,8 @@ from typing import Any
 from imvokg.cache import Question
 from imvokg.errors import InputError, NotFound
 from imvokg.languages import LANGUAGES
-from imvokg.services.identifiers import BASE, short
+from imvokg.namespaces import BASE
+from imvokg.services.identifiers import short
 from imvokg.services.runner import QueryRunner, lang_term, row_value
 from imvokg.store.base import Row, Term
 

@@ -17,13 +17,11 @@ from __future__ import annotations
 
 import secrets
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, RDFS
 
-from imvokg.config import Settings
 from imvokg.errors import Conflict, InputError, NotFound, StoreError, ValidationFailed
 from imvokg.namespaces import ID, IMVO
 from imvokg.rdfio import format_for_media_type, parse_untrusted
@@ -44,11 +42,6 @@ from imvokg.validation import ValidationReport, agreements_in, load_ontology, va
 
 POSITIVE = {"recognised", "conditionally-recognised"}
 _DECISION_TERMS = (IMVO.recognises, IMVO.decisionOutcome, IMVO.decidedBy)
-
-
-def journal_dir(settings: Settings) -> Path:
-    """Where pending submissions live: next to the store, never inside it."""
-    return settings.store_path.absolute().parent / "submissions"
 
 
 def parse_body(body: bytes, content_type: str | None) -> Graph:
@@ -171,7 +164,7 @@ class WorkflowService:
                 report_turtle=report_turtle,
             )
             self._check_decision(data, decision_rdf)
-            from imvokg.services.publication import derived_triples
+            from imvokg.derive import derived_triples
 
             ontology = load_ontology()
             derived = derived_triples(data + decision_rdf, ontology)

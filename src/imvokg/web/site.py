@@ -13,20 +13,20 @@ from urllib.parse import urlencode
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from imvokg.namespaces import BASE
 from imvokg.web import i18n
 
 WEB_DIR = Path(__file__).parent
 TEMPLATES_DIR = WEB_DIR / "templates"
 STATIC_DIR = WEB_DIR / "static"
-BASE_IRI = "https://w3id.org/imvokg/"
 
 
 def local_path(iri: str) -> str:
     """Where a browser on this server reads about `iri`: /id/..., /scheme/..., /ontology#...; else the IRI."""
-    if iri.startswith(BASE_IRI + "ont#"):
+    if iri.startswith(BASE + "ont#"):
         return "/ontology#" + iri.split("#", 1)[1]
-    if iri.startswith((BASE_IRI + "id/", BASE_IRI + "scheme/")):
-        return "/" + iri[len(BASE_IRI) :]
+    if iri.startswith((BASE + "id/", BASE + "scheme/")):
+        return "/" + iri[len(BASE) :]
     return iri
 
 

@@ -11,7 +11,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from imvokg.web.site import BASE_IRI, local_path
+from imvokg.namespaces import BASE
+from imvokg.web.site import local_path
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 SHORT_PREFIXES = {
@@ -23,8 +24,8 @@ SHORT_PREFIXES = {
 
 def kind_of(iri: str) -> str:
     """'agreement' for .../id/agreement/x, 'risk-topic' for .../scheme/risk-topic/x, else ''."""
-    if iri.startswith(BASE_IRI):
-        parts = iri[len(BASE_IRI) :].split("/")
+    if iri.startswith(BASE):
+        parts = iri[len(BASE) :].split("/")
         if len(parts) >= 3 and parts[0] in {"id", "scheme"}:
             return parts[1]
         if parts[0].startswith("ont"):
@@ -230,7 +231,7 @@ def compare(a: Mapping[str, Any], b: Mapping[str, Any]) -> dict[str, Any]:
 
 # -- the SER position paper -------------------------------------------------------
 
-QUERY_IRI = BASE_IRI + "query/"
+QUERY_IRI = BASE + "query/"
 
 
 def answer_link(iri: str) -> dict[str, str]:

@@ -3,7 +3,7 @@
 A request path is checked segment by segment on the raw (still percent-encoded)
 path before anything else happens: only lowercase ASCII letters, digits and '-'
 may appear, so ``..``, ``%2f`` or uppercase never reach the store. The IRI is
-the canonical one (``Settings.base_iri`` + path) whatever host was asked.
+the canonical one (``namespaces.BASE`` + path) whatever host was asked.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from imvokg.api.negotiation import choose
 from imvokg.api.publishing import WITH_HTML, local_link, respond
 from imvokg.api.state import Services
 from imvokg.errors import NotFound
-from imvokg.namespaces import PREFIXES
+from imvokg.namespaces import BASE, PREFIXES
 from imvokg.services import linked_data, vocabulary_docs
 from imvokg.services.rdf_formats import jsonld_context, serialize
 from imvokg.web import site
@@ -98,7 +98,7 @@ def _rows(graph: Graph, subject: object, link, labels, lang: str, depth: int = 0
 
 def resource_html(request: Request, services: Services, iri: str, lang: str) -> bytes:
     """The readable page of one resource."""
-    link = local_link(services.settings.base_iri)
+    link = local_link(BASE)
     page = linked_data.resource_page(services.store, iri)
     labels = page.labels
 
@@ -160,7 +160,7 @@ def resource_response(request: Request, services: Services, iri: str) -> Respons
 def instance(request: Request, rest: str, services: ServicesDep) -> Response:
     """An instance IRI (``/id/{type}/{slug}``, deeper for provisions)."""
     parts = _segments(request, "/id/", 2, 6)
-    return resource_response(request, services, services.settings.base_iri + "id/" + "/".join(parts))
+    return resource_response(request, services, BASE + "id/" + "/".join(parts))
 
 
 @router.get("/scheme/{rest:path}", response_model=None)
@@ -168,7 +168,7 @@ def instance(request: Request, rest: str, services: ServicesDep) -> Response:
 def concept(request: Request, rest: str, services: ServicesDep) -> Response:
     """A concept scheme (``/scheme/{scheme}``) or one of its concepts (``/scheme/{scheme}/{code}``)."""
     parts = _segments(request, "/scheme/", 1, 2)
-    return resource_response(request, services, services.settings.base_iri + "scheme/" + "/".join(parts))
+    return resource_response(request, services, BASE + "scheme/" + "/".join(parts))
 
 
 @router.get("/graph/{rest:path}", response_model=None)
@@ -176,7 +176,7 @@ def concept(request: Request, rest: str, services: ServicesDep) -> Response:
 def named_graph(request: Request, rest: str, services: ServicesDep) -> Response:
     """A named graph: its source file, checksum and build time (the provenance pages link here)."""
     parts = _segments(request, "/graph/", 1, 1)
-    return resource_response(request, services, services.settings.base_iri + "graph/" + parts[0])
+    return resource_response(request, services, BASE + "graph/" + parts[0])
 
 
 @router.get("/ontology", response_model=None)
@@ -186,7 +186,7 @@ def ontology(request: Request, services: ServicesDep) -> Response:
     media_type = choose(request, WITH_HTML)
     language = page_language(request)
     lang = language.lang
-    link = local_link(services.settings.base_iri)
+    link = local_link(BASE)
     ctx = context_url(request)
 
     def make() -> bytes:
@@ -227,7 +227,7 @@ def shapes(request: Request, services: ServicesDep) -> Response:
     media_type = choose(request, WITH_HTML)
     language = page_language(request)
     lang = language.lang
-    link = local_link(services.settings.base_iri)
+    link = local_link(BASE)
     ctx = context_url(request)
 
     def make() -> bytes:

@@ -20,9 +20,10 @@ from imvokg.api.deps import ServicesDep
 from imvokg.api.lang import page_language
 from imvokg.api.state import Services
 from imvokg.errors import ImvokgError, InputError, NotFound
+from imvokg.namespaces import BASE
 from imvokg.store.base import Term
 from imvokg.web import views
-from imvokg.web.site import BASE_IRI, STATIC_DIR, render
+from imvokg.web.site import STATIC_DIR, render
 
 router = APIRouter(include_in_schema=False)
 
@@ -186,7 +187,7 @@ async def compare(request: Request, services: ServicesDep) -> HTMLResponse:
             for group in result["sectors"].values():
                 for item in group:
                     item["label"] = names.get(item["key"], item["key"])
-                    item["key"] = f"{BASE_IRI}scheme/sector/{item['key']}"
+                    item["key"] = f"{BASE}scheme/sector/{item['key']}"
         return {"agreements": agreements, "result": result}
 
     try:

@@ -21,6 +21,7 @@ from imvokg.api.publishing import (
 from imvokg.api.routes.linked_data import context_url
 from imvokg.api.state import Services
 from imvokg.errors import StoreError
+from imvokg.namespaces import BASE
 from imvokg.services import catalog, dumps, feed, linked_data
 from imvokg.services.rdf_formats import serialize
 from imvokg.web import site
@@ -40,7 +41,7 @@ SELECT ?x WHERE {
 def current_dumps(services: Services) -> list[dumps.DumpFile]:
     """This version's release files, written on first use."""
     try:
-        return dumps.current_dumps(services.store, dumps.dumps_dir(services.settings))
+        return dumps.write_release(services.store, services.settings.var.dumps)
     except OSError as exc:
         raise StoreError("the release files could not be written next to the store") from exc
 
@@ -50,7 +51,7 @@ def _facts(services: Services) -> catalog.Facts:
 
 
 def _catalog_html(request: Request, services: Services, lang: str, files: list[dumps.DumpFile]) -> bytes:
-    link = local_link(services.settings.base_iri)
+    link = local_link(BASE)
     entries = [row["x"].value for row in services.store.select(_ENTRY_QUERY).rows]
     labels = linked_data.labels_of(services.store, entries)
     browse = sorted(
@@ -148,7 +149,7 @@ def dumps_redirect() -> RedirectResponse:
 def list_dumps(request: Request, services: ServicesDep) -> Response:
     """Every release file: an HTML list for a browser, JSON otherwise."""
     current_dumps(services)
-    files = dumps.list_dumps(dumps.dumps_dir(services.settings))
+    files = dumps.list_dumps(services.settings.var.dumps)
     accept = request.headers.get("accept", "")
     if "text/html" in accept or request.query_params.get("format") == "html":
         language = page_language(request)
@@ -183,7 +184,7 @@ def list_dumps(request: Request, services: ServicesDep) -> Response:
 @router.head("/dumps/{name}", response_model=None, include_in_schema=False)
 def get_dump(name: str, request: Request, services: ServicesDep) -> Response:
     """One release file; names are matched against the directory listing, never joined into a path."""
-    found = dumps.find_dump(dumps.dumps_dir(services.settings), name)
+    found = dumps.find_dump(services.settings.var.dumps, name)
     etag = f'"{found.sha256[:32]}"'
     headers = validator_headers(etag, found.modified.replace(microsecond=0), vary=False)
     if not_modified(request, etag, found.modified.replace(microsecond=0)):
@@ -196,7 +197,7 @@ def get_dump(name: str, request: Request, services: ServicesDep) -> Response:
 @router.head("/feed", response_model=None, include_in_schema=False)
 def get_feed(request: Request, services: ServicesDep) -> Response:
     """Atom feed of recognition decisions, newest first."""
-    base = services.settings.base_iri
+    base = BASE
     facts = _facts(services)
     fallback = facts.modified or datetime.now(UTC).isoformat(timespec="seconds")
     self_url = str(request.url_for("get_feed"))

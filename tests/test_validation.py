@@ -16,6 +16,7 @@ from rdflib.namespace import DCTERMS, RDF, RDFS, SH
 
 from imvokg.namespaces import IMVOSH
 from imvokg.resources import resource_dir
+from imvokg.services.reports import report_json
 from imvokg.validation import (
     MINIMUM_SHAPE,
     PROFILES,
@@ -235,10 +236,10 @@ def test_filled_in_message_keeps_its_language() -> None:
 
 def test_report_serialisations() -> None:
     report = validate_graph(_union_supporter_fixture())
-    as_dict = report.to_dict()
+    as_dict = report_json(report)
     assert as_dict["conforms"] is False
     assert as_dict["violations"] == 1 and as_dict["warnings"] == 0
-    assert as_dict["results"][0]["requirement_id"] == "MR-03"
+    assert as_dict["results"][0]["requirement"]["id"] == "MR-03"
     parsed = Graph().parse(data=report.to_turtle(), format="turtle")
     assert (None, RDF.type, SH.ValidationReport) in parsed
     assert len(list(parsed.subjects(RDF.type, SH.ValidationResult))) == 1

@@ -279,12 +279,15 @@ def test_a_failing_submission_leaves_no_trace(env: Env) -> None:
             else []
         )
         response = http.post(
-            "/api/v1/submissions", content=INVALID.read_bytes(), headers={"Content-Type": "text/turtle"}
+            "/api/v1/submissions",
+            content=INVALID.read_bytes(),
+            headers={"Content-Type": "text/turtle", "Accept-Language": "nl;q=0.1, en;q=0.9"},
         )
         assert response.status_code == 422, response.text
         body = response.json()
         assert body["error"] == "validation_failed"
         assert body["report"]["conforms"] is False
+        assert body["report"]["lang"] == "en" == response.headers["content-language"]
         failing = {r["requirement"]["id"] for r in body["report"]["results"] if r["severity"] == "violation"}
         assert failing == {"MR-03"}
         after = (http.get("/healthz").json()["version"], graph_names(http))

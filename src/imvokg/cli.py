@@ -285,6 +285,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings, progress: Progress) 
 
 def cmd_validate(args: argparse.Namespace, settings: Settings, progress: Progress) -> int:
     from imvokg.rdfio import read_rdf_file
+    from imvokg.services.reports import report_json
     from imvokg.validation import message_language, validate_graph
 
     lang = message_language(args.lang)
@@ -293,7 +294,8 @@ def cmd_validate(args: argparse.Namespace, settings: Settings, progress: Progres
         graph = read_rdf_file(path, args.format)
         report = validate_graph(graph, profile="agreement", lang=lang)
         if args.output == "json":
-            print(json.dumps({"file": str(path), **report.to_dict()}, indent=2, ensure_ascii=False))
+            readable = {"file": str(path), **report_json(report, lang)}
+            print(json.dumps(readable, indent=2, ensure_ascii=False))
         elif args.output == "turtle":
             print(report.to_turtle())
         else:

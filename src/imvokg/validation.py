@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
 
@@ -148,10 +148,6 @@ class ValidationIssue:
     source_shape: str
     value: str | None
 
-    def to_dict(self) -> dict:
-        """Plain JSON-ready form for the API."""
-        return asdict(self)
-
 
 @dataclass(frozen=True)
 class ValidationReport:
@@ -177,15 +173,6 @@ class ValidationReport:
     def warnings(self) -> tuple[ValidationIssue, ...]:
         """Issues that are reported but never block."""
         return tuple(i for i in self.issues if i.severity == "warning")
-
-    def to_dict(self) -> dict:
-        """Plain JSON-ready form for the API."""
-        return {
-            "conforms": self.conforms,
-            "violations": len(self.violations),
-            "warnings": len(self.warnings),
-            "results": [issue.to_dict() for issue in self.issues],
-        }
 
     def to_turtle(self) -> str:
         """The raw ``sh:ValidationReport``, for audit and for PROV links."""

@@ -1,7 +1,9 @@
 """The one place where project errors become HTTP answers.
 
 Every error answer is JSON ``{"error": code, "detail": message}``; no raw
-library text and no stack trace ever reaches a client.
+library text and no stack trace ever reaches a client. A refusal that carries
+a validation report (422) adds it in the shape ``services/reports.py`` gives,
+in the request's language, whichever route refused.
 """
 
 from __future__ import annotations
@@ -14,6 +16,9 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from imvokg import errors
+from imvokg.api.lang import api_language
+from imvokg.services.reports import report_json
+from imvokg.validation import ValidationReport
 
 log = logging.getLogger("imvokg.api")
 
@@ -51,15 +56,20 @@ def error_response(status: int, code: str, detail: str, **extra: object) -> JSON
 
 def install(app: FastAPI) -> None:
     @app.exception_handler(errors.ImvokgError)
-    async def project_error(_: Request, exc: errors.ImvokgError) -> JSONResponse:
+    async def project_error(request: Request, exc: errors.ImvokgError) -> JSONResponse:
         status = next((code for kind, code in STATUS if isinstance(exc, kind)), 500)
-        extra = {}
+        extra: dict[str, object] = {}
+        headers: dict[str, str] = {}
         report = exc.context.get("report")
-        if report is not None and hasattr(report, "to_dict"):
-            extra["report"] = report.to_dict()
+        if isinstance(report, ValidationReport):  # every 422 with a report: the one readable shape
+            language = api_language(request, request.query_params.get("lang"))
+            readable = report_json(report, language.lang)
+            extra["report"] = readable
+            headers = language.headers(readable["lang"])
         if status == 500:
             log.error("unexpected project error: %s", exc.detail)
         response = error_response(status, exc.code, exc.detail, **extra)
+        response.headers.update(headers)
         if status == 401:
             response.headers["WWW-Authenticate"] = 'Bearer realm="imvokg"'
         return response

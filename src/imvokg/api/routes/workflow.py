@@ -16,7 +16,7 @@ from fastapi.responses import JSONResponse
 from imvokg.api.lang import LangDep
 from imvokg.api.negotiation import negotiate
 from imvokg.api.workflow_deps import PrincipalDep, WorkflowDep
-from imvokg.errors import InputError, NotAcceptable, ValidationFailed
+from imvokg.errors import InputError, NotAcceptable
 from imvokg.services.publication import DecisionDraft
 from imvokg.services.reports import report_json
 from imvokg.services.workflow import validate_body
@@ -74,23 +74,14 @@ async def submit(
 ) -> JSONResponse:
     """Submit an agreement (submitter role): 201 pending, or 422 with the report and nothing stored."""
     body = await request.body()
-    try:
-        record, report = await run_in_threadpool(
-            workflow.submit,
-            principal,
-            body,
-            request.headers.get("content-type"),
-            member_state=member_state,
-            lang=language.lang,
-        )
-    except ValidationFailed as exc:  # the 422 carries the readable report, not the flat one
-        failed = exc.context.get("report")
-        if failed is None:
-            raise
-        return JSONResponse(
-            {"error": exc.code, "detail": exc.detail, "report": report_json(failed, language.lang)},
-            status_code=422,
-        )
+    record, report = await run_in_threadpool(
+        workflow.submit,
+        principal,
+        body,
+        request.headers.get("content-type"),
+        member_state=member_state,
+        lang=language.lang,
+    )
     location = f"/api/v1/submissions/{record.id}"
     readable = report_json(report, language.lang)
     return JSONResponse(

@@ -92,7 +92,10 @@ def test_named_query_list_and_text(client: httpx.Client) -> None:
 
 
 # Queries whose honest answer on the curated data is empty, and why.
-EMPTY_ON_CURATED = {"recognitions": "no recognition decision under the CSDDD exists yet"}
+EMPTY_ON_CURATED = {
+    "recognitions": "no recognition decision under the CSDDD exists yet",
+    "recognition-feed": "no recognition decision under the CSDDD exists yet",
+}
 
 
 @pytest.mark.parametrize("name", default_registry().names())

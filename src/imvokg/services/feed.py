@@ -11,9 +11,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 
-from rdflib.namespace import DCTERMS
-
-from imvokg.namespaces import IMVO
+from imvokg.queries import default_registry
 from imvokg.services.linked_data import labels_of, pick_label
 from imvokg.store import Store
 
@@ -32,14 +30,7 @@ class Decision:
 
 def decisions(store: Store) -> list[Decision]:
     """Recognition decisions, newest first (ties by IRI, so the order is stable)."""
-    rows = store.select(
-        "SELECT DISTINCT ?d ?issued ?agreement ?outcome ?ms WHERE { "
-        f"?d a <{IMVO.RecognitionDecision}> ; <{DCTERMS.issued}> ?issued . "
-        f"OPTIONAL {{ ?d <{IMVO.recognises}> ?agreement }} "
-        f"OPTIONAL {{ ?d <{IMVO.decisionOutcome}> ?outcome }} "
-        f"OPTIONAL {{ ?d <{IMVO.memberState}> ?ms }} }} "
-        f"ORDER BY DESC(STR(?issued)) ?d LIMIT {MAX_ENTRIES}"
-    ).rows
+    rows = store.select(default_registry().get("recognition-feed").text).rows
     seen: dict[str, Decision] = {}
     for row in rows:
         iri = row["d"].value

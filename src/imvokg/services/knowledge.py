@@ -367,9 +367,7 @@ class KnowledgeService:
     def _existing(self, term: Term, what: str) -> Term:
         known = self.runner.cached(
             ("exists", term.value),
-            lambda: self.runner.store.ask(
-                "ASK WHERE { { ?term ?p ?o } UNION { ?s ?p ?term } }", bindings={"term": term}
-            ),
+            lambda: self.runner.ask_named("resource-exists", {"iri": term}),
         )
         if not known:
             raise NotFound(f"there is no {what} '{short(term.value)}' in the graph")

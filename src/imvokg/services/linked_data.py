@@ -14,14 +14,31 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, SH, SKOS
+from rdflib.namespace import DCTERMS, RDF, RDFS, SH, SKOS
 
-from imvokg.namespaces import META_GRAPH
+from imvokg.queries import default_registry
 from imvokg.store import Store, Term
+from imvokg.store.base import with_rows
 
 LABEL_PREDICATES = (RDFS.label, SKOS.prefLabel, DCTERMS.title, SH.name)
+"""In the order a name is preferred; ``labels-of.rq`` asks for these."""
 MAX_INCOMING = 300
-_LABEL_FILTER = "FILTER(?lp IN (" + ", ".join(f"<{p}>" for p in LABEL_PREDICATES) + ") && isLiteral(?l))"
+"""Incoming links a page lists (``resource-incoming.rq`` returns one more, to tell there are more)."""
+
+QUERIES = (
+    "resource-exists",
+    "resource-description",
+    "resource-object-labels",
+    "resource-incoming",
+    "resource-graphs",
+    "resource-sources",
+    "labels-of",
+)
+"""The named queries behind a resource's RDF and its page (queries/linked-data/)."""
+
+
+def _text(name: str) -> str:
+    return default_registry().get(name).text
 
 
 @dataclass(frozen=True)
@@ -48,23 +65,17 @@ class ResourcePage:
 
 def resource_exists(store: Store, iri: str) -> bool:
     """True when the IRI is used as subject or object in any graph."""
-    return store.ask(
-        "ASK WHERE { { ?s ?p ?o } UNION { ?x ?q ?s } }",
-        bindings={"s": Term.iri(iri)},
-    )
+    return store.ask(_text("resource-exists"), bindings={"iri": Term.iri(iri)})
 
 
 def describe(store: Store, iri: str) -> Graph:
     """The Concise Bounded Description of ``iri`` plus the labels of its IRI objects."""
     subject = Term.iri(iri)
     graph = Graph()
-    cbd = store.construct("DESCRIBE ?s WHERE { }", bindings={"s": subject})
+    cbd = store.construct(_text("resource-description"), bindings={"resource": subject})
     if cbd:
         graph.parse(data=cbd, format="nt")
-    labels = store.construct(
-        f"CONSTRUCT {{ ?o ?lp ?l }} WHERE {{ ?s ?p ?o . FILTER(isIRI(?o)) ?o ?lp ?l . {_LABEL_FILTER} }}",
-        bindings={"s": subject},
-    )
+    labels = store.construct(_text("resource-object-labels"), bindings={"resource": subject})
     if labels:
         graph.parse(data=labels, format="nt")
     return graph
@@ -74,22 +85,12 @@ def resource_page(store: Store, iri: str) -> ResourcePage:
     """The description plus incoming links, provenance, sources and every label the page needs."""
     subject = Term.iri(iri)
     graph = describe(store, iri)
-    incoming_rows = store.select(
-        f"SELECT DISTINCT ?x ?p WHERE {{ ?x ?p ?s . FILTER(isIRI(?x)) }} LIMIT {MAX_INCOMING + 1}",
-        bindings={"s": subject},
-    ).rows
+    about = {"resource": subject}
+    incoming_rows = store.select(_text("resource-incoming"), bindings=about).rows
     incoming = sorted((row["x"].value, row["p"].value) for row in incoming_rows[:MAX_INCOMING])
-    provenance_rows = store.select(
-        "SELECT DISTINCT ?g ?title WHERE { GRAPH ?g { ?s ?p ?o } "
-        f"OPTIONAL {{ GRAPH <{META_GRAPH}> {{ ?g <{DCTERMS.title}> ?title }} }} }} ORDER BY ?g",
-        bindings={"s": subject},
-    ).rows
+    provenance_rows = store.select(_text("resource-graphs"), bindings=about).rows
     provenance = [(row["g"].value, row["title"].value if "title" in row else None) for row in provenance_rows]
-    source_rows = store.select(
-        f"SELECT DISTINCT ?src ?page WHERE {{ ?s <{DCTERMS.source}> ?src . FILTER(isIRI(?src)) "
-        f"OPTIONAL {{ ?src <{FOAF.page}> ?page }} }} ORDER BY ?src",
-        bindings={"s": subject},
-    ).rows
+    source_rows = store.select(_text("resource-sources"), bindings=about).rows
     pages: dict[str, str | None] = {}
     for row in source_rows:
         pages.setdefault(row["src"].value, row["page"].value if "page" in row else None)
@@ -117,11 +118,10 @@ def labels_of(store: Store, iris: Iterable[str], chunk: int = 400) -> dict[str, 
     found: dict[str, dict[str, str]] = {}
     valid = sorted({i for i in iris if _is_iri(i)})
     rank = {str(p): n for n, p in enumerate(LABEL_PREDICATES)}
+    query = _text("labels-of")
     for start in range(0, len(valid), chunk):
-        values = " ".join(Term.iri(i).n3() for i in valid[start : start + chunk])
-        rows = store.select(
-            f"SELECT ?x ?lp ?l WHERE {{ VALUES ?x {{ {values} }} ?x ?lp ?l . {_LABEL_FILTER} }}"
-        ).rows
+        terms = [Term.iri(i) for i in valid[start : start + chunk]]
+        rows = store.select(with_rows(query, "x", terms)).rows
         ordered = sorted(rows, key=lambda r: rank.get(r["lp"].value, 99))
         for row in ordered:
             found.setdefault(row["x"].value, {}).setdefault(row["l"].lang or "", row["l"].value)

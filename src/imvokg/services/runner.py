@@ -54,6 +54,13 @@ class QueryRunner:
             return accelerator(bound)
         return self.store.select(query.text, bindings=bound)
 
+    def ask_named(self, name: str, bindings: Mapping[str, Term] | None = None) -> bool:
+        """Run the named ASK query `name`."""
+        query = self.registry.get(name)
+        if query.kind != "ASK":
+            raise ValueError(f"'{name}' is not an ASK query")
+        return self.store.ask(query.text, bindings=dict(bindings or {}))
+
     def serialized(
         self, name: str, bindings: Mapping[str, Term], *, result_media_type: str, graph_media_type: str
     ) -> tuple[bytes, str]:

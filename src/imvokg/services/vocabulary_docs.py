@@ -14,6 +14,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SH, SKOS
 
 from imvokg.namespaces import BASE
+from imvokg.queries import default_registry
 from imvokg.store import Store
 
 ONTOLOGY_IRI = BASE + "ont"
@@ -28,18 +29,13 @@ _KINDS = {
 
 def ontology_graph(store: Store) -> Graph:
     """Every triple of the named graph that declares the imvo ontology."""
-    body = store.construct(
-        f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH ?g {{ <{ONTOLOGY_IRI}> a <{OWL.Ontology}> . ?s ?p ?o }} }}"
-    )
+    body = store.construct(default_registry().get("ontology-document").text)
     return Graph().parse(data=body, format="nt") if body else Graph()
 
 
 def shapes_graph(store: Store) -> Graph:
     """Every triple of the named graphs that hold SHACL node shapes."""
-    body = store.construct(
-        "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } "
-        f"FILTER EXISTS {{ GRAPH ?g {{ ?shape a <{SH.NodeShape}> }} }} }}"
-    )
+    body = store.construct(default_registry().get("shapes-document").text)
     return Graph().parse(data=body, format="nt") if body else Graph()
 
 

@@ -20,11 +20,6 @@ from imvokg.services.knowledge import KnowledgeService
 
 log = logging.getLogger("imvokg.warmup")
 
-SECTOR_QUERY = """
-PREFIX imvo: <https://w3id.org/imvokg/ont#>
-SELECT DISTINCT ?sector WHERE { ?agreement imvo:coversSector ?sector }
-"""
-
 
 def warm(
     knowledge: KnowledgeService, *, languages: tuple[str, ...] = ("en", "nl"), budget_s: float | None = None
@@ -43,7 +38,7 @@ def warm(
     deadline = None if budget_s is None else time.monotonic() + budget_s
     done = 0
     agreements = knowledge.list_agreements()
-    sectors = [row["sector"].value.rsplit("/", 1)[-1] for row in knowledge.runner.store.select(SECTOR_QUERY)]
+    sectors = [row["sector"].value.rsplit("/", 1)[-1] for row in knowledge.runner.select("agreement-sectors")]
     questions: list[Question[Any]] = []
     for lang in languages:
         questions.append(knowledge.list_agreements_question(lang=lang))

@@ -156,16 +156,21 @@ class Store(Protocol):
 _WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
 
 
-def with_values(query: str, bindings: Mapping[str, Term] | None) -> str:
-    """Bind variables with a VALUES block at the start of the outermost WHERE group.
+def with_rows(query: str, variable: str, terms: Sequence[Term]) -> str:
+    """Bind one variable to several terms at once (one VALUES row each), like :func:`with_values`.
 
-    The terms are validated values serialised by ``Term.n3`` (IRIs checked,
-    literals escaped), so user input never becomes query syntax. A VALUES
-    block at the start of the group binds the variables before any FILTER or
-    OPTIONAL sees them, with the same meaning on every SPARQL 1.1 store.
+    For questions asked of many resources in one go (the names of every link on
+    a page); the terms are serialised by ``Term.n3`` as for single bindings.
     """
-    if not bindings:
-        return query
+    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", variable):
+        raise ValueError(f"not a variable name: {variable!r}")
+    match = _where_of(query)
+    block = f" VALUES ?{variable} {{ " + " ".join(t.n3() for t in terms) + " } "
+    return query[: match.end()] + block + query[match.end() :]
+
+
+def _where_of(query: str) -> re.Match[str]:
+    """The opening of the outermost WHERE group (after any header comments)."""
     offset = 0
     for line in query.splitlines(keepends=True):
         if line.lstrip().startswith("#"):
@@ -177,6 +182,20 @@ def with_values(query: str, bindings: Mapping[str, Term] | None) -> str:
         match = None
     if match is None:
         raise ValueError("a query with parameters needs an explicit 'WHERE {'")
+    return match
+
+
+def with_values(query: str, bindings: Mapping[str, Term] | None) -> str:
+    """Bind variables with a VALUES block at the start of the outermost WHERE group.
+
+    The terms are validated values serialised by ``Term.n3`` (IRIs checked,
+    literals escaped), so user input never becomes query syntax. A VALUES
+    block at the start of the group binds the variables before any FILTER or
+    OPTIONAL sees them, with the same meaning on every SPARQL 1.1 store.
+    """
+    if not bindings:
+        return query
+    match = _where_of(query)
     names = list(bindings)
     block = (
         " VALUES ("

@@ -28,15 +28,6 @@ from imvokg.web import site
 
 router = APIRouter(tags=["publication"])
 
-_ENTRY_QUERY = """
-SELECT ?x WHERE {
-  { ?x a <https://w3id.org/imvokg/ont#SectorAgreement> } UNION
-  { ?x a <http://www.w3.org/2004/02/skos/core#ConceptScheme> } UNION
-  { ?x a <https://w3id.org/imvokg/ont#Instrument>
-    FILTER NOT EXISTS { ?x <http://purl.org/dc/terms/isPartOf> ?y } }
-} GROUP BY ?x ORDER BY ?x LIMIT 300
-"""
-
 
 def current_dumps(services: Services) -> list[dumps.DumpFile]:
     """This version's release files, written on first use."""
@@ -52,7 +43,7 @@ def _facts(services: Services) -> catalog.Facts:
 
 def _catalog_html(request: Request, services: Services, lang: str, files: list[dumps.DumpFile]) -> bytes:
     link = local_link(BASE)
-    entries = [row["x"].value for row in services.store.select(_ENTRY_QUERY).rows]
+    entries = [row["x"].value for row in services.runner.select("catalog-entries").rows]
     labels = linked_data.labels_of(services.store, entries)
     browse = sorted(
         ({"href": link(i), "text": linked_data.pick_label(labels.get(i), lang) or i} for i in entries),

@@ -95,6 +95,7 @@ def test_named_query_list_and_text(client: httpx.Client) -> None:
 EMPTY_ON_CURATED = {
     "recognitions": "no recognition decision under the CSDDD exists yet",
     "recognition-feed": "no recognition decision under the CSDDD exists yet",
+    "submission-decision": "the curated data holds no approved submission",
 }
 
 
@@ -145,3 +146,32 @@ def test_coverage_names_the_covering_agreements_in_the_asked_language(client: ht
 
     assert names("nl") == {"Convenant Duurzame Kleding en Textiel"}
     assert names("en") == {"Dutch Agreement on Sustainable Garments and Textile"}
+
+
+def _linked_queries(response: httpx.Response) -> list[str]:
+    links = [part.strip() for part in response.headers.get("link", "").split(",") if part.strip()]
+    assert all(link.endswith('rel="describedby"') for link in links), links
+    return [link.split(">")[0].removeprefix("</queries/").removesuffix(".rq") for link in links]
+
+
+@pytest.mark.parametrize(
+    ("path", "must_name"),
+    [
+        ("/api/v1/coverage?sector=garment-textile", {"resource-exists", "sector-coverage", "agreements"}),
+        ("/api/v1/gaps?sector=gold", {"resource-exists", "sector-gaps"}),
+        ("/api/v1/agreements?sector=gold", {"resource-exists", "agreements"}),
+        ("/api/v1/agreements/nl-gold", {"agreement-summary", "agreement-neighbourhood"}),
+        ("/api/v1/risks", {"taxonomy-risk-topics"}),
+        ("/api/v1/compare?a=nl-gold&b=nl-metals", {"agreement-summary", "agreement-neighbourhood"}),
+    ],
+)
+def test_every_json_answer_names_the_queries_it_ran(
+    client: httpx.Client, path: str, must_name: set[str]
+) -> None:
+    first = client.get(path)
+    again = client.get(path)  # from the cache: the same names
+    assert first.status_code == 200, first.text
+    named = _linked_queries(first)
+    assert must_name <= set(named) and named == _linked_queries(again)
+    for name in named:
+        assert client.get(f"/queries/{name}.rq").status_code == 200, name

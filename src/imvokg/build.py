@@ -30,9 +30,10 @@ from imvokg.ingest import SourceFile, discover, fingerprint, parse_file
 from imvokg.label_index import SAVED_FILE as LABELS_FILE
 from imvokg.label_index import LabelIndex
 from imvokg.namespaces import GRAPH, INFERRED_GRAPH, META_GRAPH
-from imvokg.queries import check_queries
+from imvokg.queries import check_queries, default_registry
 from imvokg.reasoning import reasoner_input, run_hermit
 from imvokg.resources import resource_dir
+from imvokg.store.base import Term
 from imvokg.store.embedded import EmbeddedStore
 from imvokg.store.remote import RemoteStore
 
@@ -60,6 +61,11 @@ class BuildReport:
 
 def _quiet(_: str) -> None:
     return None
+
+
+def _named(name: str) -> str:
+    """The text of a named query (queries/statistics/ holds the build's)."""
+    return default_registry().get(name).text
 
 
 def build_fingerprint(sources: list[SourceFile]) -> str:
@@ -177,10 +183,9 @@ def build(
         LabelIndex(store).save(target / LABELS_FILE)
         counts = _class_counts(store)
         triples = store.triple_count()
+        size = _named("graph-size")
         inferred_count = int(
-            store.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{INFERRED_GRAPH}> {{ ?s ?p ?o }} }}")
-            .rows[0]["n"]
-            .value
+            store.select(size, bindings={"g": Term.iri(str(INFERRED_GRAPH))}).rows[0]["n"].value
         )
         store.optimize()
         store.close()
@@ -227,7 +232,7 @@ def publish_to_remote(store_path: Path, remote: RemoteStore, *, progress: Progre
         names = [g for g in built.graph_names() if g != META_GRAPH] + [META_GRAPH]
         for number, graph in enumerate(names, 1):
             progress(f"loading graph {number}/{len(names)} {graph}")
-            body = built.construct(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
+            body = built.construct(_named("graph-statements"), bindings={"g": Term.iri(graph)})
             remote.put_graph(graph, body)
     finally:
         built.close()
@@ -251,7 +256,7 @@ def carry_over_publications(previous: Path, store: EmbeddedStore) -> int:
     try:
         names = [g for g in old.graph_names() if g.startswith(PUBLISHED_PREFIXES)]
         for name in names:
-            triples = old.construct(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{name}> {{ ?s ?p ?o }} }}")
+            triples = old.construct(_named("graph-statements"), bindings={"g": Term.iri(name)})
             store.bulk_load(triples, graph=name)
     finally:
         old.close()
@@ -294,8 +299,5 @@ def _meta_graph(sources: list[SourceFile], graphs: dict[str, Graph], version: st
 
 
 def _class_counts(store: EmbeddedStore) -> dict[str, int]:
-    rows = store.select(
-        "SELECT ?class (COUNT(DISTINCT ?x) AS ?n) WHERE { ?x a ?class . "
-        'FILTER(STRSTARTS(STR(?class), "https://w3id.org/imvokg/ont#")) } GROUP BY ?class ORDER BY ?class'
-    )
+    rows = store.select(_named("class-counts"))
     return {row["class"].value.rsplit("#", 1)[-1]: int(row["n"].value) for row in rows}

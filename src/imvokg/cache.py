@@ -36,6 +36,8 @@ class Answer(Generic[T]):
     """A computed answer and, once asked for, its JSON encoding."""
 
     value: T
+    queries: tuple[str, ...] = ()
+    """The named queries computing it ran (those of the answers it was built from included)."""
     _body: bytes | None = field(default=None, repr=False)
 
     @property
@@ -49,6 +51,14 @@ class Answer(Generic[T]):
         if self._body is None:
             self._body = encode_json(self.value)
         return self._body
+
+
+@dataclass(frozen=True)
+class Part(Generic[T]):
+    """A cached piece of answers (an existence check, conformance rows) and the queries it ran."""
+
+    value: T
+    queries: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -203,6 +203,13 @@ class QueryRegistry:
         except KeyError:
             raise NotFound(f"there is no named query '{name}'; GET /queries lists them") from None
 
+    def term(self, name: str, parameter: str, raw: str) -> Term:
+        """One value for one parameter of a query, typed as the query's header says."""
+        for param in self.get(name).parameters:
+            if param.name == parameter:
+                return to_term(param, raw)
+        raise ValueError(f"query '{name}' has no parameter '{parameter}'")
+
     def bind(self, name: str, raw: Mapping[str, str]) -> tuple[NamedQuery, dict[str, Term]]:
         """Check the supplied parameters against the header and convert them."""
         query = self.get(name)

@@ -19,24 +19,35 @@ from fastapi.concurrency import run_in_threadpool
 
 from imvokg.api.lang import LanguageChoice
 from imvokg.api.state import Services
-from imvokg.cache import Question
+from imvokg.cache import Answer, Question
 from imvokg.formats import JSON
 
 
 async def json_answer(services: Services, question: Question[Any], *, lang: LanguageChoice) -> Response:
     """The answer to `question` as JSON, in `lang`, saying so (Content-Language, Vary)."""
-    hit = services.runner.peek_answer(question)
+    answer = services.runner.peek_answer(question)
     computed = False
-    if hit is not None and hit.encoded:
-        body = hit.body
-    else:
+    if answer is None or not answer.encoded:
 
         def compute() -> Any:
             nonlocal computed
             computed = True
             return question.compute()
 
-        body = await run_in_threadpool(lambda: services.runner.answer(Question(question.key, compute)).body)
+        answer = await run_in_threadpool(_encoded, services, Question(question.key, compute))
     # as on /sparql: whether this answer was computed for this request or came from the cache
-    headers = {**lang.headers(), "X-Cache": "miss" if computed else "hit"}
-    return Response(body, media_type=JSON, headers=headers)
+    headers = {**lang.headers(), **queries_header(answer.queries), "X-Cache": "miss" if computed else "hit"}
+    return Response(answer.body, media_type=JSON, headers=headers)
+
+
+def queries_header(queries: tuple[str, ...]) -> dict[str, str]:
+    """``Link`` to the text of every named query the answer ran (RFC 8288, ``rel="describedby"``)."""
+    if not queries:
+        return {}
+    return {"Link": ", ".join(f'</queries/{name}.rq>; rel="describedby"' for name in queries)}
+
+
+def _encoded(services: Services, question: Question[Any]) -> Answer[Any]:
+    answer = services.runner.answer(question)
+    answer.body  # noqa: B018  (encode here, in the worker thread)
+    return answer

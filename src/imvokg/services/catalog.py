@@ -15,8 +15,8 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, RDF, RDFS, SH, SKOS, XSD
 
 from imvokg.config import Settings
-from imvokg.namespaces import BASE, META_GRAPH, PREFIXES, bind_prefixes
-from imvokg.queries import QueryRegistry
+from imvokg.namespaces import BASE, PREFIXES, bind_prefixes
+from imvokg.queries import QueryRegistry, default_registry
 from imvokg.services.dumps import DumpFile
 from imvokg.store import Store
 
@@ -38,7 +38,6 @@ THEMES = {  # EU data-theme authority table, with its English labels
 LANGUAGES = ("ENG", "NLD")
 FILE_TYPES = {"ttl": "RDF_TURTLE", "nt.gz": "RDF_N_TRIPLES", "jsonld": "JSON_LD"}
 FORMAT_NAMES = {"ttl": "Turtle", "nt.gz": "N-Triples (gzip)", "jsonld": "JSON-LD"}
-_TEMPORAL_PROPERTIES = ("startDate", "signingDate", "endDate")
 
 
 @dataclass(frozen=True)
@@ -53,14 +52,9 @@ class Facts:
 
 def read_facts(store: Store) -> Facts:
     """Version, build time and the span of dates the agreements cover."""
-    base = PREFIXES["imvo"]
-    values = " ".join(f"<{base}{p}>" for p in _TEMPORAL_PROPERTIES)
-    span = store.select(
-        f"SELECT (MIN(?d) AS ?first) (MAX(?d) AS ?last) WHERE {{ VALUES ?p {{ {values} }} ?s ?p ?d }}"
-    ).rows
-    modified = store.select(
-        f"SELECT (MAX(?m) AS ?m) WHERE {{ GRAPH <{META_GRAPH}> {{ ?g <{DCTERMS.modified}> ?m }} }}"
-    ).rows
+    registry = default_registry()
+    span = store.select(registry.get("date-span").text).rows
+    modified = store.select(registry.get("last-modified").text).rows
     row = span[0] if span else {}
     return Facts(
         version=store.version(),
@@ -235,22 +229,16 @@ def void_description(
     g.add((dataset, DCTERMS.license, LICENCE))
     for dump in dumps:
         g.add((dataset, VOID.dataDump, URIRef(f"{base}dumps/{dump.name}")))
-    published = f"FILTER(?g != <{META_GRAPH}>)"
-    total = store.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {published} }}").rows
+    registry = default_registry()
+    total = store.select(registry.get("published-size").text).rows
     g.add((dataset, VOID.triples, Literal(int(total[0]["n"].value) if total else 0)))
-    classes = store.select(
-        f"SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE {{ GRAPH ?g {{ ?s a ?c }} {published} "
-        "FILTER(isIRI(?c)) } "
-        "GROUP BY ?c ORDER BY ?c"
-    ).rows
+    classes = store.select(registry.get("published-classes").text).rows
     for index, row in enumerate(classes):
         part = URIRef(f"{base}catalog#class-{index}")
         g.add((dataset, VOID.classPartition, part))
         g.add((part, VOID["class"], URIRef(row["c"].value)))
         g.add((part, VOID.entities, Literal(int(row["n"].value))))
-    properties = store.select(
-        f"SELECT ?p (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {published} }} GROUP BY ?p ORDER BY ?p"
-    ).rows
+    properties = store.select(registry.get("published-properties").text).rows
     known = {str(ns): str(ns) for ns in PREFIXES.values()}
     known.update(vocabularies or {})
     used: set[str] = set()

@@ -35,8 +35,7 @@ class ConformanceService:
 
     def neighbourhood(self, agreement_iri: str) -> Graph:
         """The agreement's neighbourhood as an rdflib graph (what the shapes look at)."""
-        query = self.runner.registry.get(NEIGHBOURHOOD_QUERY)
-        ntriples = self.runner.store.construct(query.text, bindings={"agreement": Term.iri(agreement_iri)})
+        ntriples = self.runner.construct_named(NEIGHBOURHOOD_QUERY, {"agreement": Term.iri(agreement_iri)})
         graph = Graph()
         if ntriples.strip():
             graph.parse(data=ntriples, format="nt")

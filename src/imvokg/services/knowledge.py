@@ -70,9 +70,7 @@ class KnowledgeService:
         if recognised_by:
             bindings["recognised_by"] = country_iri(recognised_by)
         if valid_on:
-            from imvokg.queries import Parameter, to_term
-
-            bindings["valid_on"] = to_term(Parameter("valid_on", "date", "2020-01-01"), valid_on)
+            bindings["valid_on"] = self.runner.registry.term("agreements", "valid_on", valid_on)
 
         def compute() -> list[dict[str, Any]]:
             for term, what in must_exist:
@@ -211,8 +209,8 @@ class KnowledgeService:
         sector_term = sector_iri(sector)
         bindings = {"sector": sector_term, "lang": lang_term(lang)}
         if min_salience is not None:
-            bindings["min_salience"] = Term.literal(
-                repr(float(min_salience)), datatype="http://www.w3.org/2001/XMLSchema#decimal"
+            bindings["min_salience"] = self.runner.registry.term(
+                "sector-coverage", "min_salience", repr(float(min_salience))
             )
         return Question(("coverage", _bound(bindings)), lambda: self._coverage(sector_term, bindings))
 
@@ -297,8 +295,8 @@ class KnowledgeService:
         bindings = {
             "sector": sector_term,
             "lang": lang_term(lang),
-            "recognised_only": Term.literal(
-                "true" if recognised_only else "false", datatype="http://www.w3.org/2001/XMLSchema#boolean"
+            "recognised_only": self.runner.registry.term(
+                "sector-gaps", "recognised_only", "true" if recognised_only else "false"
             ),
         }
 
@@ -339,9 +337,7 @@ class KnowledgeService:
         if member_state:
             bindings["member_state"] = country_iri(member_state)
         if valid_on:
-            from imvokg.queries import Parameter, to_term
-
-            bindings["valid_on"] = to_term(Parameter("valid_on", "date", "2020-01-01"), valid_on)
+            bindings["valid_on"] = self.runner.registry.term("recognitions", "valid_on", valid_on)
         return Question(("recognitions", _bound(bindings)), lambda: self._recognitions(bindings))
 
     def _recognitions(self, bindings: dict[str, Term]) -> list[dict[str, Any]]:

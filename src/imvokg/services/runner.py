@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Mapping
 from typing import TypeVar
 
-from imvokg.cache import Answer, Key, Question, VersionedCache
+from imvokg.cache import Answer, Key, Part, Question, VersionedCache
 from imvokg.languages import choose
 from imvokg.queries import QueryRegistry
 from imvokg.store.base import Row, SelectResult, Store, Term
@@ -15,6 +16,25 @@ Accelerator = Callable[[Mapping[str, Term]], SelectResult]
 """Answers a named SELECT query from an index instead of the store, with the same rows."""
 
 T = TypeVar("T")
+
+_recording = threading.local()
+
+
+def _record(names: tuple[str, ...]) -> None:
+    """Note named queries for every answer being computed on this thread."""
+    for ran in getattr(_recording, "stack", ()):
+        ran.update(dict.fromkeys(names))
+
+
+def _recorded(compute: Callable[[], T]) -> tuple[T, tuple[str, ...]]:
+    """`compute()` and the named queries it ran, in the order they first ran."""
+    stack: list[dict[str, None]] = _recording.__dict__.setdefault("stack", [])
+    stack.append({})
+    try:
+        value = compute()
+    finally:
+        ran = stack.pop()
+    return value, tuple(ran)
 
 
 def lang_term(lang: str | None) -> Term:
@@ -48,6 +68,7 @@ class QueryRunner:
 
     def select(self, name: str, bindings: Mapping[str, Term] | None = None) -> SelectResult:
         query = self.registry.get(name)
+        _record((name,))
         bound = dict(bindings or {})
         accelerator = self.accelerators.get(name)
         if accelerator is not None:
@@ -59,13 +80,23 @@ class QueryRunner:
         query = self.registry.get(name)
         if query.kind != "ASK":
             raise ValueError(f"'{name}' is not an ASK query")
+        _record((name,))
         return self.store.ask(query.text, bindings=dict(bindings or {}))
+
+    def construct_named(self, name: str, bindings: Mapping[str, Term] | None = None) -> bytes:
+        """Run the named CONSTRUCT or DESCRIBE query `name`; N-Triples."""
+        query = self.registry.get(name)
+        if query.kind not in {"CONSTRUCT", "DESCRIBE"}:
+            raise ValueError(f"'{name}' is not a CONSTRUCT or DESCRIBE query")
+        _record((name,))
+        return self.store.construct(query.text, bindings=dict(bindings or {}))
 
     def serialized(
         self, name: str, bindings: Mapping[str, Term], *, result_media_type: str, graph_media_type: str
     ) -> tuple[bytes, str]:
         """The answer of a named query as bytes in the media type asked for."""
         query = self.registry.get(name)
+        _record((name,))
         if name in self.accelerators:
             return serialize_select(self.select(name, bindings), result_media_type), result_media_type
         return self.store.query_serialized(
@@ -77,11 +108,17 @@ class QueryRunner:
 
     def cached(self, key: Key, compute: Callable[[], T]) -> T:
         """A value cached for this store version (parts of answers: existence checks, page rows)."""
-        return self.cache.get_or_compute((self.version(), *key), compute)
+        part: Part[T] = self.cache.get_or_compute((self.version(), *key), lambda: Part(*_recorded(compute)))
+        _record(part.queries)  # a hit still counts for the answer being computed
+        return part.value
 
     def answer(self, question: Question[T]) -> Answer[T]:
         """The answer to `question` for this store version: one cache entry, value and JSON bytes."""
-        return self.cache.get_or_compute((self.version(), *question.key), lambda: Answer(question.compute()))
+        answer: Answer[T] = self.cache.get_or_compute(
+            (self.version(), *question.key), lambda: Answer(*_recorded(question.compute))
+        )
+        _record(answer.queries)
+        return answer
 
     def ask(self, question: Question[T]) -> T:
         """The value of :meth:`answer` (what services hand to each other and to pages)."""
@@ -92,7 +129,7 @@ class QueryRunner:
         found = self.peek(question.key)
         return found if isinstance(found, Answer) else None
 
-    def peek(self, key: tuple[object, ...]) -> object | None:
+    def peek(self, key: Key) -> object | None:
         """The cached answer when both the version and the answer are at hand without I/O.
 
         The web layer calls this on the event loop: a hit is a dictionary lookup,
@@ -101,4 +138,5 @@ class QueryRunner:
         version = self.store.known_version()
         if version is None:
             return None
-        return self.cache.peek((version, *key))
+        found = self.cache.peek((version, *key))
+        return found.value if isinstance(found, Part) else found

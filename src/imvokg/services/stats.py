@@ -4,20 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from imvokg.queries import check_queries
+from imvokg.queries import check_queries, default_registry
 from imvokg.store.base import Store
 
 
 def graph_stats(store: Store) -> dict[str, Any]:
-    classes = store.select(
-        "SELECT ?class (COUNT(DISTINCT ?x) AS ?n) WHERE { ?x a ?class . "
-        'FILTER(STRSTARTS(STR(?class), "https://w3id.org/imvokg/ont#")) } GROUP BY ?class ORDER BY ?class'
-    )
-    labels = store.select(
-        "SELECT ?lang (COUNT(*) AS ?n) WHERE { { ?x <http://www.w3.org/2000/01/rdf-schema#label> ?l } UNION "
-        "{ ?x <http://www.w3.org/2004/02/skos/core#prefLabel> ?l } BIND(LANG(?l) AS ?lang) "
-        'FILTER(?lang != "") } GROUP BY ?lang ORDER BY DESC(?n)'
-    )
+    registry = default_registry()
+    classes = store.select(registry.get("class-counts").text)
+    labels = store.select(registry.get("labels-per-language").text)
     missing = next(q for q in check_queries() if q.name == "resources-without-source")
     return {
         "triples": store.triple_count(),

@@ -245,12 +245,8 @@ class WorkflowService:
         """A pending record whose decision is in the public store was approved (crash after publish)."""
         if record.status != "pending":
             return record
-        rows = self.store.select(
-            "PREFIX prov: <http://www.w3.org/ns/prov#>\n"
-            "PREFIX imvo: <https://w3id.org/imvokg/ont#>\n"
-            "SELECT ?decision ?time WHERE { ?decision a imvo:RecognitionDecision ; "
-            "prov:wasDerivedFrom ?submission . OPTIONAL { ?decision prov:generatedAtTime ?time } }",
-            bindings={"submission": Term.iri(str(submission_iri(record.id)))},
+        rows = self.runner.select(
+            "submission-decision", {"submission": Term.iri(str(submission_iri(record.id)))}
         )
         if not len(rows):
             return record
@@ -268,7 +264,7 @@ class WorkflowService:
             )
 
     def _published(self, iri: str) -> bool:
-        return self.store.ask("ASK WHERE { ?iri ?p ?o }", bindings={"iri": Term.iri(iri)})
+        return self.runner.ask_named("resource-described", {"iri": Term.iri(iri)})
 
     def _member_state(self, data: Graph, agreement: URIRef, asked: str | None) -> str:
         if asked:
@@ -318,11 +314,7 @@ class WorkflowService:
         return None
 
     def _label_in_store(self, agreement: Term) -> str | None:
-        rows = self.store.select(
-            "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
-            'SELECT ?label WHERE { ?a rdfs:label ?label FILTER(LANGMATCHES(LANG(?label), "en")) }',
-            bindings={"a": agreement},
-        )
+        rows = self.runner.select("english-label", {"a": agreement})
         return rows.rows[0]["label"].value if len(rows) else None
 
 

@@ -32,7 +32,9 @@ test-shuffled: install
 
 lint: install
 	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 bench: install
 	$(BIN)/python bench/run.py --sizes $(or $(SIZES),10k,100k,1M)

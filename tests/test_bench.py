@@ -17,7 +17,6 @@ ENGINES = {
 
 
 @pytest.mark.timeout(1500)
-
 def test_the_benchmark_smoke_run_writes_results_for_every_engine(tmp_path: Path) -> None:
     out = tmp_path / "results"
     subprocess.run(

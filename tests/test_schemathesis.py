@@ -58,18 +58,16 @@ def test_no_operation_answers_5xx(server) -> None:  # type: ignore[no-untyped-de
 # -- named-query parameters ---------------------------------------------------
 
 REGISTRY = default_registry()
-PARAMETERS = sorted(
-    (query.name, param.name, param.type) for query in REGISTRY for param in query.parameters
-)
+PARAMETERS = sorted((query.name, param.name, param.type) for query in REGISTRY for param in query.parameters)
 HOSTILE = [
     "x> } ; DROP ALL ; {",
     '" } ; DROP ALL ; SELECT * WHERE { "',
     "https://w3id.org/imvokg/id/agreement/x> ?p ?o } UNION { ?s ?p ?o",
     "https://e.org/a>\n<https://e.org/b",
-    "en\" } ; DELETE WHERE { ?s ?p ?o } #",
+    'en" } ; DELETE WHERE { ?s ?p ?o } #',
     "'; LOAD <http://127.0.0.1:9/> ; '",
     "\\u003e } SERVICE <http://127.0.0.1:9/> {",
-    "2020-01-01\"^^<http://x> } ; DROP ALL ; #",
+    '2020-01-01"^^<http://x> } ; DROP ALL ; #',
 ]
 text = st.one_of(st.sampled_from(HOSTILE), st.text(max_size=200))
 

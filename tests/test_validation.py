@@ -199,9 +199,7 @@ def test_each_minimum_requirement_has_a_failing_fixture() -> None:
 # --------------------------------------------------------------------------
 
 
-UNION_SUPPORTER = (
-    FIXTURES / "invalid" / "SectorAgreement-tradeUnionSignatory--union-only-supporter.ttl"
-)
+UNION_SUPPORTER = FIXTURES / "invalid" / "SectorAgreement-tradeUnionSignatory--union-only-supporter.ttl"
 
 
 def _union_supporter_fixture() -> Graph:
@@ -224,9 +222,7 @@ def test_issue_explains_requirement_in_the_asked_language() -> None:
 
 
 def test_filled_in_message_keeps_its_language() -> None:
-    data = _parse(
-        FIXTURES / "invalid" / "SectorAgreement-salientRisksCovered--broader-topic-only.ttl"
-    )
+    data = _parse(FIXTURES / "invalid" / "SectorAgreement-salientRisksCovered--broader-topic-only.ttl")
     nl = validate_graph(data, lang="nl").violations[0]
     en = validate_graph(data, lang="en").violations[0]
     assert nl.message.startswith("Prioritair risico https://w3id.org/imvokg/scheme/risk-topic/child-labour")
@@ -323,9 +319,7 @@ def test_conformance_picks_one_agreement_out_of_a_larger_graph() -> None:
 
 
 def test_conformance_reports_warnings_as_warnings() -> None:
-    data = _parse(
-        FIXTURES / "invalid" / "SectorAgreement-internalTransparency--monitoring-undescribed.ttl"
-    )
+    data = _parse(FIXTURES / "invalid" / "SectorAgreement-internalTransparency--monitoring-undescribed.ttl")
     rows = {r["id"]: r["status"] for r in requirement_conformance(data, AGREEMENT)}
     assert rows["MR-14"] == "warning"
     assert [k for k, s in rows.items() if s != "met"] == ["MR-14"]

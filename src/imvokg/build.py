@@ -159,10 +159,10 @@ def build(
         progress("running the data checks")
         failures = []
         for check in check_queries():
-            result = store.select(check.text)
-            if len(result):
-                sample = ", ".join(" ".join(term.value for term in row.values()) for row in result.rows[:5])
-                failures.append(f"{check.title}: {len(result)} found, e.g. {sample}")
+            found = store.select(check.text)
+            if len(found):
+                sample = ", ".join(" ".join(term.value for term in row.values()) for row in found.rows[:5])
+                failures.append(f"{check.title}: {len(found)} found, e.g. {sample}")
         if failures:
             raise ValidationFailed("data checks failed:\n  " + "\n  ".join(failures))
         t = lap("checks", t)

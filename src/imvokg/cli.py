@@ -27,6 +27,7 @@ from imvokg.errors import (
     ValidationFailed,
 )
 from imvokg.formats import FORMAT_PARAM, FORMATS
+from imvokg.store.base import SelectResult
 
 EPILOG = """examples:
   imvokg build                         build the embedded store in var/store
@@ -328,11 +329,11 @@ def cmd_query(args: argparse.Namespace, settings: Settings, progress: Progress) 
         text = Path(args.name).read_text(encoding="utf-8")
         bindings = {}
         if query is not None:
-            params = {p.name: p for p in query.parameters}
+            declared = {p.name: p for p in query.parameters}
             for key, value in raw.items():
-                if key not in params:
+                if key not in declared:
                     raise InputError(f"unknown parameter '{key}'")
-                bindings[key] = to_term(params[key], value)
+                bindings[key] = to_term(declared[key], value)
     else:
         query, bindings = registry.bind(args.name, raw)
         text = query.text
@@ -349,18 +350,18 @@ def _has_header(path: Path) -> bool:
     return "# title:" in path.read_text(encoding="utf-8")[:2000]
 
 
-def _print_result(result: object, fmt: str) -> None:
+def _print_result(result: SelectResult, fmt: str) -> None:
     import csv
 
-    variables = list(result.variables)  # type: ignore[attr-defined]
-    rows = [[row[v].value if v in row else "" for v in variables] for row in result]  # type: ignore[attr-defined]
+    variables = list(result.variables)
+    rows = [[row[v].value if v in row else "" for v in variables] for row in result]
     if fmt == "json":
         print(
             json.dumps(
                 {
                     "head": {"vars": variables},
                     "results": {"bindings": [{k: t.to_json() for k, t in row.items()} for row in result]},
-                },  # type: ignore[attr-defined]
+                },
                 indent=2,
                 ensure_ascii=False,
             )
@@ -428,9 +429,9 @@ def cmd_apikey(args: argparse.Namespace, settings: Settings, progress: Progress)
         settings = settings.model_copy(update={"api_keys_file": args.keys_file})
     credentials = Credentials(settings.keys_file)
     if args.action == "list":
-        for key in credentials.stored_keys():
-            state = f" {key.member_state}" if key.member_state else ""
-            print(f"{key.key_id}  {key.user:24} {key.role}{state}  created {key.created}")
+        for listed in credentials.stored_keys():
+            state = f" {listed.member_state}" if listed.member_state else ""
+            print(f"{listed.key_id}  {listed.user:24} {listed.role}{state}  created {listed.created}")
         return 0
     if not args.user or not args.role:
         raise InputError("apikey create needs --user and --role")

@@ -37,6 +37,7 @@ from bisect import bisect_right
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 from imvokg.languages import LANGUAGES
 from imvokg.namespaces import BASE, GRAPH
@@ -297,7 +298,7 @@ class LabelIndex:
                     seen = hits.get(resource)
                     if seen is None or rank < seen[0]:
                         hits[resource] = (rank, (segment.labels[row], segment.langs[row]), segment, owner)
-        ranked = []
+        ranked: list[tuple[Any, ...]] = []
         for best in (0, 1):  # names that start with the text first: the rest may not be needed
             if len(ranked) >= MAX_RESULTS:
                 break

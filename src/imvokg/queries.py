@@ -17,7 +17,7 @@ Header format (comment lines at the top of the file)::
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -188,7 +188,7 @@ class QueryRegistry:
             found[query.name] = query
         return cls(found)
 
-    def __iter__(self):  # type: ignore[no-untyped-def]
+    def __iter__(self) -> Iterator[NamedQuery]:
         return iter(self._queries.values())
 
     def __len__(self) -> int:

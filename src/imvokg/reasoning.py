@@ -17,6 +17,7 @@ from pathlib import Path
 
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
+from rdflib.term import Node
 
 from imvokg.errors import InconsistentOntology, JavaUnavailable, ReasonerError
 
@@ -104,17 +105,18 @@ def explain_inconsistency(world_graph: Graph) -> str:
     organisation or resource typed twice with disjoint classes, so we look for
     exactly that, through the subclass hierarchy.
     """
-    disjoint: set[frozenset[URIRef]] = set()
+    disjoint: set[frozenset[Node]] = set()
     for a, b in world_graph.subject_objects(OWL.disjointWith):
         disjoint.add(frozenset((a, b)))
     for node in world_graph.subjects(RDF.type, OWL.AllDisjointClasses):
-        members = list(world_graph.items(world_graph.value(node, OWL.members)))
+        head = world_graph.value(node, OWL.members)
+        members = list(world_graph.items(head)) if head is not None else []
         for i, a in enumerate(members):
             for b in members[i + 1 :]:
                 disjoint.add(frozenset((a, b)))
 
-    def ancestors(cls: URIRef) -> set[URIRef]:
-        return set(world_graph.transitive_objects(cls, RDFS.subClassOf))
+    def ancestors(cls: Node) -> set[Node]:
+        return {c for c in world_graph.transitive_objects(cls, RDFS.subClassOf) if c is not None}
 
     problems = []
     for individual in set(world_graph.subjects(RDF.type, None)):

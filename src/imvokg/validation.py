@@ -376,7 +376,8 @@ def _issue(
     focus = report.value(result, SH.focusNode)
     path = report.value(result, SH.resultPath)
     value = report.value(result, SH.value)
-    severity = _SEVERITIES.get(report.value(result, SH.resultSeverity), "violation")
+    level = report.value(result, SH.resultSeverity)
+    severity = _SEVERITIES.get(level, "violation") if isinstance(level, URIRef) else "violation"
     message = _message(result, report, shape, shapes, lang)
     return ValidationIssue(
         requirement_id=_identifier(requirements, requirement),
@@ -498,7 +499,7 @@ def _subclasses(root: URIRef, graphs: Iterable[Graph]) -> set[Node]:
     """``root`` and every class below it by ``rdfs:subClassOf`` in any graph."""
     graphs = tuple(graphs)
     found: set[Node] = {root}
-    frontier = [root]
+    frontier: list[Node] = [root]
     while frontier:
         current = frontier.pop()
         for graph in graphs:
@@ -515,7 +516,7 @@ def _as_graph(data: Graph) -> Graph:
         raise TypeError("validate an rdflib Graph, not a path or a string")
     if isinstance(data, Dataset) or type(data).__name__ == "ConjunctiveGraph":
         union = Graph()
-        for s, p, o, _ in data.quads((None, None, None, None)):
+        for s, p, o, _ in data.quads((None, None, None, None)):  # type: ignore[attr-defined]  # Dataset
             union.add((s, p, o))
         return union
     return data

@@ -10,7 +10,7 @@ from imvokg.api.state import Services
 
 
 def services_of(request: Request) -> Services:
-    return request.app.state.services  # type: ignore[no-any-return]
+    return request.app.state.services
 
 
 async def get_services(request: Request) -> Services:

@@ -25,7 +25,7 @@ def get_credentials(request: Request) -> Credentials:
     with _CREATE:
         if getattr(state, "credentials", None) is None:
             state.credentials = Credentials(services_of(request).settings.keys_file)
-    return state.credentials  # type: ignore[no-any-return]
+    return state.credentials
 
 
 def get_workflow(request: Request) -> WorkflowService:
@@ -38,7 +38,7 @@ def get_workflow(request: Request) -> WorkflowService:
                 Journal(services.settings.var.submissions),
                 read_only=services.settings.read_only,
             )
-    return state.workflow  # type: ignore[no-any-return]
+    return state.workflow
 
 
 def presented_key(request: Request) -> str | None:

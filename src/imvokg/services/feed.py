@@ -89,4 +89,5 @@ def atom_feed(
         ET.SubElement(entry, f"{{{ATOM}}}link", rel="alternate", href=decision.iri)
         summary = f"Decision of {decision.issued[:10]} on {agreement}: {outcome}."
         ET.SubElement(entry, f"{{{ATOM}}}summary").text = summary
-    return ET.tostring(feed, encoding="utf-8", xml_declaration=True)
+    document: bytes = ET.tostring(feed, encoding="utf-8", xml_declaration=True)
+    return document

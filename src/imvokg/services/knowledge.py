@@ -23,7 +23,7 @@ from imvokg.services.identifiers import (
     sector_iri,
     short,
 )
-from imvokg.services.runner import QueryRunner, lang_term, row_value
+from imvokg.services.runner import QueryRunner, lang_term, row_text, row_value
 from imvokg.store.base import Row, Term
 
 
@@ -90,12 +90,12 @@ class KnowledgeService:
                     "iri": iri,
                     "label": row_value(row, "label"),
                     "kind": row_value(row, "kind"),
-                    "country": country_code(row_value(row, "country")),
+                    "country": country_code(row_text(row, "country")),
                     "signing_date": row_value(row, "signing_date"),
                     "start_date": row_value(row, "start_date"),
                     "end_date": row_value(row, "end_date"),
                     "status": row_value(row, "status"),
-                    "sectors": sorted(short(s) for s in (row_value(row, "sectors") or "").split() if s),
+                    "sectors": sorted(short(s) for s in (row_text(row, "sectors") or "").split() if s),
                 }
             )
         return out
@@ -133,7 +133,7 @@ class KnowledgeService:
                 "kind": row_value(row, "kind"),
                 "role": short(row["role"].value),
                 "role_label": row_value(row, "role_label"),
-                "country": country_code(row_value(row, "country")),
+                "country": country_code(row_text(row, "country")),
                 "start_date": row_value(row, "start_date"),
                 "end_date": row_value(row, "end_date"),
             }
@@ -145,7 +145,7 @@ class KnowledgeService:
                 "label": row_value(row, "commitment_label"),
                 "risk": short(row["topic"].value),
                 "risk_label": row_value(row, "topic_label"),
-                "steps": sorted((row_value(row, "steps") or "").split()),
+                "steps": sorted((row_text(row, "steps") or "").split()),
             }
             for row in self.runner.select("agreement-commitments", bindings)
         ]
@@ -162,7 +162,7 @@ class KnowledgeService:
             {
                 "iri": row["mechanism"].value,
                 "label": row_value(row, "label"),
-                "kinds": sorted((row_value(row, "kinds") or "").split()),
+                "kinds": sorted((row_text(row, "kinds") or "").split()),
                 "operated_by": row_value(row, "operated_by"),
                 "description": row_value(row, "description"),
             }
@@ -348,13 +348,13 @@ class KnowledgeService:
                 "agreement_label": row_value(row, "agreement_label"),
                 "authority": row_value(row, "authority"),
                 "authority_label": row_value(row, "authority_label"),
-                "member_state": country_code(row_value(row, "state")),
+                "member_state": country_code(row_text(row, "state")),
                 "issued": row_value(row, "issued"),
                 "valid_from": row_value(row, "valid_from"),
                 "valid_until": row_value(row, "valid_until"),
-                "outcome": short(row_value(row, "outcome") or ""),
-                "supervision_regime": short(row_value(row, "regime") or "") or None,
-                "legal_effects": sorted(short(e) for e in (row_value(row, "legal_effects") or "").split()),
+                "outcome": short(row_text(row, "outcome") or ""),
+                "supervision_regime": short(row_text(row, "regime") or "") or None,
+                "legal_effects": sorted(short(e) for e in (row_text(row, "legal_effects") or "").split()),
             }
             for row in self.runner.select("recognitions", bindings)
         ]

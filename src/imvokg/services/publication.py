@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from typing import Any
 
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SH, XSD
@@ -40,7 +41,9 @@ class DecisionDraft:
     reason: str | None = None
 
     @classmethod
-    def from_json(cls, body: dict | None, *, regime_default: str = "risk-based-lighter") -> DecisionDraft:
+    def from_json(
+        cls, body: dict[str, Any] | None, *, regime_default: str = "risk-based-lighter"
+    ) -> DecisionDraft:
         """Read a draft from a request body; unknown fields and bad dates are refused."""
         body = body or {}
         if not isinstance(body, dict):
@@ -64,7 +67,7 @@ class DecisionDraft:
         return cls(issued, valid_from, valid_until, regime, reason)
 
 
-def _date(body: dict, name: str) -> date | None:
+def _date(body: dict[str, Any], name: str) -> date | None:
     value = body.get(name)
     if value in (None, ""):
         return None

@@ -42,10 +42,16 @@ def lang_term(lang: str | None) -> Term:
     return Term.literal(choose(lang))
 
 
-def row_value(row: Row, name: str) -> object:
-    """One cell of a result row as a Python value (None when unbound)."""
+def row_value(row: Row, name: str) -> str | int | float | bool | None:
+    """One cell of a result row as a Python value for JSON (numbers typed; None when unbound)."""
     term = row.get(name)
     return None if term is None else term.python()
+
+
+def row_text(row: Row, name: str) -> str | None:
+    """One cell as text (IRIs, labels, space-separated lists); None when unbound."""
+    term = row.get(name)
+    return None if term is None else term.value
 
 
 class QueryRunner:

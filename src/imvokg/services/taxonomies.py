@@ -17,7 +17,7 @@ from imvokg.errors import InputError, NotFound
 from imvokg.languages import LANGUAGES
 from imvokg.namespaces import BASE
 from imvokg.services.identifiers import short
-from imvokg.services.runner import QueryRunner, lang_term, row_value
+from imvokg.services.runner import QueryRunner, lang_term, row_text, row_value
 from imvokg.store.base import Row, Term
 
 INSTRUMENT_BASE = f"{BASE}id/instrument/"
@@ -33,7 +33,7 @@ def _iris(row: Row, name: str) -> list[str]:
 
 
 def _labels(row: Row, langs: tuple[str, ...] = LANGUAGES) -> dict[str, str]:
-    return {code: value for code in langs if (value := row_value(row, f"label_{code}"))}
+    return {code: value for code in langs if (value := row_text(row, f"label_{code}"))}
 
 
 def provision_iri(slug: str) -> Term:
@@ -80,7 +80,7 @@ class TaxonomyService:
                     "iri": row["provision"].value,
                     "slug": _provision_slug(row["provision"].value),
                     "label": row_value(row, "provision_label"),
-                    "instrument": short(row_value(row, "instrument") or ""),
+                    "instrument": short(row_text(row, "instrument") or ""),
                 }
             )
         out = []
@@ -143,7 +143,7 @@ class TaxonomyService:
         out = []
         for row in self.runner.select("taxonomy-instruments", {"lang": language}):
             iri = row["instrument"].value
-            amends = row_value(row, "amends")
+            amends = row_text(row, "amends")
             out.append(
                 {
                     "slug": short(iri),
@@ -154,7 +154,7 @@ class TaxonomyService:
                     "issued": row_value(row, "issued"),
                     "entry_into_force": row_value(row, "entry_into_force"),
                     "amends": short(amends) if amends else None,
-                    "provision_count": int(row_value(row, "provisions") or 0),
+                    "provision_count": int(row_text(row, "provisions") or 0),
                 }
             )
         return out
@@ -183,15 +183,15 @@ class TaxonomyService:
         links: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for row in self.runner.select("provision-links", bindings):
             target = row["target"].value
-            links[row_value(row, "relation")].append(
+            links[row["relation"].value].append(
                 {
                     "iri": target,
                     "slug": _provision_slug(target) or short(target),
                     "label": row_value(row, "target_label"),
                 }
             )
-        parent = row_value(facts, "parent")
-        instrument = row_value(facts, "instrument")
+        parent = row_text(facts, "parent")
+        instrument = row_text(facts, "instrument")
         return {
             "slug": _provision_slug(iri.value),
             "iri": iri.value,

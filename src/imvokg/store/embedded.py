@@ -10,6 +10,7 @@ import threading
 import uuid
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -53,7 +54,7 @@ class EmbeddedStore:
         self._version: str | None = None
 
     # -- reading ---------------------------------------------------------
-    def _run(self, query: str, bindings: Mapping[str, Term] | None, **kwargs: object) -> object:
+    def _run(self, query: str, bindings: Mapping[str, Term] | None, **kwargs: Any) -> Any:
         try:
             return self._store.query(
                 with_values(query, bindings),
@@ -109,10 +110,8 @@ class EmbeddedStore:
             kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
         answer = self._run(query, bindings, **kwargs)
         if isinstance(answer, ox.QueryTriples):
-            fmt = rdf_format(graph_media_type)
-            return answer.serialize(format=fmt) or b"", graph_media_type
-        fmt = results_format(result_media_type)
-        return answer.serialize(format=fmt) or b"", result_media_type  # type: ignore[union-attr]
+            return answer.serialize(format=rdf_format(graph_media_type)) or b"", graph_media_type
+        return answer.serialize(format=results_format(result_media_type)) or b"", result_media_type
 
     def graph_names(self) -> list[str]:
         return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
@@ -133,7 +132,9 @@ class EmbeddedStore:
         quads = self._store.quads_for_pattern(
             ox.NamedNode(META_GRAPH), ox.NamedNode(VERSION_PREDICATE), None, ox.NamedNode(META_GRAPH)
         )
-        found = next((quad.object.value for quad in quads), "empty")
+        found = next(
+            (str(quad.object.value) for quad in quads if not isinstance(quad.object, ox.Triple)), "empty"
+        )
         self._version = found
         return found
 

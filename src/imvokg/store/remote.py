@@ -23,6 +23,7 @@ import time
 import urllib.error
 import uuid
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 import httpx
 import pyoxigraph as ox
@@ -157,7 +158,7 @@ class RemoteStore:
             raise StoreError("the store could not answer the query") from exc
         return body, content_type, str(wrapper.queryType).upper()
 
-    def _results_json(self, query: str, bindings: Mapping[str, Term] | None) -> dict[str, object]:
+    def _results_json(self, query: str, bindings: Mapping[str, Term] | None) -> dict[str, Any]:
         body, content_type, _ = self._request(with_values(query, bindings), "application/sparql-results+json")
         try:
             return _standard_json(json.loads(body))
@@ -185,10 +186,10 @@ class RemoteStore:
         answer = self._results_json(query, bindings)
         if "results" not in answer:
             raise QuerySyntaxError("expected a SELECT query")
-        variables = tuple(answer.get("head", {}).get("vars", []))  # type: ignore[union-attr]
+        variables = tuple(answer.get("head", {}).get("vars", []))
         rows = tuple(
             {name: term_from_json(value) for name, value in row.items()}
-            for row in answer["results"]["bindings"]  # type: ignore[index]
+            for row in answer["results"]["bindings"]
         )
         return SelectResult(variables, rows)
 
@@ -378,11 +379,11 @@ def _first_line(error: object) -> str:
     return text[:300]
 
 
-def _standard_json(answer: dict[str, object]) -> dict[str, object]:
+def _standard_json(answer: dict[str, Any]) -> dict[str, Any]:
     """Virtuoso 7 answers ASK in JSON as a one-cell SELECT (``__ASK_RETVAL``): make it a boolean."""
     head = answer.get("head")
     if isinstance(head, dict) and head.get("vars") == ["__ASK_RETVAL"]:
-        bindings = answer.get("results", {}).get("bindings", [])  # type: ignore[union-attr]
+        bindings = answer.get("results", {}).get("bindings", [])
         value = bindings[0]["__ASK_RETVAL"]["value"] if bindings else "0"
         return {"head": {}, "boolean": value in {"1", "true"}}
     return answer

@@ -124,7 +124,7 @@ def coverage_matrix(
                 },
             )
             column["recognised"] = column["recognised"] or bool(hit.get("recognised"))
-    reasons: dict[tuple[str, str], dict[str, list[dict[str, str]]]] = defaultdict(
+    reasons: dict[tuple[str, str], dict[str, list[dict[str, object]]]] = defaultdict(
         lambda: {"commitment": [], "provision": []}
     )
     for row in cells:

@@ -62,7 +62,7 @@ def context_url(request: Request) -> str:
     return str(request.url_for("jsonld_context_document"))
 
 
-def _value(graph: Graph, node: object, link, labels, lang: str, depth: int) -> dict[str, object]:  # type: ignore[no-untyped-def]
+def _value(graph: Graph, node: object, link, labels, lang: str, depth: int) -> dict[str, object]:
     if isinstance(node, URIRef):
         iri = str(node)
         text = linked_data.pick_label(labels.get(iri), lang) or curie(iri)
@@ -76,11 +76,11 @@ def _value(graph: Graph, node: object, link, labels, lang: str, depth: int) -> d
     return {"kind": "literal", "text": "[ ... ]", "lang": None, "datatype": None}
 
 
-def _rows(graph: Graph, subject: object, link, labels, lang: str, depth: int = 0) -> list[dict[str, object]]:  # type: ignore[no-untyped-def]
+def _rows(graph: Graph, subject: object, link, labels, lang: str, depth: int = 0) -> list[dict[str, object]]:
     grouped: dict[str, list[object]] = {}
     for p, o in graph.predicate_objects(subject):  # type: ignore[arg-type]
         grouped.setdefault(str(p), []).append(o)
-    rows = []
+    rows: list[dict[str, object]] = []
     for predicate in sorted(grouped, key=lambda p: (not p.endswith("#type"), p)):
         values = sorted(grouped[predicate], key=lambda o: (getattr(o, "language", None) or "", str(o)))
         rows.append(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import PlainTextResponse, Response
@@ -50,7 +52,9 @@ async def run_named_query(name: str, request: Request, services: ServicesDep) ->
 
     # Named queries are trusted and their answers change only when the store does:
     # cache them per store version, like the domain answers.
-    key = ("named-query", name, media_type, tuple(sorted((k, v.n3()) for k, v in bindings.items())))
-    hit = services.runner.peek(key)  # on the event loop when nothing needs reading
-    body, produced = hit if hit is not None else await run_in_threadpool(services.runner.cached, key, answer)
+    cache_key = ("named-query", name, media_type, tuple(sorted((k, v.n3()) for k, v in bindings.items())))
+    hit = services.runner.peek(cache_key)  # on the event loop when nothing needs reading
+    if hit is None:
+        hit = await run_in_threadpool(services.runner.cached, cache_key, answer)
+    body, produced = cast(tuple[bytes, str], hit)
     return Response(body, media_type=with_charset(produced), headers={"Vary": "Accept"})

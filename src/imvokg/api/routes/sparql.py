@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import cast
 from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Request
@@ -44,7 +45,7 @@ async def execute(
     version = services.store.known_version() or await run_in_threadpool(services.store.version)
     hit = services.sparql_answers.peek((version, *key))
     if hit is not None:
-        body, produced = hit  # type: ignore[misc]
+        body, produced = cast(tuple[bytes, str], hit)
         return _answer(body, produced, cache="hit")
     pool = getattr(request.app.state, "sparql_pool", None)
     if pool is not None:  # embedded store: a worker process with a hard deadline (services/sandbox.py)

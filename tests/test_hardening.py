@@ -22,7 +22,7 @@ import pytest
 from tests.conftest import LiveServer, settings_for_tests, start_server
 
 from imvokg.errors import QueryTimeout
-from imvokg.services.sandbox import QueryCrashed, ResultTooLarge, SparqlPool, count_answers
+from imvokg.store.sandbox import QueryCrashed, ResultTooLarge, SparqlPool, count_answers
 
 # ~0.3 s of CPU on the built graph: heavy, but it finishes.
 HEAVY = "SELECT (COUNT(*) AS ?n) WHERE { ?a a ?c . ?d a ?c }"

@@ -29,9 +29,8 @@ from imvokg.label_index import LabelIndex
 from imvokg.queries import default_registry
 from imvokg.services.knowledge import KnowledgeService
 from imvokg.services.runner import QueryRunner
-from imvokg.services.sandbox import pool_for
 from imvokg.services.warmup import start_warmup
-from imvokg.store import Store, open_store
+from imvokg.store import Store, open_store, sparql_pool
 
 # Every router of the application, in the order their paths are matched.
 ROUTERS = (health, pages, sparql, queries, rest, taxonomies, compare, workflow, publication, linked_data)
@@ -53,7 +52,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
         if labels is not None:
             runner.accelerate("label-search", labels.search_bindings)
         app.state.services = Services(settings, opened, registry, runner, KnowledgeService(runner))
-        app.state.sparql_pool = pool_for(settings, opened)  # user SPARQL runs in worker processes
+        app.state.sparql_pool = sparql_pool(settings, opened)  # user SPARQL runs in worker processes
         if app.state.sparql_pool is not None:
             await app.state.sparql_pool.start()
         if settings.warm_cache:

@@ -10,12 +10,13 @@ and the sources the resource cites, with their titles.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SH, SKOS
 
+from imvokg.namespaces import PREFIXES
 from imvokg.queries import default_registry
 from imvokg.store import Store, Term
 from imvokg.store.base import with_rows
@@ -155,3 +156,66 @@ def _is_iri(value: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+# -- the statements table of a resource page ---------------------------------
+
+Link = Callable[[str], str]
+Labels = dict[str, dict[str, str]]
+MAX_DEPTH = 6
+"""How deep blank nodes (qualified statements, lists) are unfolded on a page."""
+
+
+def curie(iri: str) -> str:
+    """``rdf:type`` rather than the full IRI, for terms without a label."""
+    for prefix, ns in PREFIXES.items():
+        if iri.startswith(str(ns)) and len(iri) > len(str(ns)):
+            return f"{prefix}:{iri[len(str(ns)) :]}"
+    return iri
+
+
+def statement_rows(graph: Graph, iri: str, link: Link, labels: Labels, lang: str) -> list[dict[str, object]]:
+    """What the page's statements table shows: each property of ``iri`` with its values, named in ``lang``.
+
+    Plain dictionaries (kind, text, href, language, datatype), so the web layer
+    renders them without knowing rdflib's terms.
+    """
+    return _rows(graph, URIRef(iri), link, labels, lang)
+
+
+def _value(
+    graph: Graph, node: object, link: Link, labels: Labels, lang: str, depth: int
+) -> dict[str, object]:
+    if isinstance(node, URIRef):
+        iri = str(node)
+        text = pick_label(labels.get(iri), lang) or curie(iri)
+        return {"kind": "iri", "href": link(iri), "text": text, "iri": iri}
+    if isinstance(node, Literal):
+        datatype = str(node.datatype).rsplit("#", 1)[-1] if node.datatype else None
+        return {"kind": "literal", "text": str(node), "lang": node.language, "datatype": datatype}
+    if isinstance(node, BNode) and depth < MAX_DEPTH:
+        rows = _rows(graph, node, link, labels, lang, depth + 1)
+        return {"kind": "bnode", "rows": rows}
+    return {"kind": "literal", "text": "[ ... ]", "lang": None, "datatype": None}
+
+
+def _rows(
+    graph: Graph, subject: object, link: Link, labels: Labels, lang: str, depth: int = 0
+) -> list[dict[str, object]]:
+    grouped: dict[str, list[object]] = {}
+    for p, o in graph.predicate_objects(subject):  # type: ignore[arg-type]
+        grouped.setdefault(str(p), []).append(o)
+    rows: list[dict[str, object]] = []
+    for predicate in sorted(grouped, key=lambda p: (not p.endswith("#type"), p)):
+        values = sorted(grouped[predicate], key=lambda o: (getattr(o, "language", None) or "", str(o)))
+        rows.append(
+            {
+                "predicate": {
+                    "href": link(predicate),
+                    "text": pick_label(labels.get(predicate), lang) or curie(predicate),
+                    "iri": predicate,
+                },
+                "values": [_value(graph, v, link, labels, lang, depth) for v in values],
+            }
+        )
+    return rows

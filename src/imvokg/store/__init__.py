@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from imvokg.config import Settings
 from imvokg.store.base import SelectResult, Store, Term
 
-__all__ = ["SelectResult", "Store", "Term", "open_store"]
+if TYPE_CHECKING:
+    from imvokg.store.sandbox import SparqlPool
+
+__all__ = ["SelectResult", "Store", "Term", "open_store", "sparql_pool"]
 
 
 def open_store(settings: Settings, *, read_only: bool = True) -> Store:
@@ -22,3 +27,10 @@ def open_store(settings: Settings, *, read_only: bool = True) -> Store:
     from imvokg.store.embedded import EmbeddedStore
 
     return EmbeddedStore(settings.store_path.resolve(), read_only=read_only)
+
+
+def sparql_pool(settings: Settings, store: Store) -> SparqlPool | None:
+    """Worker processes for user SPARQL over an embedded store (None for a remote one or when off)."""
+    from imvokg.store.sandbox import pool_for
+
+    return pool_for(settings, store)

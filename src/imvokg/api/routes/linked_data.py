@@ -14,7 +14,6 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
-from rdflib import BNode, Graph, Literal, URIRef
 
 from imvokg import __version__
 from imvokg.api.deps import ServicesDep
@@ -23,7 +22,7 @@ from imvokg.api.negotiation import choose
 from imvokg.api.publishing import WITH_HTML, local_link, respond
 from imvokg.api.state import Services
 from imvokg.errors import NotFound
-from imvokg.namespaces import BASE, PREFIXES
+from imvokg.namespaces import BASE
 from imvokg.services import linked_data, vocabulary_docs
 from imvokg.services.rdf_formats import jsonld_context, serialize
 from imvokg.web import site
@@ -31,7 +30,6 @@ from imvokg.web import site
 router = APIRouter(tags=["linked data"])
 
 SEGMENT = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,198})$")
-MAX_DEPTH = 6
 FORMAT_LINKS = (("Turtle", "ttl"), ("JSON-LD", "jsonld"), ("N-Triples", "nt"), ("RDF/XML", "rdfxml"))
 
 
@@ -50,50 +48,8 @@ def _segments(request: Request, prefix: str, least: int, most: int) -> list[str]
     return parts
 
 
-def curie(iri: str) -> str:
-    """``rdf:type`` rather than the full IRI, for terms without a label."""
-    for prefix, ns in PREFIXES.items():
-        if iri.startswith(str(ns)) and len(iri) > len(str(ns)):
-            return f"{prefix}:{iri[len(str(ns)) :]}"
-    return iri
-
-
 def context_url(request: Request) -> str:
     return str(request.url_for("jsonld_context_document"))
-
-
-def _value(graph: Graph, node: object, link, labels, lang: str, depth: int) -> dict[str, object]:
-    if isinstance(node, URIRef):
-        iri = str(node)
-        text = linked_data.pick_label(labels.get(iri), lang) or curie(iri)
-        return {"kind": "iri", "href": link(iri), "text": text, "iri": iri}
-    if isinstance(node, Literal):
-        datatype = str(node.datatype).rsplit("#", 1)[-1] if node.datatype else None
-        return {"kind": "literal", "text": str(node), "lang": node.language, "datatype": datatype}
-    if isinstance(node, BNode) and depth < MAX_DEPTH:
-        rows = _rows(graph, node, link, labels, lang, depth + 1)
-        return {"kind": "bnode", "rows": rows}
-    return {"kind": "literal", "text": "[ ... ]", "lang": None, "datatype": None}
-
-
-def _rows(graph: Graph, subject: object, link, labels, lang: str, depth: int = 0) -> list[dict[str, object]]:
-    grouped: dict[str, list[object]] = {}
-    for p, o in graph.predicate_objects(subject):  # type: ignore[arg-type]
-        grouped.setdefault(str(p), []).append(o)
-    rows: list[dict[str, object]] = []
-    for predicate in sorted(grouped, key=lambda p: (not p.endswith("#type"), p)):
-        values = sorted(grouped[predicate], key=lambda o: (getattr(o, "language", None) or "", str(o)))
-        rows.append(
-            {
-                "predicate": {
-                    "href": link(predicate),
-                    "text": linked_data.pick_label(labels.get(predicate), lang) or curie(predicate),
-                    "iri": predicate,
-                },
-                "values": [_value(graph, v, link, labels, lang, depth) for v in values],
-            }
-        )
-    return rows
 
 
 def resource_html(request: Request, services: Services, iri: str, lang: str) -> bytes:
@@ -113,7 +69,7 @@ def resource_html(request: Request, services: Services, iri: str, lang: str) -> 
         params=dict(request.query_params),
         iri=iri,
         title=label(iri),
-        rows=_rows(page.graph, URIRef(iri), link, labels, lang),
+        rows=linked_data.statement_rows(page.graph, iri, link, labels, lang),
         incoming=[
             {"href": link(s), "text": label(s), "predicate": label(p), "predicate_href": link(p)}
             for s, p in page.incoming

@@ -48,7 +48,7 @@ async def execute(
         body, produced = cast(tuple[bytes, str], hit)
         return _answer(body, produced, cache="hit")
     pool = getattr(request.app.state, "sparql_pool", None)
-    if pool is not None:  # embedded store: a worker process with a hard deadline (services/sandbox.py)
+    if pool is not None:  # embedded store: a worker process with a hard deadline (store/sandbox.py)
         body, produced = await pool.run(
             inspected.text,
             result_media_type=result_media_type(inspected, media_type),

@@ -244,7 +244,7 @@ class SparqlPool:
         self.timeout_s = timeout_s
         self.limits = Limits(memory_mb * 1024 * 1024, result_rows, result_bytes)
         self._context = multiprocessing.get_context("forkserver")
-        self._context.set_forkserver_preload(["imvokg.services.sandbox", "imvokg.store.embedded"])
+        self._context.set_forkserver_preload(["imvokg.store.sandbox", "imvokg.store.embedded"])
         self._executor = ThreadPoolExecutor(max_workers=self.size + 1, thread_name_prefix="sparql-pool")
         self._loop: asyncio.AbstractEventLoop | None = None
         self._idle: asyncio.Queue[_Worker] | None = None

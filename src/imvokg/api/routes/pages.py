@@ -213,6 +213,6 @@ async def compare(request: Request, services: ServicesDep) -> HTMLResponse:
 @router.get("/ser-2023", response_class=HTMLResponse)
 async def ser_2023(request: Request, services: ServicesDep) -> HTMLResponse:
     """What the SER paper the project started from asks, and where the registry answers it."""
-    lang = page_language(request)
+    lang = page_language(request).lang
     rows = await run_in_threadpool(_rows, services, "ser-2023-statements", {"lang": Term.literal(lang)})
     return html_page(request, "ser-2023.html", groups=views.paper_statements(rows), total=len(rows))

@@ -20,8 +20,10 @@ from pathlib import Path
 import httpx
 import pytest
 from loadtest.write_trials import Server  # the same killable `imvokg serve` the write trials use
+from pydantic import TypeAdapter
 from tests.conftest import LiveServer, settings_for_tests, start_server
 
+from imvokg.api import models
 from imvokg.services.credentials import Credentials
 
 FIXTURE = Path(__file__).parent / "shapes" / "valid" / "agreement-complete.ttl"
@@ -491,9 +493,13 @@ def test_withdrawal_is_a_new_decision_and_valid_on_answers_as_of_a_date(env: Env
         assert decisions_on("2027-01-01") == ["recognised"]
         assert decisions_on("2029-01-01") == ["withdrawn"]
         # never deleted: both decisions are on record
-        every = http.get("/api/v1/agreements/example-withdrawn").json()["recognitions"]
+        detail = http.get("/api/v1/agreements/example-withdrawn").json()
+        every = detail["recognitions"]
         assert sorted(r["outcome"] for r in every) == ["recognised", "withdrawn"]
         assert all("no-safe-harbour" in r["legal_effects"] for r in every)
+        # decisions have the shapes the OpenAPI document declares
+        models.AgreementDetail.model_validate(detail)
+        TypeAdapter(list[models.Recognition]).validate_python(http.get("/api/v1/recognitions").json())
 
 
 def test_agreement_detail_has_conformance_per_requirement_and_is_cached(env: Env) -> None:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
+from imvokg.api import models
 from imvokg.api.answers import json_answer
 from imvokg.api.deps import ServicesDep
 from imvokg.api.lang import LangDep
@@ -14,7 +15,7 @@ from imvokg.services.compare import CompareService
 router = APIRouter(prefix="/api/v1", tags=["api"])
 
 
-@router.get("/compare", response_model=dict[str, Any])
+@router.get("/compare", response_model=models.Comparison)
 async def compare(
     services: ServicesDep,
     language: LangDep,

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
+from imvokg.api import models
 from imvokg.api.answers import json_answer
 from imvokg.api.deps import ServicesDep
 from imvokg.api.lang import LangDep
@@ -13,7 +14,7 @@ from imvokg.api.lang import LangDep
 router = APIRouter(prefix="/api/v1", tags=["api"])
 
 
-@router.get("/agreements", response_model=list[dict[str, Any]])
+@router.get("/agreements", response_model=list[models.AgreementSummary])
 async def agreements(
     services: ServicesDep,
     language: LangDep,
@@ -34,7 +35,7 @@ async def agreements(
     )
 
 
-@router.get("/agreements/{slug}", response_model=dict[str, Any])
+@router.get("/agreements/{slug}", response_model=models.AgreementDetail)
 async def agreement(
     slug: str,
     services: ServicesDep,
@@ -46,7 +47,7 @@ async def agreement(
     )
 
 
-@router.get("/coverage", response_model=dict[str, Any])
+@router.get("/coverage", response_model=models.Coverage)
 async def coverage(
     services: ServicesDep,
     language: LangDep,
@@ -63,7 +64,7 @@ async def coverage(
     )
 
 
-@router.get("/gaps", response_model=dict[str, Any])
+@router.get("/gaps", response_model=models.Gaps)
 async def gaps(
     services: ServicesDep,
     language: LangDep,
@@ -80,7 +81,7 @@ async def gaps(
     )
 
 
-@router.get("/recognitions", response_model=list[dict[str, Any]])
+@router.get("/recognitions", response_model=list[models.Recognition])
 async def recognitions(
     services: ServicesDep,
     language: LangDep,

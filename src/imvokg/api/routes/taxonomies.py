@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter, Response
 
+from imvokg.api import models
 from imvokg.api.answers import json_answer
 from imvokg.api.deps import ServicesDep
 from imvokg.api.lang import LangDep
@@ -20,7 +19,7 @@ def _service(services: ServicesDep) -> TaxonomyService:
     return TaxonomyService(services.runner)
 
 
-@router.get("/risks", response_model=list[dict[str, Any]])
+@router.get("/risks", response_model=list[models.RiskTopic])
 async def risks(
     services: ServicesDep,
     language: LangDep,
@@ -29,7 +28,7 @@ async def risks(
     return await json_answer(services, _service(services).risks_question(lang=language.lang), lang=language)
 
 
-@router.get("/sectors", response_model=list[dict[str, Any]])
+@router.get("/sectors", response_model=list[models.Sector])
 async def sectors(
     services: ServicesDep,
     language: LangDep,
@@ -38,7 +37,7 @@ async def sectors(
     return await json_answer(services, _service(services).sectors_question(lang=language.lang), lang=language)
 
 
-@router.get("/instruments", response_model=list[dict[str, Any]])
+@router.get("/instruments", response_model=list[models.Instrument])
 async def instruments(
     services: ServicesDep,
     language: LangDep,
@@ -49,7 +48,7 @@ async def instruments(
     )
 
 
-@router.get("/provisions/{slug:path}", response_model=dict[str, Any])
+@router.get("/provisions/{slug:path}", response_model=models.Provision)
 async def provision(
     slug: str,
     services: ServicesDep,

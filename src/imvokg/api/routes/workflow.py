@@ -13,6 +13,7 @@ from fastapi import APIRouter, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
+from imvokg.api import models
 from imvokg.api.lang import LangDep
 from imvokg.api.negotiation import negotiate
 from imvokg.api.workflow_deps import PrincipalDep, WorkflowDep
@@ -41,7 +42,7 @@ async def _json_body(request: Request) -> dict[str, Any] | None:
     return body
 
 
-@router.post("/validate")
+@router.post("/validate", response_model=models.ValidationReport)
 async def validate(request: Request, language: LangDep) -> Response:
     """Validate an agreement against the minimum requirements; stores nothing.
 

@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: install build serve test test-shuffled lint bench loadtest loadtest-writes clean
+.PHONY: install build serve test test-fast test-shuffled lint bench loadtest loadtest-writes clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,6 +24,10 @@ serve: build
 
 test: install
 	$(BIN)/python -m pytest
+
+# The fast tier (under a minute): everything but the tests marked slow; `make test` runs them all.
+test-fast: install
+	$(BIN)/python -m pytest -m "not slow" -q
 
 # The suite in a random order (modules kept together); SEED=n repeats an order.
 SEED ?= $(shell date +%s)

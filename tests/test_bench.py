@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow  # the whole benchmark smoke run (minutes)
+
 ROOT = Path(__file__).resolve().parent.parent
 ENGINES = {
     "http-floor", "imvokg (embedded)", "imvokg (Oxigraph server)", "oxigraph server",

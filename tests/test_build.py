@@ -52,6 +52,7 @@ def _version(store: Path) -> str:
         s.close()
 
 
+@pytest.mark.slow  # builds
 def test_broken_turtle_names_file_and_line_and_keeps_old_store(scratch_tree: Path, tmp_path: Path) -> None:
     store = tmp_path / "var" / "store"
     build(store, reason=False)
@@ -67,6 +68,7 @@ def test_broken_turtle_names_file_and_line_and_keeps_old_store(scratch_tree: Pat
     assert _version(store) == before
 
 
+@pytest.mark.slow  # a build
 def test_shacl_violation_fails_build_naming_the_requirement(scratch_tree: Path, tmp_path: Path) -> None:
     store = tmp_path / "var" / "store"
     extra = scratch_tree / "data" / "agreements" / "zz-broken.ttl"
@@ -84,6 +86,7 @@ def test_shacl_violation_fails_build_naming_the_requirement(scratch_tree: Path, 
     assert not store.exists()
 
 
+@pytest.mark.slow  # two builds
 def test_a_rebuild_keeps_what_approvals_published(scratch_tree: Path, tmp_path: Path) -> None:
     store = tmp_path / "var" / "store"
     build(store, reason=False)

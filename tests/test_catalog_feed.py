@@ -196,6 +196,7 @@ def _local(href: str, page: str) -> str | None:
     return url.path + (f"?{url.query}" if url.query else "")
 
 
+@pytest.mark.slow  # every link of the catalogue
 def test_crawl_from_the_catalogue_finds_no_broken_link(client: httpx.Client) -> None:
     rdf_links = {
         _local(str(o), "/catalog")

@@ -24,6 +24,8 @@ from tests.conftest import LiveServer, settings_for_tests, start_server
 from imvokg.errors import QueryTimeout
 from imvokg.store.sandbox import QueryCrashed, ResultTooLarge, SparqlPool, count_answers
 
+pytestmark = pytest.mark.slow  # worker pools under load, deadlines, crashes
+
 # ~0.3 s of CPU on the built graph: heavy, but it finishes.
 HEAVY = "SELECT (COUNT(*) AS ?n) WHERE { ?a a ?c . ?d a ?c }"
 # Minutes of CPU on the built graph: only a deadline stops it.

@@ -268,6 +268,7 @@ def test_salience_score_is_derived_from_the_levels(store: EmbeddedStore) -> None
         assert abs(Decimal(str(r["score"])) - expected) < Decimal("0.01"), r["r"]
 
 
+@pytest.mark.slow  # a CLI process
 def test_stats_command_reports_no_resource_without_source(store_path: Path) -> None:
     done = subprocess.run(
         [sys.executable, "-m", "imvokg", "stats", "--store", str(store_path), "--json"],

@@ -138,6 +138,7 @@ def test_sparql_still_answers_plain_json_clients_with_sparql_results(client: htt
     assert response.json()["boolean"] is True
 
 
+@pytest.mark.slow  # CLI processes
 def test_cli_validate_looks_the_language_up_like_the_web(tmp_path: Path) -> None:
     cli = [sys.executable, "-m", "imvokg", "validate"]
     dutch = subprocess.run([*cli, "--lang", "nl-BE", str(INVALID)], capture_output=True, text=True)

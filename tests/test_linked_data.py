@@ -291,6 +291,7 @@ def test_dump_names_are_checked(client: httpx.Client, name: str) -> None:
     assert client.get(f"/dumps/{name}").status_code == 404
 
 
+@pytest.mark.slow  # a CLI process
 def test_export_writes_the_same_content_as_the_dump(
     client: httpx.Client, store_path: Path, tmp_path: Path
 ) -> None:

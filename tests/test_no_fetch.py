@@ -21,6 +21,8 @@ import pytest
 from imvokg.errors import InputError
 from imvokg.rdfio import parse_untrusted
 
+pytestmark = pytest.mark.slow  # one CLI process per case
+
 
 class Listener:
     """Counts every TCP connection made to it."""

@@ -17,7 +17,7 @@ from tests.store.servers import ServerProcess, oxigraph_binary, start_oxigraph
 from imvokg.build import BuildReport, publish_to_remote
 from imvokg.store.remote import RemoteStore
 
-pytestmark = pytest.mark.remote
+pytestmark = [pytest.mark.remote, pytest.mark.slow]
 
 
 def oxigraph_holding_the_build(built: tuple[Path, BuildReport], folder: Path) -> ServerProcess:

@@ -23,6 +23,8 @@ from hypothesis import strategies as st
 from imvokg.errors import InputError
 from imvokg.queries import default_registry
 
+pytestmark = pytest.mark.slow  # generated requests against every operation
+
 LEAKS = ("Traceback", "pyoxigraph", "site-packages", 'File "')
 
 

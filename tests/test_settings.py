@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
 from tests.conftest import LiveServer, free_port
 
 from imvokg.config import Settings
@@ -36,6 +37,7 @@ def test_settings_survive_the_trip_through_the_environment(tmp_path: Path) -> No
     assert json.loads(rebuilt.stdout) == json.loads(chosen.model_dump_json())
 
 
+@pytest.mark.slow  # a multi-worker server process
 def test_serve_with_workers_keeps_the_endpoint(server: LiveServer, tmp_path: Path) -> None:
     """Two workers over a remote store (the test server's /sparql): the answers come from it.
 

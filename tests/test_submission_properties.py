@@ -27,6 +27,8 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import RDF, RDFS, XSD
 from tests.test_workflow import FIXTURE, Env, start_writable_env
 
+pytestmark = pytest.mark.slow  # hypothesis over real submissions, SIGKILL loops
+
 IMVO = "https://w3id.org/imvokg/ont#"
 AGR = "https://w3id.org/imvokg/id/agreement/"
 MECH = "https://w3id.org/imvokg/id/mechanism/"

@@ -169,6 +169,7 @@ def test_complete_agreement_has_no_warnings_either() -> None:
     assert report.issues == (), report.summary_text()
 
 
+@pytest.mark.slow  # one pySHACL run per fixture
 @pytest.mark.parametrize("path", INVALID, ids=lambda p: p.stem)
 def test_invalid_fixture_fails_exactly_its_shape(path: Path) -> None:
     expected = _expected_shape(path)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from imvokg.queries import default_registry
 from imvokg.services.knowledge import KnowledgeService
 from imvokg.services.runner import QueryRunner
@@ -11,6 +13,7 @@ from imvokg.services.warmup import warm
 from imvokg.store.embedded import EmbeddedStore
 
 
+@pytest.mark.slow  # computes every common answer
 def test_warm_fills_the_cache_for_agreements_and_sectors(store_path: Path) -> None:
     store = EmbeddedStore(store_path.resolve(), read_only=True)
     try:

@@ -26,6 +26,8 @@ from tests.conftest import LiveServer, settings_for_tests, start_server
 from imvokg.api import models
 from imvokg.services.credentials import Credentials
 
+pytestmark = pytest.mark.slow  # a writable server per module: submissions, approvals, SIGKILL trials
+
 FIXTURE = Path(__file__).parent / "shapes" / "valid" / "agreement-complete.ttl"
 INVALID = (
     Path(__file__).parent

@@ -9,6 +9,8 @@ from urllib.parse import quote
 
 import pytest
 
+pytestmark = pytest.mark.slow  # a real Chromium
+
 PAGES = [
     ("home", "/"),
     ("query", "/sparql"),

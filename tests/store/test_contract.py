@@ -24,7 +24,11 @@ from imvokg.store.remote import RemoteStore
 EX = "http://example.org/contract/"
 LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 
-BACK_ENDS = ["embedded", "oxigraph", "virtuoso"]
+BACK_ENDS = [
+    "embedded",
+    pytest.param("oxigraph", marks=pytest.mark.slow),  # a server process per back end
+    pytest.param("virtuoso", marks=pytest.mark.slow),
+]
 __all__ = ["oxigraph_server", "virtuoso_server"]  # session fixtures used by name
 
 

@@ -69,6 +69,11 @@ def validator_headers(etag: str, modified: datetime, *, vary: bool = True) -> di
     return headers
 
 
+def context_url(request: Request) -> str:
+    """Where this server publishes the JSON-LD @context its JSON-LD documents name."""
+    return str(request.url_for("jsonld_context_document"))
+
+
 def local_link(base_iri: str) -> Callable[[str], str]:
     """Map our canonical IRIs to the page that serves them on this host; other IRIs stay as they are."""
 

@@ -19,7 +19,7 @@ from imvokg import __version__
 from imvokg.api.deps import ServicesDep
 from imvokg.api.lang import page_language
 from imvokg.api.negotiation import choose
-from imvokg.api.publishing import WITH_HTML, local_link, respond
+from imvokg.api.publishing import WITH_HTML, context_url, local_link, respond
 from imvokg.api.state import Services
 from imvokg.errors import NotFound
 from imvokg.namespaces import BASE
@@ -46,10 +46,6 @@ def _segments(request: Request, prefix: str, least: int, most: int) -> list[str]
             f"e.g. {prefix}{'agreement/nl-garment-textile' if prefix == '/id/' else 'sector/gold'}"
         )
     return parts
-
-
-def context_url(request: Request) -> str:
-    return str(request.url_for("jsonld_context_document"))
 
 
 def resource_html(request: Request, services: Services, iri: str, lang: str) -> bytes:

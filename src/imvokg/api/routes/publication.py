@@ -13,12 +13,12 @@ from imvokg.api.negotiation import choose
 from imvokg.api.publishing import (
     RDF_OFFERED,
     WITH_HTML,
+    context_url,
     local_link,
     not_modified,
     respond,
     validator_headers,
 )
-from imvokg.api.routes.linked_data import context_url
 from imvokg.api.state import Services
 from imvokg.errors import StoreError
 from imvokg.namespaces import BASE

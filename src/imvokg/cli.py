@@ -14,7 +14,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from imvokg import __version__, languages
+from imvokg import __version__, cli_registry, languages
 from imvokg.config import Settings
 from imvokg.errors import (
     ImvokgError,
@@ -68,6 +68,12 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"imvokg {__version__}")
     parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
     parser.add_argument("--progress", action="store_true", help="show progress even when not on a terminal")
+    parser.add_argument(
+        "--settings",
+        type=Path,
+        metavar="FILE",
+        help="a settings file (IMVOKG_...=value lines), e.g. a registry.env",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     build = sub.add_parser(
@@ -173,6 +179,7 @@ def _parser() -> argparse.ArgumentParser:
     apikey.add_argument("--authority", help="for a supervisor: IRI of their authority (default: minted)")
     apikey.add_argument("--keys-file", type=Path, help="key file (default: see above)")
     apikey.add_argument("--store", type=Path, help="store directory (locates the default key file)")
+    cli_registry.add_parsers(sub)
     return parser
 
 
@@ -182,7 +189,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args.command:
         parser.print_help()
         return 2
-    settings = Settings()
+    if args.settings is not None and not args.settings.is_file():
+        print(f"imvokg: there is no settings file {args.settings}", file=sys.stderr)
+        return 2
+    settings = Settings(_env_file=args.settings) if args.settings else Settings()  # type: ignore[call-arg]
     if getattr(args, "store", None):
         settings = settings.model_copy(update={"store_path": args.store})
     progress = Progress(args.progress or sys.stderr.isatty())
@@ -471,4 +481,5 @@ COMMANDS = {
     "export": cmd_export,
     "stats": cmd_stats,
     "apikey": cmd_apikey,
+    **cli_registry.COMMANDS,
 }

@@ -44,6 +44,16 @@ class VarLayout:
         return self.root / "api-keys.json"
 
     @property
+    def authority_keys(self) -> Path:
+        """The authority's signing keys (mode 0600), unless ``Settings.authority_keys_file`` says otherwise."""
+        return self.root / "authority-keys.json"
+
+    @property
+    def harvest(self) -> Path:
+        """Where harvesting each peer registry stands (one JSON file per member state)."""
+        return self.root / "harvest"
+
+    @property
     def build_stamp(self) -> Path:
         """What the last build did (``BuildReport``), for ``imvokg build --if-changed``."""
         return self.root / "build.json"
@@ -109,6 +119,22 @@ class Settings(BaseSettings):
 
     api_keys_file: Path | None = None
     """JSON file of hashed API keys (see `imvokg apikey create`)."""
+
+    member_state: str | None = None
+    """The EU member state whose registry this is (ISO 3166-1, e.g. NL); `imvokg init-registry` sets it."""
+
+    authority_iri: str | None = None
+    """IRI of the member state's supervisory authority (CSDDD Art. 24) that signs the decisions."""
+
+    authority_name: str | None = None
+
+    authority_keys_file: Path | None = None
+    """JSON file of the authority's signing keys (mode 0600); default: authority-keys.json by the store."""
+
+    registry_base: str | None = None
+    """This registry's own public base URL, where other registries reach its /authority and /ldes
+    (e.g. https://registry.example.de/); its authority's keys are named under it. The IRIs of the
+    data stay under https://w3id.org/imvokg/ whatever this says."""
 
     @property
     def var(self) -> VarLayout:

@@ -13,6 +13,7 @@ from imvokg.api.limits import BodySizeLimit
 from imvokg.api.routes import (
     compare,
     health,
+    integrity,
     linked_data,
     pages,
     publication,
@@ -33,7 +34,9 @@ from imvokg.services.warmup import start_warmup
 from imvokg.store import Store, open_store, sparql_pool
 
 # Every router of the application, in the order their paths are matched.
-ROUTERS = (health, pages, sparql, queries, rest, taxonomies, compare, workflow, publication, linked_data)
+ROUTERS = (
+    health, pages, sparql, queries, rest, taxonomies, compare, workflow, publication, integrity, linked_data,
+)  # fmt: skip
 
 
 def create_app(settings: Settings | None = None, *, store: Store | None = None) -> FastAPI:

@@ -13,8 +13,11 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from imvokg.api.deps import services_of
+from imvokg.services.authority import AuthorityKeys, controller_iri
+from imvokg.services.authority import keys_file_for as authority_keys_file
 from imvokg.services.credentials import Credentials, Principal
 from imvokg.services.journal import Journal
+from imvokg.services.signing import Signer
 from imvokg.services.workflow import WorkflowService
 
 _CREATE = threading.Lock()
@@ -33,10 +36,12 @@ def get_workflow(request: Request) -> WorkflowService:
     with _CREATE:
         if getattr(state, "workflow", None) is None:
             services = services_of(request)
+            settings = services.settings
             state.workflow = WorkflowService(
                 services.runner,
-                Journal(services.settings.var.submissions),
-                read_only=services.settings.read_only,
+                Journal(settings.var.submissions),
+                read_only=settings.read_only,
+                signer=Signer(AuthorityKeys(authority_keys_file(settings)), controller_iri(settings)),
             )
     return state.workflow
 

@@ -37,6 +37,7 @@ from imvokg.services.publication import (
     submission_iri,
 )
 from imvokg.services.runner import QueryRunner
+from imvokg.services.signing import Signer
 from imvokg.store.base import Term
 from imvokg.validation import ValidationReport, agreements_in, load_ontology, validate_graph
 
@@ -60,11 +61,15 @@ def validate_body(body: bytes, content_type: str | None, *, lang: str = "en") ->
 class WorkflowService:
     """Submissions and decisions for one public store."""
 
-    def __init__(self, runner: QueryRunner, journal: Journal, *, read_only: bool = False) -> None:
+    def __init__(
+        self, runner: QueryRunner, journal: Journal, *, read_only: bool = False, signer: Signer | None = None
+    ) -> None:
         self.runner = runner
         self.store = runner.store
         self.journal = journal
         self.read_only = read_only
+        self.signer = signer
+        """Signs what approvals and withdrawals publish (None: published unsigned)."""
 
     # -- submit --------------------------------------------------------------
     def submit(
@@ -168,12 +173,12 @@ class WorkflowService:
 
             ontology = load_ontology()
             derived = derived_triples(data + decision_rdf, ontology)
+            statements = {
+                data_graph_iri(submission_id): _nt(data),
+                decision_graph_iri(f"recognition-{submission_id}"): _nt(decision_rdf),
+            }
             self.store.replace_graphs(
-                {
-                    data_graph_iri(submission_id): _nt(data),
-                    derived_graph_iri(submission_id): _nt(derived),
-                    decision_graph_iri(f"recognition-{submission_id}"): _nt(decision_rdf),
-                }
+                {**statements, **self._proofs(statements), derived_graph_iri(submission_id): _nt(derived)}
             )
             record = self.journal.update(
                 record,
@@ -226,10 +231,15 @@ class WorkflowService:
                 principal=principal,
                 activity_name=f"withdrawal-{token}",
             )
-            self.store.replace_graphs({decision_graph_iri(f"withdrawal-{token}"): _nt(decision_rdf)})
+            statements = {decision_graph_iri(f"withdrawal-{token}"): _nt(decision_rdf)}
+            self.store.replace_graphs({**statements, **self._proofs(statements)})
         return {"decision": str(decision), "agreement": agreement.value, "withdraws": active["decision"]}
 
     # -- internals -----------------------------------------------------------
+    def _proofs(self, statements: dict[str, bytes]) -> dict[str, bytes]:
+        """The authority's proof of each graph, published in the same write as the graph."""
+        return self.signer.proofs_for(statements) if self.signer is not None else {}
+
     def _writable(self) -> None:
         if self.read_only:
             raise StoreError("this server opened its store read-only; submissions and decisions are off")

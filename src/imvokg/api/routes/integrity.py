@@ -1,0 +1,40 @@
+"""The authority's public keys and the verification of its decisions.
+
+``GET /authority`` is the controlled identifier document (CID 1.0) with every
+key the authority ever signed with; ``GET /api/v1/decisions/{id}/verification``
+checks a published decision's proofs against them.
+"""
+
+from __future__ import annotations
+
+import json
+
+from fastapi import APIRouter, Response
+from fastapi.concurrency import run_in_threadpool
+
+from imvokg.api.deps import ServicesDep
+from imvokg.services.authority import AuthorityKeys, authority_document, controller_iri, keys_file_for
+from imvokg.services.verification import VerificationService, local_resolver
+
+router = APIRouter(tags=["integrity"])
+
+
+def _keys(services: ServicesDep) -> AuthorityKeys:
+    return AuthorityKeys(keys_file_for(services.settings))
+
+
+@router.get("/authority", summary="The authority's public keys (controlled identifier document)")
+async def authority(services: ServicesDep) -> Response:
+    """The keys that verify this registry's decisions, retired ones included (with `expires`)."""
+    keys = await run_in_threadpool(_keys(services).public_keys)
+    body = json.dumps(authority_document(services.settings, keys), indent=2)
+    return Response(body, media_type="application/ld+json", headers={"Cache-Control": "public, max-age=300"})
+
+
+@router.get("/api/v1/decisions/{decision_id}/verification", summary="Check a decision's signature")
+async def decision_verification(decision_id: str, services: ServicesDep) -> dict[str, object]:
+    """`valid`, `invalid`, `unknown_key` or `unsigned`, with the reason, for the decision's graph
+    and, for a recognition, the graph of the agreement it recognised."""
+    resolve = local_resolver(_keys(services), controller_iri(services.settings))
+    service = VerificationService(services.store, services.registry, resolve)
+    return await run_in_threadpool(service.decision, decision_id)

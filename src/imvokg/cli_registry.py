@@ -1,0 +1,152 @@
+"""Command-line commands of a member state's registry: its set-up, its keys, verification.
+
+``init-registry`` makes a registry's settings file and its authority's first
+signing key; ``keys`` lists, rotates and revokes the keys; ``verify`` checks
+the proofs in a dump file or of a decision in the store.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import Any
+
+from imvokg.config import Settings
+from imvokg.errors import InputError
+
+SETTINGS_FILE = "registry.env"
+
+
+def add_parsers(sub: Any) -> None:
+    init = sub.add_parser(
+        "init-registry",
+        help="set up one member state's registry: settings file and the authority's signing key",
+        description="Creates DIR/registry.env (the settings: member state, authority, base IRI, store, "
+        "key files) and DIR/authority-keys.json (the authority's first Ed25519 signing key, mode 0600). "
+        "Then: imvokg --settings DIR/registry.env build && imvokg --settings DIR/registry.env serve",
+    )
+    init.add_argument("--member-state", required=True, help="the EU member state, e.g. NL, DE, FR")
+    init.add_argument("--authority-iri", required=True, help="IRI of the supervisory authority")
+    init.add_argument("--authority-name", required=True, help="name of the supervisory authority")
+    init.add_argument("--base-iri", help="base of the registry's public IRIs (default: the project's)")
+    init.add_argument("--dir", type=Path, required=True, help="folder for the settings, keys and store")
+    init.add_argument("--port", type=int, default=8000, help="port `imvokg serve` listens on")
+
+    keys = sub.add_parser(
+        "keys",
+        help="list, rotate or revoke the authority's signing keys",
+        description="rotate: a new signing key; the current one expires now and stays published, so "
+        "what it signed still verifies. revoke KEY: the key was compromised; nothing it signed verifies.",
+    )
+    keys.add_argument("action", choices=["list", "rotate", "revoke"])
+    keys.add_argument("key", nargs="?", help="with revoke: the key id (e.g. key-1)")
+
+    verify = sub.add_parser(
+        "verify",
+        help="check the signatures in a dump (TriG, N-Quads) or of a decision in the store",
+        description="FILE: every named graph with a proof graph in the file is checked. IRI or id: the "
+        "decision in the store. Keys: this registry's own, and those of --authority documents (saved "
+        "from another registry's /authority). Exit 0 when every proof is valid, 1 otherwise.",
+    )
+    verify.add_argument("target", help="a .trig/.nq file, a decision IRI, or a decision id")
+    verify.add_argument(
+        "--authority", type=Path, action="append", default=[], help="a peer's authority document (JSON)"
+    )
+    verify.add_argument("--json", action="store_true", help="print JSON")
+    verify.add_argument("--store", type=Path, help="store directory")
+
+
+def cmd_init_registry(args: argparse.Namespace, settings: Settings, progress: Any) -> int:
+    from imvokg.services.authority import AuthorityKeys
+    from imvokg.services.identifiers import iso3
+
+    iso3(args.member_state)
+    folder: Path = args.dir.absolute()
+    target = folder / SETTINGS_FILE
+    if target.exists() or (folder / "authority-keys.json").exists():
+        raise InputError(f"{folder} already holds a registry; its keys are never overwritten")
+    if args.base_iri and not (
+        args.base_iri.startswith(("https://", "http://")) and args.base_iri.endswith("/")
+    ):
+        raise InputError("--base-iri is an http(s) IRI ending in '/', e.g. https://registry.example.de/")
+    folder.mkdir(parents=True, exist_ok=True)
+    lines = {
+        "IMVOKG_MEMBER_STATE": args.member_state.upper(),
+        "IMVOKG_AUTHORITY_IRI": args.authority_iri,
+        "IMVOKG_AUTHORITY_NAME": args.authority_name,
+        "IMVOKG_STORE_PATH": str(folder / "store"),
+        "IMVOKG_AUTHORITY_KEYS_FILE": str(folder / "authority-keys.json"),
+        "IMVOKG_API_KEYS_FILE": str(folder / "api-keys.json"),
+        "IMVOKG_PORT": str(args.port),
+    }
+    if args.base_iri:
+        lines["IMVOKG_BASE_IRI"] = args.base_iri
+    target.write_text("".join(f"{k}={json.dumps(v)}\n" for k, v in lines.items()), encoding="utf-8")
+    key, _ = AuthorityKeys(folder / "authority-keys.json").current()
+    print(f"registry of {args.member_state.upper()} set up in {folder}")
+    print(f"  settings     {target}")
+    print(f"  signing key  {key.id} ({key.public_key_multibase}) in {folder / 'authority-keys.json'}")
+    print(f"next: imvokg --settings {target} build && imvokg --settings {target} serve")
+    return 0
+
+
+def cmd_keys(args: argparse.Namespace, settings: Settings, progress: Any) -> int:
+    from imvokg.services.authority import AuthorityKeys, controller_iri, keys_file_for
+
+    keys = AuthorityKeys(keys_file_for(settings))
+    if args.action == "rotate":
+        fresh = keys.rotate()
+        print(f"{fresh.id} signs from now on; earlier keys stay published and verify what they signed")
+    elif args.action == "revoke":
+        if not args.key:
+            raise InputError("keys revoke needs the key id, e.g. `imvokg keys revoke key-1`")
+        revoked = keys.revoke(args.key)
+        print(f"{revoked.id} is revoked: nothing it signed verifies any more; run `imvokg keys rotate`")
+    for key in keys.public_keys():
+        state = "revoked" if key.revoked else "expired" if key.expires else "signs"
+        method = f"{controller_iri(settings)}#{key.id}"
+        print(f"{method}  {state:8} created {key.created}  {key.public_key_multibase}")
+    return 0
+
+
+def cmd_verify(args: argparse.Namespace, settings: Settings, progress: Any) -> int:
+    from imvokg.services.authority import AuthorityKeys, controller_iri, keys_file_for, keys_from_document
+    from imvokg.services.verification import local_resolver, verify_dataset
+
+    own = local_resolver(AuthorityKeys(keys_file_for(settings)), controller_iri(settings))
+    peers: dict[str, Any] = {}
+    for path in args.authority:
+        try:
+            document = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise InputError(f"{path} is not a readable authority document: {exc}") from None
+        peers.update(keys_from_document(document, str(document.get("id", ""))))
+
+    def resolve(method: str) -> Any:
+        return peers.get(method) or own(method)
+
+    target = args.target
+    if Path(target).is_file():
+        checks = verify_dataset(Path(target).read_bytes(), Path(target).suffix, resolve)
+        rows = [check.to_dict() for check in checks]
+    else:
+        from imvokg.queries import default_registry
+        from imvokg.services.verification import VerificationService
+        from imvokg.store import open_store
+
+        decision = target.rstrip("/").rsplit("/decision/", 1)[-1]
+        store = open_store(settings)
+        try:
+            rows = VerificationService(store, default_registry(), resolve).decision(decision)["graphs"]
+        finally:
+            store.close()
+    if args.json:
+        print(json.dumps(rows, indent=2))
+    else:
+        for row in rows:
+            print(f"{row['state']:12} {row['graph']}\n             {row['reason']}")
+    return 0 if rows and all(row["state"] == "valid" for row in rows) else 1
+
+
+COMMANDS = {"init-registry": cmd_init_registry, "keys": cmd_keys, "verify": cmd_verify}

@@ -12,7 +12,10 @@ statement with SHA-256 and signs the two hashes with Ed25519; the signature
 travels as a multibase (base58btc) ``proofValue``.
 
 What is signed is always the statement's triples without a graph name, so a
-statement verifies the same in whichever named graph a registry keeps it.
+statement verifies the same in whichever named graph a registry keeps it, and
+with its literals as an Oxigraph store writes them back (typed literals in
+their canonical lexical form, language tags in lower case), so a statement
+read back from the store is byte for byte what was signed.
 
 Canonicalization: a statement without blank nodes (every statement this
 registry mints) needs no relabelling, and its canonical form is the sorted,
@@ -164,9 +167,15 @@ def parse_statement(data: bytes, media_type: str = "application/n-triples") -> l
     except KeyError:
         raise IntegrityError(f"a statement cannot be read from {media_type}") from None
     try:
-        return [ox.Quad(q.subject, q.predicate, q.object) for q in ox.parse(data, format=fmt)]
+        triples = [ox.Quad(q.subject, q.predicate, q.object) for q in ox.parse(data, format=fmt)]
     except (SyntaxError, ValueError) as exc:
         raise IntegrityError(f"the statement does not parse: {exc}") from None
+    # As the registry's store keeps it: a store writes typed literals back in their canonical
+    # lexical form ("1.50" -> "1.5", "+00:00" -> "Z"), so a statement read back from it must be
+    # the statement that was signed.
+    kept = ox.Store()
+    kept.extend(triples)
+    return list(kept)
 
 
 def canonical_nquads(quads: Iterable[ox.Quad]) -> str:

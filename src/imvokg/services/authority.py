@@ -76,7 +76,9 @@ class AuthorityKey:
             return False, f"the key {self.id} was revoked on {self.revoked}"
         if moment < self.created:
             return False, f"the proof is dated {moment}, before the key {self.id} existed ({self.created})"
-        if self.expires and moment >= self.expires:
+        # the same second counts: the secret was gone once the key expired, so a proof dated then
+        # was made before the rotation
+        if self.expires and moment > self.expires:
             return False, f"the proof is dated {moment}, after the key {self.id} expired ({self.expires})"
         return True, ""
 

@@ -128,6 +128,9 @@ class Settings(BaseSettings):
 
     authority_name: str | None = None
 
+    ldes_page_size: int = 100
+    """Decisions per page of the event stream (/ldes); full pages never change."""
+
     authority_keys_file: Path | None = None
     """JSON file of the authority's signing keys (mode 0600); default: authority-keys.json by the store."""
 

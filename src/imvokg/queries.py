@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from functools import cache
 from pathlib import Path
@@ -29,7 +29,7 @@ from imvokg.resources import resource_dir
 from imvokg.store.base import Term
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
-PARAM_TYPES = ("iri", "date", "string", "lang", "integer", "decimal", "boolean")
+PARAM_TYPES = ("iri", "date", "dateTime", "string", "lang", "integer", "decimal", "boolean")
 _LANG = re.compile(r"^[a-zA-Z]{1,8}(-[a-zA-Z0-9]{1,8})*$")
 _NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _KIND = re.compile(r"^\s*(?:PREFIX[^\n]*\n|BASE[^\n]*\n|#[^\n]*\n|\s)*(SELECT|CONSTRUCT|ASK|DESCRIBE)", re.I)
@@ -143,6 +143,14 @@ def to_term(param: Parameter, raw: str) -> Term:
             return Term.literal(date.fromisoformat(value).isoformat(), datatype=XSD + "date")
         except ValueError:
             raise InputError(f"{problem} a date as YYYY-MM-DD, e.g. {param.example}") from None
+    if param.type == "dateTime":
+        try:
+            moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            raise InputError(f"{problem} a date and time with its zone, e.g. {param.example}") from None
+        if moment.tzinfo is None:
+            raise InputError(f"{problem} a date and time with its zone (Z or +01:00), e.g. {param.example}")
+        return Term.literal(moment.isoformat().replace("+00:00", "Z"), datatype=XSD + "dateTime")
     if param.type == "lang":
         if not _LANG.match(value):
             raise InputError(f"{problem} a language tag such as 'en' or 'nl'")

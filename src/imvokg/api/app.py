@@ -12,6 +12,7 @@ from imvokg.api import docs, errors, security
 from imvokg.api.limits import BodySizeLimit
 from imvokg.api.routes import (
     compare,
+    event_stream,
     health,
     integrity,
     linked_data,
@@ -35,7 +36,8 @@ from imvokg.store import Store, open_store, sparql_pool
 
 # Every router of the application, in the order their paths are matched.
 ROUTERS = (
-    health, pages, sparql, queries, rest, taxonomies, compare, workflow, publication, integrity, linked_data,
+    health, pages, sparql, queries, rest, taxonomies, compare, workflow, publication, integrity, event_stream,
+    linked_data,
 )  # fmt: skip
 
 

@@ -21,6 +21,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, replace
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -123,6 +124,24 @@ class Journal:
                 os.close(fd)
 
     # -- internals ---------------------------------------------------------
+    def stamp(self) -> datetime:
+        """A publication time later than every earlier one of this registry (call inside lock()).
+
+        The event stream orders decisions by this time; strictly increasing times (microseconds,
+        one later than the last when the clock has not moved on or went back) mean a new decision
+        is always the newest, never one inside a page a follower has already read.
+        """
+        path = self.root / ".last-stamp"
+        moment = datetime.now(UTC)
+        try:
+            last = datetime.fromisoformat(path.read_text(encoding="utf-8").strip())
+        except (FileNotFoundError, ValueError):
+            last = None
+        if last is not None and moment <= last:
+            moment = last + timedelta(microseconds=1)
+        self._write(path, moment.isoformat().encode())
+        return moment
+
     def _path(self, submission_id: str, suffix: str) -> Path:
         if not _ID.match(submission_id):
             raise NotFound(f"there is no submission '{submission_id[:40]}'")

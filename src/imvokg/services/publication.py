@@ -135,10 +135,15 @@ def decision_graph(
     activity_name: str,
     submission_id: str | None = None,
     report_turtle: str | None = None,
+    published: datetime | None = None,
 ) -> Graph:
-    """A recognition decision (or withdrawal) with PROV provenance, ready to publish."""
+    """A recognition decision (or withdrawal) with PROV provenance, ready to publish.
+
+    ``published`` is the moment of publication (the journal's stamp: strictly increasing, the
+    event stream's order); without one, now.
+    """
     state = principal.member_state or ""
-    now = Literal(datetime.now(UTC).replace(microsecond=0), datatype=XSD.dateTime)
+    now = Literal(published or datetime.now(UTC), datatype=XSD.dateTime)
     authority, graph = authority_triples(principal)
     agent = agent_iri(principal.user)
     activity = ID[f"activity/{activity_name}"]

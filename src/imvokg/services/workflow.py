@@ -167,6 +167,7 @@ class WorkflowService:
                 activity_name=f"approval-{submission_id}",
                 submission_id=submission_id,
                 report_turtle=report_turtle,
+                published=self.journal.stamp(),
             )
             self._check_decision(data, decision_rdf)
             from imvokg.derive import derived_triples
@@ -230,6 +231,7 @@ class WorkflowService:
                 draft=draft,
                 principal=principal,
                 activity_name=f"withdrawal-{token}",
+                published=self.journal.stamp(),
             )
             statements = {decision_graph_iri(f"withdrawal-{token}"): _nt(decision_rdf)}
             self.store.replace_graphs({**statements, **self._proofs(statements)})

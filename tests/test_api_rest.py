@@ -92,10 +92,14 @@ def test_named_query_list_and_text(client: httpx.Client) -> None:
 
 
 # Queries whose honest answer on the curated data is empty, and why.
+NO_DECISION = "no recognition decision under the CSDDD exists yet"
 EMPTY_ON_CURATED = {
-    "recognitions": "no recognition decision under the CSDDD exists yet",
-    "recognition-feed": "no recognition decision under the CSDDD exists yet",
+    "recognitions": NO_DECISION,
+    "recognition-feed": NO_DECISION,
     "submission-decision": "the curated data holds no approved submission",
+    "stream-members": NO_DECISION,  # the event stream lists decisions only (tests/test_event_stream.py)
+    "stream-page-statements": NO_DECISION,
+    "stream-page-graphs": NO_DECISION,
 }
 
 

@@ -56,6 +56,17 @@ def add_parsers(sub: Any) -> None:
     verify.add_argument("--json", action="store_true", help="print JSON")
     verify.add_argument("--store", type=Path, help="store directory")
 
+    harvest = sub.add_parser(
+        "harvest",
+        help="follow the other registries' event streams (the peers file) into this store",
+        description="One round: each peer's new decisions, verified against its pinned keys, stored "
+        "under graph/peer/{member-state}/. --follow repeats every --interval seconds, backing off while "
+        "a peer is down. The position per peer is kept next to the store, so a restart goes on there.",
+    )
+    harvest.add_argument("--follow", action="store_true", help="keep harvesting")
+    harvest.add_argument("--interval", type=float, default=10.0, help="seconds between rounds")
+    harvest.add_argument("--store", type=Path, help="store directory")
+
 
 def cmd_init_registry(args: argparse.Namespace, settings: Settings, progress: Any) -> int:
     from imvokg.services.authority import AuthorityKeys
@@ -149,4 +160,45 @@ def cmd_verify(args: argparse.Namespace, settings: Settings, progress: Any) -> i
     return 0 if rows and all(row["state"] == "valid" for row in rows) else 1
 
 
-COMMANDS = {"init-registry": cmd_init_registry, "keys": cmd_keys, "verify": cmd_verify}
+def cmd_harvest(args: argparse.Namespace, settings: Settings, progress: Any) -> int:
+    import time
+
+    from imvokg.services.harvest import Harvester, load_peers
+    from imvokg.store import open_store
+
+    peers = load_peers(settings)
+    if not peers:
+        raise InputError("no peers are configured; set IMVOKG_PEERS_FILE to a JSON list of registries")
+    store = open_store(settings, read_only=False)
+    harvester = Harvester(settings, store)
+    backoff = {peer.base: 0.0 for peer in peers}
+    try:
+        while True:
+            for peer in peers:
+                report = harvester.harvest(peer)
+                print(
+                    f"{peer.member_state} {peer.base}: {report.pages} pages, {report.stored} stored, "
+                    f"{len(report.refused)} refused" + (f"; stopped: {report.error}" if report.error else ""),
+                    flush=True,
+                )
+                for member, why in report.refused:
+                    print(f"  refused {member}: {why}", flush=True)
+                backoff[peer.base] = (
+                    min(300.0, max(args.interval, backoff[peer.base] * 2)) if report.error else 0.0
+                )
+            if not args.follow:
+                return 0
+            time.sleep(max([args.interval, *backoff.values()]))
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        harvester.close()
+        store.close()
+
+
+COMMANDS = {
+    "init-registry": cmd_init_registry,
+    "keys": cmd_keys,
+    "verify": cmd_verify,
+    "harvest": cmd_harvest,
+}

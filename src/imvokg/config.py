@@ -131,6 +131,15 @@ class Settings(BaseSettings):
     ldes_page_size: int = 100
     """Decisions per page of the event stream (/ldes); full pages never change."""
 
+    peers_file: Path | None = None
+    """JSON list of the registries this one harvests: [{"member_state": "NL", "base": "https://.../"}]."""
+
+    harvest_timeout_s: float = 10.0
+    """Seconds a peer may take to answer one request of a harvest."""
+
+    harvest_allow_private: bool = False
+    """Let peers live on private or loopback addresses (tests; a closed network of registries)."""
+
     authority_keys_file: Path | None = None
     """JSON file of the authority's signing keys (mode 0600); default: authority-keys.json by the store."""
 

@@ -232,3 +232,39 @@ def test_other_key_material_for_a_pinned_key_stops_the_harvest(
     report = harvest(de, peer)
     assert report.stored == 0 and "other key material" in (report.error or "")
     assert len(peer_graphs(de[1])) == 2
+
+
+def test_a_supervisor_sees_where_an_initiative_is_recognised_across_registries(
+    nl: Registry, de: tuple[Settings, EmbeddedStore], store_path: Path, tmp_path: Path
+) -> None:
+    """DE harvests NL's recognition; DE's registry then answers across both, each row verified."""
+    decision = nl.approve("example-across")
+    settings, store = de
+    assert harvest(de, Peer("NLD", nl.base)).stored == 1
+    store.close()  # the registry's server opens it now (closing twice is harmless)
+    from imvokg.api import create_app
+
+    port = free_port()
+    de_settings = settings.model_copy(update={"base_iri": f"http://127.0.0.1:{port}/"})
+    de_server = LiveServer(create_app(de_settings), port)
+    de_server.start()
+    try:
+        import httpx
+
+        rows = httpx.get(de_server.url + "/api/v1/initiatives/example-across/recognitions", timeout=60).json()
+        assert [
+            (r["decision"], r["member_state"], r["outcome"], r["registry"], r["verification"]) for r in rows
+        ] == [(decision, "NLD", "recognised", "peer", "valid")]
+        elsewhere = httpx.get(
+            de_server.url + "/api/v1/network/recognised-elsewhere", params={"member_state": "NL"}, timeout=60
+        ).json()
+        assert {"agreement": "https://w3id.org/imvokg/id/agreement/example-across", "decision": decision,
+                "outcome": "recognised"} in elsewhere  # fmt: skip
+        assert (
+            httpx.get(
+                de_server.url + "/api/v1/network/recognised-elsewhere", params={"member_state": "XX"}
+            ).status_code
+            == 400
+        )
+    finally:
+        de_server.stop()

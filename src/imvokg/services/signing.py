@@ -58,9 +58,14 @@ def read_proof(graph_iri: str, proof_nt: bytes) -> Proof | None:
     quads = parse_statement(proof_nt)
     values: dict[str, str] = {}
     node = None
-    for quad in quads:
-        if quad.subject == ox.NamedNode(graph_iri) and quad.predicate == ox.NamedNode(SEC + "proof"):
+    proves = [quad for quad in quads if quad.predicate == ox.NamedNode(SEC + "proof")]
+    for quad in proves:
+        if quad.subject == ox.NamedNode(graph_iri):
             node = quad.object
+    if node is None and len(proves) == 1:
+        # a harvested graph is kept here under another name; its proof still names the graph
+        # as the peer published it, and it is the one proof in its proof graph
+        node = proves[0].object
     for quad in quads:
         if node is not None and quad.subject == node:
             values[quad.predicate.value] = quad.object.value  # type: ignore[union-attr]

@@ -210,5 +210,8 @@ class EmbeddedStore:
         self._store.optimize()
 
     def close(self) -> None:
+        """Flush and release the store; closing a closed store does nothing (as with files)."""
+        if not hasattr(self, "_store"):
+            return
         self._store.flush() if not self.read_only else None
         del self._store

@@ -14,6 +14,7 @@ from fastapi.concurrency import run_in_threadpool
 
 from imvokg.api.deps import ServicesDep
 from imvokg.services.authority import AuthorityKeys, authority_document, controller_iri, keys_file_for
+from imvokg.services.network import NetworkService
 from imvokg.services.verification import VerificationService, local_resolver
 
 router = APIRouter(tags=["integrity"])
@@ -38,3 +39,24 @@ async def decision_verification(decision_id: str, services: ServicesDep) -> dict
     resolve = local_resolver(_keys(services), controller_iri(services.settings))
     service = VerificationService(services.store, services.registry, resolve)
     return await run_in_threadpool(service.decision, decision_id)
+
+
+@router.get(
+    "/api/v1/initiatives/{slug}/recognitions",
+    summary="Where an initiative is recognised, across this registry and its peers",
+)
+async def initiative_recognitions(slug: str, services: ServicesDep) -> list[dict[str, object]]:
+    """Every decision on the initiative, this registry's own and those harvested from other member
+    states, with the member state, outcome, dates, whose registry and whether its proof holds now."""
+    network = NetworkService(services.settings, services.runner, services.registry)
+    return await run_in_threadpool(network.initiative_recognitions, slug)
+
+
+@router.get(
+    "/api/v1/network/recognised-elsewhere",
+    summary="Initiatives another member state recognised that this registry has not decided on",
+)
+async def recognised_elsewhere(member_state: str, services: ServicesDep) -> list[dict[str, str]]:
+    """`member_state`: the state whose (harvested) recognitions to compare with, e.g. NL."""
+    network = NetworkService(services.settings, services.runner, services.registry)
+    return await run_in_threadpool(network.recognised_elsewhere, member_state)

@@ -68,6 +68,24 @@ class Page:
     immutable: bool
 
 
+FORMATS = {
+    "text/turtle": ox.RdfFormat.TURTLE,
+    "application/ld+json": ox.RdfFormat.JSON_LD,
+    "application/trig": ox.RdfFormat.TRIG,
+    "application/n-quads": ox.RdfFormat.N_QUADS,
+}
+"""The stream's formats, the first the default; the dataset formats carry each member's graphs."""
+DATASET_FORMATS = ("application/trig", "application/n-quads")
+
+
+def serialize(quads: list[ox.Quad], media_type: str) -> bytes:
+    """Quads in one of FORMATS; a graph format keeps only the default graph."""
+    if media_type in DATASET_FORMATS:
+        return ox.serialize(quads, format=FORMATS[media_type])
+    triples = [q.triple for q in quads if isinstance(q.graph_name, ox.DefaultGraph)]
+    return ox.serialize(triples, format=FORMATS[media_type])
+
+
 class EventStream:
     """Builds the stream's description and pages from the store's decisions."""
 
@@ -180,6 +198,20 @@ class EventStream:
                     s_term = _term(row["s"])
                     out.append(ox.Quad(s_term, iri(row["p"].value), _term(row["o"]), iri(row["graph"].value)))  # type: ignore[arg-type]
         return out
+
+    def stream_document(self, base: str, media_type: str) -> bytes:
+        """The stream's description, for a client at ``base`` (the URL it reached us at)."""
+        triples = self.stream_triples(base + "ldes", base + "ldes/0")
+        return serialize([ox.Quad(t.subject, t.predicate, t.object) for t in triples], media_type)
+
+    def page_document(self, number: int, base: str, media_type: str) -> tuple[bytes, bool]:
+        """Page ``number`` in ``media_type``, and whether it will never change."""
+        page = self.page(number)
+        quads = self.page_quads(
+            page, base + "ldes", f"{base}ldes/{number}", f"{base}ldes/{number + 1}",
+            graphs=media_type in DATASET_FORMATS,
+        )  # fmt: skip
+        return serialize(quads, media_type), page.immutable
 
     @staticmethod
     def view_of(page_iri: str) -> str:

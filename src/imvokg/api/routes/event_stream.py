@@ -8,33 +8,25 @@ for a year; the open page for seconds.
 
 from __future__ import annotations
 
-import pyoxigraph as ox
 from fastapi import APIRouter, Request, Response
 from fastapi.concurrency import run_in_threadpool
 
 from imvokg.api.deps import ServicesDep
 from imvokg.api.negotiation import negotiate
 from imvokg.errors import NotAcceptable
-from imvokg.services.event_stream import EventStream
+from imvokg.services.event_stream import FORMATS, EventStream
 
 router = APIRouter(tags=["event stream"])
 
-_FORMATS = {
-    "text/turtle": ox.RdfFormat.TURTLE,
-    "application/ld+json": ox.RdfFormat.JSON_LD,
-    "application/trig": ox.RdfFormat.TRIG,
-    "application/n-quads": ox.RdfFormat.N_QUADS,
-}
-_DATASETS = ("application/trig", "application/n-quads")
 IMMUTABLE = "public, max-age=31536000, immutable"
 OPEN = "public, max-age=5"
 
 
 def _media_type(request: Request) -> str:
     """The client's preferred format of the stream (Turtle for */*)."""
-    chosen = negotiate(request.headers.get("accept"), list(_FORMATS))
+    chosen = negotiate(request.headers.get("accept"), list(FORMATS))
     if chosen is None:
-        raise NotAcceptable("the event stream is available as " + ", ".join(_FORMATS))
+        raise NotAcceptable("the event stream is available as " + ", ".join(FORMATS))
     return chosen
 
 
@@ -42,35 +34,21 @@ def _stream(services: ServicesDep) -> EventStream:
     return EventStream(services.runner, services.registry, page_size=services.settings.ldes_page_size)
 
 
-def _answer(quads: list[ox.Quad], media: str, cache: str) -> Response:
-    if media not in _DATASETS:
-        quads = [q for q in quads if isinstance(q.graph_name, ox.DefaultGraph)]
-        body = ox.serialize([q.triple for q in quads], format=_FORMATS[media])
-    else:
-        body = ox.serialize(quads, format=_FORMATS[media])
+def _answer(body: bytes, media: str, cache: str) -> Response:
     return Response(body, media_type=media, headers={"Cache-Control": cache, "Vary": "Accept"})
 
 
 @router.get("/ldes", summary="The event stream of this registry's decisions")
 async def event_stream(request: Request, services: ServicesDep) -> Response:
     media = _media_type(request)
-    base = str(request.base_url)
-    triples = _stream(services).stream_triples(base + "ldes", base + "ldes/0")
-    return _answer([ox.Quad(t.subject, t.predicate, t.object) for t in triples], media, "public, max-age=60")
+    return _answer(
+        _stream(services).stream_document(str(request.base_url), media), media, "public, max-age=60"
+    )
 
 
 @router.get("/ldes/{number}", summary="One page of the event stream")
 async def event_stream_page(number: int, request: Request, services: ServicesDep) -> Response:
     media = _media_type(request)
-    base = str(request.base_url)
     stream = _stream(services)
-
-    def build() -> tuple[list[ox.Quad], bool]:
-        page = stream.page(number)
-        quads = stream.page_quads(
-            page, base + "ldes", f"{base}ldes/{number}", f"{base}ldes/{number + 1}", graphs=media in _DATASETS
-        )
-        return quads, page.immutable
-
-    quads, immutable = await run_in_threadpool(build)
-    return _answer(quads, media, IMMUTABLE if immutable else OPEN)
+    body, immutable = await run_in_threadpool(stream.page_document, number, str(request.base_url), media)
+    return _answer(body, media, IMMUTABLE if immutable else OPEN)

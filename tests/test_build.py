@@ -91,18 +91,21 @@ def test_a_rebuild_keeps_what_approvals_published(scratch_tree: Path, tmp_path: 
     store = tmp_path / "var" / "store"
     build(store, reason=False)
     published = "https://w3id.org/imvokg/graph/decision-nl-2027-example"
+    harvested = "https://w3id.org/imvokg/graph/peer/deu/decision-recognition-0123"
     live = EmbeddedStore(store.resolve())
     live.replace_graphs(
         {
             published: b"<https://w3id.org/imvokg/id/decision/x> "
-            b'<http://purl.org/dc/terms/issued> "2027-01-01" .\n'
+            b'<http://purl.org/dc/terms/issued> "2027-01-01" .\n',
+            harvested: b"<https://w3id.org/imvokg/id/decision/y> "
+            b'<http://purl.org/dc/terms/issued> "2027-02-01" .\n',
         }
     )
     live.close()
     build(store, reason=False)
     rebuilt = EmbeddedStore(store, read_only=True)
     try:
-        assert published in rebuilt.graph_names()
+        assert {published, harvested} <= set(rebuilt.graph_names())
         assert rebuilt.ask("ASK WHERE { <https://w3id.org/imvokg/id/decision/x> ?p ?o }")
     finally:
         rebuilt.close()

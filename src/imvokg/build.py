@@ -240,14 +240,16 @@ def publish_to_remote(store_path: Path, remote: RemoteStore, *, progress: Progre
     return version
 
 
-PUBLISHED_PREFIXES = (str(GRAPH["submission-"]), str(GRAPH["decision-"]))
+PUBLISHED_PREFIXES = (str(GRAPH["submission-"]), str(GRAPH["decision-"]), str(GRAPH["peer/"]))
+"""Graphs only the store holds: approvals, decisions, their proofs, and what was harvested from peers."""
 
 
 def carry_over_publications(previous: Path, store: EmbeddedStore) -> int:
     """Copy what approvals published (never in data/) from the previous store into the new one.
 
     Curated files are rebuilt from data/; approved submissions and recognition
-    decisions exist only in the store, in their own named graphs, so a rebuild
+    decisions (with their proofs), and the decisions harvested from other
+    registries, exist only in the store, in their own named graphs, so a rebuild
     must carry them over or it would silently withdraw them.
     """
     if not previous.exists():

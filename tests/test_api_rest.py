@@ -100,6 +100,9 @@ EMPTY_ON_CURATED = {
     "stream-members": NO_DECISION,  # the event stream lists decisions only (tests/test_event_stream.py)
     "stream-page-statements": NO_DECISION,
     "stream-page-graphs": NO_DECISION,
+    "peer-decision": "no registry harvested yet (tests/test_harvest.py)",
+    "initiative-recognitions": NO_DECISION,
+    "recognised-elsewhere-not-here": "no registry harvested yet (tests/test_harvest.py)",
 }
 
 

@@ -268,3 +268,64 @@ def test_a_supervisor_sees_where_an_initiative_is_recognised_across_registries(
         )
     finally:
         de_server.stop()
+
+
+def test_a_supervisor_adopts_a_verified_decision_of_another_state_and_it_is_signed(
+    nl: Registry, de: tuple[Settings, EmbeddedStore]
+) -> None:
+    import httpx
+
+    from imvokg.services.credentials import Credentials
+
+    decision = nl.approve("example-adopted")
+    settings, store = de
+    assert harvest(de, Peer("NLD", nl.base)).stored == 1
+    store.close()
+    from imvokg.api import create_app
+
+    keys = Credentials(settings.store_path.parent / "keys.json")
+    anna = keys.create("anna", "supervisor", member_state="DE")[0]
+    port = free_port()
+    de_settings = settings.model_copy(
+        update={
+            "base_iri": f"http://127.0.0.1:{port}/",
+            "api_keys_file": settings.store_path.parent / "keys.json",
+        }
+    )
+    de_server = LiveServer(create_app(de_settings), port)
+    de_server.start()
+    try:
+        with httpx.Client(
+            base_url=de_server.url, headers={"Authorization": f"Bearer {anna}"}, timeout=60
+        ) as http:
+            bad = http.post("/api/v1/network/adoptions", json={"decision": decision, "outcome": "maybe"})
+            assert bad.status_code == 400
+            missing = http.post(
+                "/api/v1/network/adoptions", json={"decision": decision + "-nothing", "outcome": "adopt"}
+            )
+            assert missing.status_code == 404
+            adopted = http.post(
+                "/api/v1/network/adoptions",
+                json={"decision": decision, "outcome": "adopt", "reason": "NL's assessment holds here"},
+            )
+            assert adopted.status_code == 200, adopted.text
+            ours = adopted.json()["decision"]
+            assert adopted.json()["adopts"] == decision
+            check = http.get(f"/api/v1/decisions/{ours.rsplit('/', 1)[1]}/verification").json()
+            assert check["state"] == "valid", check
+            rows = http.get("/api/v1/initiatives/example-adopted/recognitions").json()
+            assert {(r["member_state"], r["registry"], r["verification"]) for r in rows} == {
+                ("NLD", "peer", "valid"),
+                ("DEU", "own", "valid"),
+            }
+            described = http.post(
+                "/sparql",
+                data={"query": f"ASK {{ <{ours}> <https://w3id.org/imvokg/ont#adopts> <{decision}> ; "
+                               "<https://w3id.org/imvokg/ont#checkedProof> ?proof }"},
+                headers={"Accept": "application/sparql-results+json"},
+            )  # fmt: skip
+            assert described.json()["boolean"] is True
+            elsewhere = http.get("/api/v1/network/recognised-elsewhere", params={"member_state": "NL"}).json()
+            assert elsewhere == []  # decided here now
+    finally:
+        de_server.stop()

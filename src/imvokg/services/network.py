@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from imvokg.config import Settings
+from imvokg.errors import InputError
 from imvokg.namespaces import GRAPH
 from imvokg.queries import QueryRegistry
 from imvokg.services.authority import AuthorityKey, AuthorityKeys, controller_iri, keys_file_for
@@ -20,6 +21,7 @@ from imvokg.services.identifiers import agreement_iri, country_iri
 from imvokg.services.runner import QueryRunner
 from imvokg.services.signing import KeyResolver, verify_graph_in_store
 from imvokg.services.verification import STATEMENTS, local_resolver
+from imvokg.store.base import Term
 
 PEER_PREFIX = str(GRAPH["peer/"])
 
@@ -73,6 +75,19 @@ class NetworkService:
                 }
             )
         return out
+
+    def peer_decision(self, decision: str) -> dict[str, Any] | None:
+        """A harvested decision with its graph, initiative, state, outcome, proof and check now."""
+        try:
+            bindings = {"decision": Term.iri(decision)}
+        except ValueError:
+            raise InputError("decision is the IRI of another member state's decision") from None
+        rows = self.runner.select("peer-decision", bindings).rows
+        if not rows:
+            return None
+        row = {name: term.value for name, term in rows[0].items()}
+        check = verify_graph_in_store(self.runner.store, self.statements, row["graph"], self.resolve)
+        return {**row, "verification": check.state, "verification_reason": check.reason}
 
     def recognised_elsewhere(self, member_state: str) -> list[dict[str, str]]:
         """Initiatives another state recognised on which this registry has no decision."""

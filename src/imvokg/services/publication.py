@@ -151,6 +151,7 @@ def decision_graph(
     words = {
         "recognised": ("Recognition of", "Erkenning van"),
         "withdrawn": ("Withdrawal of the recognition of", "Intrekking van de erkenning van"),
+        "refused": ("Refusal to recognise", "Weigering tot erkenning van"),
     }[outcome]
 
     graph.add((decision, RDF.type, IMVO.RecognitionDecision))

@@ -237,6 +237,59 @@ class WorkflowService:
             self.store.replace_graphs({**statements, **self._proofs(statements)})
         return {"decision": str(decision), "agreement": agreement.value, "withdraws": active["decision"]}
 
+    def adopt(
+        self,
+        principal: Principal,
+        peer: dict[str, Any],
+        peer_decision: str,
+        *,
+        adopt: bool,
+        draft: DecisionDraft,
+    ) -> dict[str, Any]:
+        """Mutual recognition: take over (or decline) another member state's decision, signed.
+
+        ``peer`` is the harvested decision as ``NetworkService.peer_decision`` found it, with the
+        verification of its proof made just now: only a verified recognition can be adopted.
+        """
+        principal.require_role("supervisor")
+        self._writable()
+        own = principal.member_state or ""
+        if peer["state"].rsplit("/", 1)[-1] == own:
+            raise InputError(
+                "that decision is your own member state's; adoption is for another state's decisions"
+            )
+        if adopt and peer["verification"] != "valid":
+            raise Conflict(f"the other state's decision does not verify ({peer['verification']}: "
+                           f"{peer['verification_reason']}); it cannot be adopted")  # fmt: skip
+        if adopt and peer.get("outcome", "").rsplit("/", 1)[-1] not in POSITIVE:
+            raise InputError(
+                "only a recognition can be adopted; this decision did not recognise the initiative"
+            )
+        kind = "adoption" if adopt else "declination"
+        with self.journal.lock():
+            token = secrets.token_hex(6)
+            decision = ID[f"decision/{kind}-{token}"]
+            decision_rdf = decision_graph(
+                decision=decision,
+                agreement=URIRef(peer["agreement"]),
+                agreement_label=self._label_in_store(Term.iri(peer["agreement"])),
+                outcome="recognised" if adopt else "refused",
+                draft=draft,
+                principal=principal,
+                activity_name=f"{kind}-{token}",
+                published=self.journal.stamp(),
+            )
+            decision_rdf.add((decision, IMVO.adopts if adopt else IMVO.declines, URIRef(peer_decision)))
+            if peer.get("proof"):
+                decision_rdf.add((decision, IMVO.checkedProof, URIRef(peer["proof"])))
+            statements = {decision_graph_iri(f"{kind}-{token}"): _nt(decision_rdf)}
+            self.store.replace_graphs({**statements, **self._proofs(statements)})
+        return {
+            "decision": str(decision),
+            "agreement": peer["agreement"],
+            ("adopts" if adopt else "declines"): peer_decision,
+        }
+
     # -- internals -----------------------------------------------------------
     def _proofs(self, statements: dict[str, bytes]) -> dict[str, bytes]:
         """The authority's proof of each graph, published in the same write as the graph."""

@@ -14,10 +14,12 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
 from imvokg.api import models
+from imvokg.api.deps import ServicesDep
 from imvokg.api.lang import LangDep
 from imvokg.api.negotiation import negotiate
 from imvokg.api.workflow_deps import PrincipalDep, WorkflowDep
-from imvokg.errors import InputError, NotAcceptable
+from imvokg.errors import InputError, NotAcceptable, NotFound
+from imvokg.services.network import NetworkService
 from imvokg.services.publication import DecisionDraft
 from imvokg.services.reports import report_json
 from imvokg.services.workflow import validate_body
@@ -157,3 +159,30 @@ async def withdraw(
     """
     draft = DecisionDraft.from_json(await _json_body(request), regime_default="regular")
     return await run_in_threadpool(workflow.withdraw, principal, slug, draft)
+
+
+@router.post("/network/adoptions")
+async def adopt(
+    request: Request, principal: PrincipalDep, workflow: WorkflowDep, services: ServicesDep
+) -> dict[str, Any]:
+    """Mutual recognition: adopt (or decline) another member state's harvested decision.
+
+    JSON body: ``decision`` (the other state's decision IRI), ``outcome`` (``adopt`` or
+    ``decline``), and the draft fields ``valid_from``, ``valid_until``, ``issued``,
+    ``supervision_regime``, ``reason``. The new decision is signed and published like any other.
+    """
+    body = await _json_body(request) or {}
+    peer_decision = body.pop("decision", None)
+    outcome = body.pop("outcome", None)
+    if not isinstance(peer_decision, str) or outcome not in ("adopt", "decline"):
+        raise InputError('the body names "decision" (an IRI) and "outcome" ("adopt" or "decline")')
+    draft = DecisionDraft.from_json(body)
+    network = NetworkService(services.settings, services.runner, services.registry)
+
+    def run() -> dict[str, Any]:
+        peer = network.peer_decision(peer_decision)
+        if peer is None:
+            raise NotFound(f"no decision {peer_decision} was harvested from another registry")
+        return workflow.adopt(principal, peer, peer_decision, adopt=outcome == "adopt", draft=draft)
+
+    return await run_in_threadpool(run)

@@ -137,6 +137,9 @@ class Settings(BaseSettings):
     harvest_timeout_s: float = 10.0
     """Seconds a peer may take to answer one request of a harvest."""
 
+    harvest_interval_s: float = 5.0
+    """Seconds between harvest rounds while `imvokg serve` runs with a peers file."""
+
     harvest_allow_private: bool = False
     """Let peers live on private or loopback addresses (tests; a closed network of registries)."""
 

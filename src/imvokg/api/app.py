@@ -29,6 +29,7 @@ from imvokg.config import Settings
 from imvokg.label_index import SAVED_FILE as LABELS_FILE
 from imvokg.label_index import LabelIndex
 from imvokg.queries import default_registry
+from imvokg.services.harvest import start_background_harvest
 from imvokg.services.knowledge import KnowledgeService
 from imvokg.services.runner import QueryRunner
 from imvokg.services.warmup import start_warmup
@@ -62,9 +63,11 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
             await app.state.sparql_pool.start()
         if settings.warm_cache:
             start_warmup(app.state.services.knowledge, labels, budget_s=settings.warm_budget_s)
+        stop_harvest = start_background_harvest(settings, opened)  # the peers file, when there is one
         try:
             yield
         finally:
+            stop_harvest()
             if app.state.sparql_pool is not None:
                 app.state.sparql_pool.close()
             if store is None:

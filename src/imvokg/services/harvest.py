@@ -31,6 +31,9 @@ import json
 import logging
 import os
 import socket
+import threading
+import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -271,3 +274,48 @@ class Harvester:
         if checked.state != "valid":
             return f"{checked.state}: {checked.reason}"
         return {peer.graph_for(graph): statement, proof_graph_iri(peer.graph_for(graph)): proof_nt}
+
+
+def start_background_harvest(settings: Settings, store: Store) -> Callable[[], None]:
+    """Harvest every configured peer every ``harvest_interval_s`` in a thread of the server.
+
+    A peer that fails is retried later with a doubling pause (up to five minutes); the others go
+    on. Returns the function that stops the thread (the server calls it when it shuts down).
+    """
+    peers = load_peers(settings)
+    stop = threading.Event()
+    if not peers or settings.read_only:
+        return stop.set
+
+    def loop() -> None:
+        harvester = Harvester(settings, store)
+        pause = {peer.base: 0.0 for peer in peers}
+        due = {peer.base: 0.0 for peer in peers}
+        try:
+            while not stop.is_set():
+                for peer in peers:
+                    if stop.is_set() or due[peer.base] > time.monotonic():
+                        continue
+                    try:
+                        report = harvester.harvest(peer)
+                    except Exception:  # a harvest must never take the server down
+                        log.exception("harvest of %s failed", peer.base)
+                        report = RoundReport(peer.member_state, error="failed")
+                    pause[peer.base] = (
+                        min(300.0, max(settings.harvest_interval_s, 2 * pause[peer.base]))
+                        if report.error
+                        else 0.0
+                    )
+                    due[peer.base] = time.monotonic() + max(settings.harvest_interval_s, pause[peer.base])
+                stop.wait(settings.harvest_interval_s)
+        finally:
+            harvester.close()
+
+    thread = threading.Thread(target=loop, name="imvokg-harvest", daemon=True)
+    thread.start()
+
+    def halt() -> None:
+        stop.set()
+        thread.join(timeout=settings.harvest_timeout_s + 5)  # a round ends at its next request
+
+    return halt

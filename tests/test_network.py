@@ -1,0 +1,175 @@
+"""Three member states' registries and a hostile one, on loopback, harvesting each other as they serve.
+
+NL approves an initiative; DE, which follows NL, sees the decision within
+seconds, verifies it and its supervisor adopts it; FR, which follows NL and DE,
+sees both decisions and the adoption, each verified. A fourth registry (BE)
+serves a tampered decision and an unsigned one: FR refuses both and stores
+nothing of them.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+from tests.conftest import LiveServer, free_port, settings_for_tests
+from tests.test_workflow import agreement_ttl, copy_store
+
+from imvokg.services.credentials import Credentials
+from imvokg.services.signing import proof_graph_iri
+
+GRAPH = "https://w3id.org/imvokg/graph/"
+
+
+@dataclass
+class Node:
+    state: str
+    live: LiveServer
+    root: Path
+    supervisor: str
+    submitter: str
+
+    def client(self, key: str | None = None) -> httpx.Client:
+        headers = {"Authorization": f"Bearer {key}"} if key else {}
+        return httpx.Client(base_url=self.live.url, headers=headers, timeout=60)
+
+    def store(self):  # type: ignore[no-untyped-def]
+        return self.live.server.config.app.state.services.store  # type: ignore[union-attr]
+
+
+def wait_for(what: str, check: Callable[[], bool], within_s: float = 90) -> float:
+    """Seconds until ``check`` holds; the deadline only ends a broken run."""
+    started = time.monotonic()
+    while not check():
+        assert time.monotonic() - started < within_s, f"{what} did not happen within {within_s} s"
+        time.sleep(0.2)
+    return time.monotonic() - started
+
+
+@pytest.fixture(scope="module")
+def network(store_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Node]]:
+    from imvokg.api import create_app
+
+    # BE starts before FR and turns hostile before FR starts following it
+    states = {"NL": [], "DE": ["NL"], "BE": [], "FR": ["NL", "DE", "BE"]}
+    ports = {state: free_port() for state in states}
+    nodes: dict[str, Node] = {}
+    try:
+        for state, follows in states.items():
+            root = tmp_path_factory.mktemp(f"registry-{state.lower()}")
+            store = copy_store(store_path, root)
+            credentials = Credentials(root / "keys.json")
+            supervisor = credentials.create(f"supervisor-{state.lower()}", "supervisor", member_state=state)[
+                0
+            ]
+            submitter = credentials.create(f"secretariat-{state.lower()}", "submitter")[0]
+            peers = [{"member_state": p, "base": f"http://127.0.0.1:{ports[p]}/"} for p in follows]
+            (root / "peers.json").write_text(json.dumps(peers))
+            settings = settings_for_tests(
+                store_path=store, api_keys_file=root / "keys.json", base_iri=f"http://127.0.0.1:{ports[state]}/",
+                member_state=state, peers_file=root / "peers.json", harvest_allow_private=True,
+                harvest_interval_s=0.5, ldes_page_size=2, sparql_workers=0,
+            )  # fmt: skip
+            live = LiveServer(create_app(settings), ports[state])
+            live.start()
+            nodes[state] = Node(state, live, root, supervisor, submitter)
+            if state == "BE":
+                turn_hostile(nodes["BE"])
+        yield nodes
+    finally:
+        for node in nodes.values():
+            node.live.stop()
+
+
+def approve(node: Node, slug: str) -> str:
+    with node.client(node.submitter) as http:
+        created = http.post(
+            "/api/v1/submissions", params={"member_state": node.state},
+            content=agreement_ttl(slug), headers={"Content-Type": "text/turtle"},
+        )  # fmt: skip
+    assert created.status_code == 201, created.text
+    with node.client(node.supervisor) as http:
+        approved = http.post(f"/api/v1/submissions/{created.json()['id']}/approve")
+    assert approved.status_code == 200, approved.text
+    return str(approved.json()["decision"])
+
+
+def recognitions(node: Node, slug: str) -> list[dict]:
+    with node.client() as http:
+        return http.get(f"/api/v1/initiatives/{slug}/recognitions").json()  # type: ignore[no-any-return]
+
+
+def test_three_registries_publish_harvest_verify_and_adopt(network: dict[str, Node]) -> None:
+    nl, de, fr = network["NL"], network["DE"], network["FR"]
+    decision = approve(nl, "example-network")
+    delay = wait_for("DE harvesting NL's decision", lambda: bool(recognitions(de, "example-network")))
+    [seen] = recognitions(de, "example-network")
+    assert (seen["decision"], seen["member_state"], seen["registry"], seen["verification"]) == (
+        decision,
+        "NLD",
+        "peer",
+        "valid",
+    )
+    with de.client(de.supervisor) as http:
+        adopted = http.post(
+            "/api/v1/network/adoptions",
+            json={"decision": decision, "outcome": "adopt", "reason": "as NL found"},
+        )
+    assert adopted.status_code == 200, adopted.text
+    adoption = adopted.json()["decision"]
+
+    def fr_sees_both() -> bool:
+        return {r["decision"] for r in recognitions(fr, "example-network")} == {decision, adoption}
+
+    wait_for("FR harvesting NL's decision and DE's adoption", fr_sees_both)
+    rows = {r["decision"]: r for r in recognitions(fr, "example-network")}
+    assert {(r["member_state"], r["registry"], r["verification"]) for r in rows.values()} == {
+        ("NLD", "peer", "valid"),
+        ("DEU", "peer", "valid"),
+    }
+    with fr.client() as http:
+        adopts = http.post(
+            "/sparql",
+            data={"query": f"ASK {{ <{adoption}> <https://w3id.org/imvokg/ont#adopts> <{decision}> }}"},
+            headers={"Accept": "application/sparql-results+json"},
+        )
+    assert adopts.json()["boolean"] is True
+    print(f"\nharvest delay NL -> DE: {delay:.2f} s (rounds every 0.5 s)")
+
+
+def turn_hostile(be: Node) -> None:
+    """BE publishes two decisions, then serves one changed after signing and one without its proof."""
+    tampered, unsigned = approve(be, "example-hostile-a"), approve(be, "example-hostile-b")
+    store = be.store()
+    graph_a = GRAPH + "decision-" + tampered.rsplit("/", 1)[1]
+    triples = store.construct(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph_a}> {{ ?s ?p ?o }} }}")
+    changed = triples.replace(b"risk-based-lighter", b"regular")
+    assert changed != triples
+    store.replace_graphs({graph_a: changed})
+    store.replace_graphs({proof_graph_iri(GRAPH + "decision-" + unsigned.rsplit("/", 1)[1]): b""})
+
+
+def test_a_hostile_registry_is_refused_member_by_member(network: dict[str, Node]) -> None:
+    fr = network["FR"]
+    state_file = fr.root / "harvest" / "bel.json"
+
+    def refused_both() -> bool:
+        return state_file.exists() and json.loads(state_file.read_text())["refused"] >= 2
+
+    wait_for("FR refusing BE's two decisions", refused_both)
+    with fr.client() as http:
+        stored = http.post(
+            "/sparql",
+            data={
+                "query": f'ASK {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(STRSTARTS(STR(?g), "{GRAPH}peer/bel/")) }}'
+            },
+            headers={"Accept": "application/sparql-results+json"},
+        )
+    assert stored.json()["boolean"] is False
+    assert json.loads(state_file.read_text())["stored"] == 0
+    assert recognitions(fr, "example-hostile-a") == [] and recognitions(fr, "example-hostile-b") == []

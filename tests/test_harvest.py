@@ -61,7 +61,7 @@ def start_registry(store_path: Path, root: Path, port: int | None = None) -> Reg
     settings = settings_for_tests(
         store_path=store,
         api_keys_file=root / "keys.json",
-        base_iri=f"http://127.0.0.1:{port}/",
+        registry_base=f"http://127.0.0.1:{port}/",
         ldes_page_size=2,
     )
     live = LiveServer(create_app(settings), port)
@@ -245,7 +245,7 @@ def test_a_supervisor_sees_where_an_initiative_is_recognised_across_registries(
     from imvokg.api import create_app
 
     port = free_port()
-    de_settings = settings.model_copy(update={"base_iri": f"http://127.0.0.1:{port}/"})
+    de_settings = settings.model_copy(update={"registry_base": f"http://127.0.0.1:{port}/"})
     de_server = LiveServer(create_app(de_settings), port)
     de_server.start()
     try:
@@ -288,7 +288,7 @@ def test_a_supervisor_adopts_a_verified_decision_of_another_state_and_it_is_sign
     port = free_port()
     de_settings = settings.model_copy(
         update={
-            "base_iri": f"http://127.0.0.1:{port}/",
+            "registry_base": f"http://127.0.0.1:{port}/",
             "api_keys_file": settings.store_path.parent / "keys.json",
         }
     )

@@ -71,7 +71,7 @@ def network(store_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Itera
             peers = [{"member_state": p, "base": f"http://127.0.0.1:{ports[p]}/"} for p in follows]
             (root / "peers.json").write_text(json.dumps(peers))
             settings = settings_for_tests(
-                store_path=store, api_keys_file=root / "keys.json", base_iri=f"http://127.0.0.1:{ports[state]}/",
+                store_path=store, api_keys_file=root / "keys.json", registry_base=f"http://127.0.0.1:{ports[state]}/",
                 member_state=state, peers_file=root / "peers.json", harvest_allow_private=True,
                 harvest_interval_s=0.5, ldes_page_size=2, sparql_workers=0,
             )  # fmt: skip

@@ -249,13 +249,13 @@ def test_init_registry_writes_settings_and_a_key_and_never_overwrites(
     folder = tmp_path / "de"
     args = [
         "init-registry", "--member-state", "DE", "--authority-iri", "https://example.de/authority",
-        "--authority-name", "Bundesamt (example)", "--base-iri", "https://de.registry.example/",
+        "--authority-name", "Bundesamt (example)", "--base-url", "https://de.registry.example/",
         "--dir", str(folder),
     ]  # fmt: skip
     made = imvokg(env, *args)
     assert made.returncode == 0, made.stderr
     settings = (folder / "registry.env").read_text()
-    assert 'IMVOKG_MEMBER_STATE="DE"' in settings and "IMVOKG_BASE_IRI" in settings
+    assert 'IMVOKG_MEMBER_STATE="DE"' in settings and "IMVOKG_REGISTRY_BASE" in settings
     keys = folder / "authority-keys.json"
     assert oct(keys.stat().st_mode & 0o777) == "0o600"
     assert json.loads(keys.read_text())["keys"][0]["id"] == "key-1"

@@ -29,7 +29,11 @@ def add_parsers(sub: Any) -> None:
     init.add_argument("--member-state", required=True, help="the EU member state, e.g. NL, DE, FR")
     init.add_argument("--authority-iri", required=True, help="IRI of the supervisory authority")
     init.add_argument("--authority-name", required=True, help="name of the supervisory authority")
-    init.add_argument("--base-iri", help="base of the registry's public IRIs (default: the project's)")
+    init.add_argument(
+        "--base-url",
+        help="the public base URL other registries reach this one at (its /authority, /ldes); "
+        "the data's IRIs stay under https://w3id.org/imvokg/",
+    )
     init.add_argument("--dir", type=Path, required=True, help="folder for the settings, keys and store")
     init.add_argument("--port", type=int, default=8000, help="port `imvokg serve` listens on")
 
@@ -77,10 +81,10 @@ def cmd_init_registry(args: argparse.Namespace, settings: Settings, progress: An
     target = folder / SETTINGS_FILE
     if target.exists() or (folder / "authority-keys.json").exists():
         raise InputError(f"{folder} already holds a registry; its keys are never overwritten")
-    if args.base_iri and not (
-        args.base_iri.startswith(("https://", "http://")) and args.base_iri.endswith("/")
+    if args.base_url and not (
+        args.base_url.startswith(("https://", "http://")) and args.base_url.endswith("/")
     ):
-        raise InputError("--base-iri is an http(s) IRI ending in '/', e.g. https://registry.example.de/")
+        raise InputError("--base-url is an http(s) URL ending in '/', e.g. https://registry.example.de/")
     folder.mkdir(parents=True, exist_ok=True)
     lines = {
         "IMVOKG_MEMBER_STATE": args.member_state.upper(),
@@ -91,8 +95,8 @@ def cmd_init_registry(args: argparse.Namespace, settings: Settings, progress: An
         "IMVOKG_API_KEYS_FILE": str(folder / "api-keys.json"),
         "IMVOKG_PORT": str(args.port),
     }
-    if args.base_iri:
-        lines["IMVOKG_BASE_IRI"] = args.base_iri
+    if args.base_url:
+        lines["IMVOKG_REGISTRY_BASE"] = args.base_url
     target.write_text("".join(f"{k}={json.dumps(v)}\n" for k, v in lines.items()), encoding="utf-8")
     key, _ = AuthorityKeys(folder / "authority-keys.json").current()
     print(f"registry of {args.member_state.upper()} set up in {folder}")

@@ -45,7 +45,7 @@ class VarLayout:
 
     @property
     def authority_keys(self) -> Path:
-        """The authority's signing keys (mode 0600), unless ``Settings.authority_keys_file`` says otherwise."""
+        """The authority's signing keys (mode 0600), unless ``Settings.authority_keys_file`` names one."""
         return self.root / "authority-keys.json"
 
     @property

@@ -121,6 +121,15 @@ def secret_key_from_multibase(value: str) -> Ed25519PrivateKey:
     return Ed25519PrivateKey.from_private_bytes(raw[2:])
 
 
+def serialize(
+    terms: Iterable[ox.Quad] | Iterable[ox.Triple], fmt: ox.RdfFormat = ox.RdfFormat.N_TRIPLES
+) -> bytes:
+    """Triples or quads as bytes (pyoxigraph returns None only when writing to a file)."""
+    body = ox.serialize(terms, format=fmt)
+    assert body is not None
+    return body
+
+
 # -- canonical N-Quads (RDFC-1.0) -------------------------------------------------------
 
 

@@ -31,7 +31,6 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 
 from imvokg.config import Settings
 from imvokg.errors import ConfigError, InputError
-from imvokg.namespaces import BASE
 from imvokg.integrity import now_xsd as now
 from imvokg.integrity import (
     public_key_from_multibase,
@@ -39,6 +38,7 @@ from imvokg.integrity import (
     secret_key_from_multibase,
     secret_key_multibase,
 )
+from imvokg.namespaces import BASE
 from imvokg.services.identifiers import iso3
 
 CID_CONTEXT = "https://www.w3.org/ns/cid/v1"

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from imvokg.errors import NotFound
+from imvokg.integrity import serialize as write
 from imvokg.queries import QueryRegistry
 from imvokg.services.runner import QueryRunner
 from imvokg.services.signing import proof_graph_iri
@@ -81,9 +82,8 @@ DATASET_FORMATS = ("application/trig", "application/n-quads")
 def serialize(quads: list[ox.Quad], media_type: str) -> bytes:
     """Quads in one of FORMATS; a graph format keeps only the default graph."""
     if media_type in DATASET_FORMATS:
-        return ox.serialize(quads, format=FORMATS[media_type])
-    triples = [q.triple for q in quads if isinstance(q.graph_name, ox.DefaultGraph)]
-    return ox.serialize(triples, format=FORMATS[media_type])
+        return write(quads, FORMATS[media_type])
+    return write([q.triple for q in quads if isinstance(q.graph_name, ox.DefaultGraph)], FORMATS[media_type])
 
 
 class EventStream:
@@ -161,9 +161,9 @@ class EventStream:
             return ox.Quad(subject, iri(predicate), obj, default)  # type: ignore[arg-type]
 
         out = [
-            quad(t.subject, t.predicate.value, t.object)
+            ox.Quad(t.subject, t.predicate, t.object, default)
             for t in self.stream_triples(stream, self.view_of(page_iri))
-        ]  # type: ignore[arg-type]
+        ]
         node = iri(page_iri)
         out.append(quad(node, RDF_TYPE, iri(TREE + "Node")))
         if page.next_time is not None:

@@ -44,6 +44,7 @@ import pyoxigraph as ox
 
 from imvokg.config import Settings
 from imvokg.errors import ConfigError, InputError
+from imvokg.integrity import serialize
 from imvokg.namespaces import GRAPH
 from imvokg.services.authority import AuthorityKey, keys_from_document
 from imvokg.services.identifiers import COUNTRY_BASE, iso3
@@ -126,7 +127,7 @@ class Harvester:
     def __init__(self, settings: Settings, store: Store, *, client: httpx.Client | None = None) -> None:
         self.settings = settings
         self.store = store
-        self.state_dir = settings.store_path.absolute().parent / "harvest"
+        self.state_dir = settings.var.harvest
         self.client = client or httpx.Client(
             timeout=settings.harvest_timeout_s, follow_redirects=False, trust_env=False
         )
@@ -176,7 +177,7 @@ class Harvester:
         except OSError as exc:
             raise InputError(f"cannot resolve {host}: {exc}") from None
         for address in addresses:
-            ip = ipaddress.ip_address(address.split("%", 1)[0])
+            ip = ipaddress.ip_address(str(address).split("%", 1)[0])
             if (ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_reserved) and not (
                 self.settings.harvest_allow_private
             ):
@@ -263,13 +264,12 @@ class Harvester:
             return "the page carries no single graph holding this decision"
         graph = holding[0]
         triples = graphs[graph]
-        states = {
-            t.object.value for t in triples if t.subject.value == member and t.predicate.value == MEMBER_STATE
-        }
+        subject, said = ox.NamedNode(member), ox.NamedNode(MEMBER_STATE)
+        states = {str(t.object.value) for t in triples if t.subject == subject and t.predicate == said}  # type: ignore[union-attr]
         if states != {COUNTRY_BASE + peer.member_state}:
             return f"a registry of {peer.member_state} may publish only its own member state's decisions"
-        statement = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
-        proof_nt = ox.serialize(graphs.get(proof_graph_iri(graph), []), format=ox.RdfFormat.N_TRIPLES)
+        statement = serialize(triples)
+        proof_nt = serialize(graphs.get(proof_graph_iri(graph), []))
         checked = verify_statement(graph, statement, read_proof(graph, proof_nt), keys.get)
         if checked.state != "valid":
             return f"{checked.state}: {checked.reason}"

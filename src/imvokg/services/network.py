@@ -28,7 +28,7 @@ PEER_PREFIX = str(GRAPH["peer/"])
 
 def peer_resolver(settings: Settings) -> KeyResolver:
     """The peers' keys as the harvester pinned them (harvest/{state}.json next to the store)."""
-    folder = settings.store_path.absolute().parent / "harvest"
+    folder = settings.var.harvest
 
     def resolve(method: str) -> AuthorityKey | None:
         for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:

@@ -22,7 +22,17 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from imvokg.integrity import CRYPTOSUITE, DCTERMS_CREATED, RDF_TYPE, SEC, Proof, parse_statement, sign, verify
+from imvokg.integrity import (
+    CRYPTOSUITE,
+    DCTERMS_CREATED,
+    RDF_TYPE,
+    SEC,
+    Proof,
+    parse_statement,
+    serialize,
+    sign,
+    verify,
+)
 from imvokg.services.authority import AuthorityKey, AuthorityKeys
 from imvokg.store.base import Store, Term
 
@@ -50,7 +60,7 @@ def proof_triples(graph_iri: str, proof: Proof) -> bytes:
         add(SEC + "proofPurpose", ox.NamedNode(SEC + proof.proof_purpose)),
         add(SEC + "proofValue", ox.Literal(proof.proof_value, datatype=ox.NamedNode(SEC + "multibase"))),
     ]  # fmt: skip
-    return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+    return serialize(triples)
 
 
 def read_proof(graph_iri: str, proof_nt: bytes) -> Proof | None:
@@ -144,6 +154,6 @@ def verify_graph_in_store(
     store: Store, statements_query: str, graph_iri: str, resolve: KeyResolver
 ) -> GraphVerification:
     """Read a graph and its proof graph from the store and check them."""
-    triples = store.construct(statements_query, bindings={"graph": Term.iri(graph_iri)})
-    proof_nt = store.construct(statements_query, bindings={"graph": Term.iri(proof_graph_iri(graph_iri))})
+    triples = store.construct(statements_query, bindings={"g": Term.iri(graph_iri)})
+    proof_nt = store.construct(statements_query, bindings={"g": Term.iri(proof_graph_iri(graph_iri))})
     return verify_statement(graph_iri, triples, read_proof(graph_iri, proof_nt), resolve)

@@ -13,6 +13,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from imvokg.errors import InputError, NotFound
+from imvokg.integrity import serialize
 from imvokg.namespaces import ID
 from imvokg.queries import QueryRegistry
 from imvokg.services.authority import AuthorityKey, AuthorityKeys
@@ -29,7 +30,7 @@ from imvokg.services.signing import (
 from imvokg.store.base import Store
 
 STATEMENTS = "graph-statements"
-"""The named query (queries/integrity/) that reads a graph's triples: what a proof signs."""
+"""The named query (queries/statistics/) that reads a graph's triples: what a proof signs."""
 
 
 def local_resolver(keys: AuthorityKeys, controller: str) -> KeyResolver:
@@ -95,8 +96,8 @@ def verify_dataset(data: bytes, suffix: str, resolve: KeyResolver) -> list[Graph
         proof_triples = graphs.get(proof_graph_iri(graph))
         if proof_triples is None:
             continue
-        statement = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
-        proof = read_proof(graph, ox.serialize(proof_triples, format=ox.RdfFormat.N_TRIPLES))
+        statement = serialize(triples)
+        proof = read_proof(graph, serialize(proof_triples))
         checks.append(verify_statement(graph, statement, proof, resolve))
     if not checks:
         raise InputError("the file holds no graph with a proof graph ({graph}-proof) to check")

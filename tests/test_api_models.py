@@ -71,3 +71,10 @@ def test_the_openapi_document_shows_every_answer_shape(client: httpx.Client) -> 
     listed = document["paths"]["/api/v1/agreements"]["get"]["responses"]["200"]["content"]["application/json"]
     assert listed["schema"]["items"] == {"$ref": "#/components/schemas/AgreementSummary"}
     assert "from" in schemas["Salience"]["properties"]
+    for path, method, operation in (
+        ("/api/v1/submissions/{submission_id}/approve", "post", "Approval"),
+        ("/api/v1/decisions/{decision_id}/verification", "get", "DecisionVerification"),
+        ("/api/v1/network/adoptions", "post", "Adoption"),
+    ):
+        answer = document["paths"][path][method]["responses"]["200"]["content"]["application/json"]
+        assert answer["schema"] == {"$ref": f"#/components/schemas/{operation}"}, path

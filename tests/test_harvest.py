@@ -13,9 +13,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from pydantic import TypeAdapter
 from tests.conftest import LiveServer, free_port, settings_for_tests
 from tests.test_workflow import Env, copy_store, make_keys, submit
 
+from imvokg.api import models
 from imvokg.config import Settings
 from imvokg.services.harvest import Harvester, Peer
 from imvokg.services.signing import proof_graph_iri
@@ -252,12 +254,14 @@ def test_a_supervisor_sees_where_an_initiative_is_recognised_across_registries(
         import httpx
 
         rows = httpx.get(de_server.url + "/api/v1/initiatives/example-across/recognitions", timeout=60).json()
+        TypeAdapter(list[models.InitiativeRecognition]).validate_python(rows)
         assert [
             (r["decision"], r["member_state"], r["outcome"], r["registry"], r["verification"]) for r in rows
         ] == [(decision, "NLD", "recognised", "peer", "valid")]
         elsewhere = httpx.get(
             de_server.url + "/api/v1/network/recognised-elsewhere", params={"member_state": "NL"}, timeout=60
         ).json()
+        TypeAdapter(list[models.RecognisedElsewhere]).validate_python(elsewhere)
         assert {"agreement": "https://w3id.org/imvokg/id/agreement/example-across", "decision": decision,
                 "outcome": "recognised"} in elsewhere  # fmt: skip
         assert (
@@ -309,6 +313,7 @@ def test_a_supervisor_adopts_a_verified_decision_of_another_state_and_it_is_sign
                 json={"decision": decision, "outcome": "adopt", "reason": "NL's assessment holds here"},
             )
             assert adopted.status_code == 200, adopted.text
+            models.Adoption.model_validate(adopted.json())
             ours = adopted.json()["decision"]
             assert adopted.json()["adopts"] == decision
             check = http.get(f"/api/v1/decisions/{ours.rsplit('/', 1)[1]}/verification").json()

@@ -20,6 +20,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from tests.conftest import LiveServer
 from tests.test_workflow import Env, start_writable_env, submit
 
+from imvokg.api import models
 from imvokg.integrity import parse_statement, public_key_multibase, sign
 from imvokg.services.signing import proof_graph_iri, proof_triples
 
@@ -51,6 +52,7 @@ def verification(env: Env, decision: str) -> dict:
     with env.client() as http:
         answer = http.get(f"/api/v1/decisions/{decision}/verification")
     assert answer.status_code == 200, answer.text
+    models.DecisionVerification.model_validate(answer.json())  # the shape the OpenAPI document gives
     return answer.json()  # type: ignore[no-any-return]
 
 

@@ -584,3 +584,28 @@ def test_sigkill_during_approval_publishes_all_or_nothing(store_path: Path, tmp_
         server.kill()
     assert len(outcomes) == len(delays) - 1
     print(f"approval takes {approval_seconds:.2f} s; after SIGKILL: {outcomes}")
+
+
+def test_every_write_side_answer_has_its_declared_shape(env: Env) -> None:
+    """Submit, list, get, approve, withdraw and reject answers against their response models."""
+    from pydantic import TypeAdapter
+
+    from imvokg.api import models
+
+    created = submit(env, "example-shapes")
+    assert created.status_code == 201, created.text
+    models.SubmissionCreated.model_validate(created.json())
+    sid = created.json()["id"]
+    with env.client("bob") as http:
+        TypeAdapter(list[models.SubmissionRecord]).validate_python(http.get("/api/v1/submissions").json())
+        models.SubmissionRecord.model_validate(http.get(f"/api/v1/submissions/{sid}").json())
+        approved = http.post(f"/api/v1/submissions/{sid}/approve", json={"valid_from": "2026-01-01"})
+        models.Approval.model_validate(approved.json())
+        withdrawn = http.post("/api/v1/agreements/example-shapes/withdraw", json={"valid_from": "2027-01-01"})
+        assert withdrawn.status_code == 200, withdrawn.text
+        models.Withdrawal.model_validate(withdrawn.json())
+    other = submit(env, "example-shapes-rejected").json()["id"]
+    with env.client("bob") as http:
+        rejected = http.post(f"/api/v1/submissions/{other}/reject", json={"reason": "incomplete"})
+    assert rejected.status_code == 200, rejected.text
+    assert models.SubmissionRecord.model_validate(rejected.json()).status == "rejected"

@@ -342,3 +342,95 @@ class ValidationReport(Shape):
     warnings: int
     lang: str
     results: list[ReportResult]
+
+
+# -- the write side ----------------------------------------------------------------------
+
+
+class SubmissionRecord(Shape):
+    """What the registry keeps of one submission (pending, approved or rejected)."""
+
+    id: str
+    status: str
+    agreement: str
+    agreement_label: str | None
+    member_state: str
+    submitted_by: str
+    submitted_at: str
+    conforms: bool
+    violations: int
+    warnings: int
+    decided_by: str | None
+    decided_at: str | None
+    decision: str | None
+    reason: str | None
+
+
+class SubmissionCreated(Shape):
+    id: str
+    status: str
+    location: str
+    submission: SubmissionRecord
+    report: ValidationReport
+
+
+class Approval(Shape):
+    submission: SubmissionRecord
+    decision: str
+    agreement: str
+
+
+class Withdrawal(Shape):
+    decision: str
+    agreement: str
+    withdraws: str
+
+
+# -- signed decisions and the network of registries ------------------------------------------
+
+
+class GraphCheck(Shape):
+    """One graph's proof checked: valid, invalid, unknown_key or unsigned, and why."""
+
+    graph: str
+    state: str
+    reason: str
+    verification_method: str | None
+    created: str | None
+
+
+class DecisionVerification(Shape):
+    decision: str
+    state: str
+    reason: str
+    graphs: list[GraphCheck]
+
+
+class InitiativeRecognition(Shape):
+    """One decision on an initiative, this registry's own or harvested from another's."""
+
+    decision: str
+    member_state: str
+    outcome: str | None
+    issued: str | None
+    valid_from: str | None
+    valid_until: str | None
+    authority: str | None
+    registry: str = Field(description="own, or peer (harvested from another member state's registry)")
+    verification: str
+    verification_reason: str
+
+
+class RecognisedElsewhere(Shape):
+    agreement: str
+    decision: str
+    outcome: str
+
+
+class Adoption(Shape):
+    """A decision that takes over (adopts) or declines another member state's decision."""
+
+    decision: str
+    agreement: str
+    adopts: str | None = None
+    declines: str | None = None

@@ -12,6 +12,7 @@ import json
 from fastapi import APIRouter, Response
 from fastapi.concurrency import run_in_threadpool
 
+from imvokg.api import models
 from imvokg.api.deps import ServicesDep
 from imvokg.services.authority import AuthorityKeys, authority_document, controller_iri, keys_file_for
 from imvokg.services.network import NetworkService
@@ -32,7 +33,11 @@ async def authority(services: ServicesDep) -> Response:
     return Response(body, media_type="application/ld+json", headers={"Cache-Control": "public, max-age=300"})
 
 
-@router.get("/api/v1/decisions/{decision_id}/verification", summary="Check a decision's signature")
+@router.get(
+    "/api/v1/decisions/{decision_id}/verification",
+    summary="Check a decision's signature",
+    response_model=models.DecisionVerification,
+)
 async def decision_verification(decision_id: str, services: ServicesDep) -> dict[str, object]:
     """`valid`, `invalid`, `unknown_key` or `unsigned`, with the reason, for the decision's graph
     and, for a recognition, the graph of the agreement it recognised."""
@@ -44,6 +49,7 @@ async def decision_verification(decision_id: str, services: ServicesDep) -> dict
 @router.get(
     "/api/v1/initiatives/{slug}/recognitions",
     summary="Where an initiative is recognised, across this registry and its peers",
+    response_model=list[models.InitiativeRecognition],
 )
 async def initiative_recognitions(slug: str, services: ServicesDep) -> list[dict[str, object]]:
     """Every decision on the initiative, this registry's own and those harvested from other member
@@ -55,6 +61,7 @@ async def initiative_recognitions(slug: str, services: ServicesDep) -> list[dict
 @router.get(
     "/api/v1/network/recognised-elsewhere",
     summary="Initiatives another member state recognised that this registry has not decided on",
+    response_model=list[models.RecognisedElsewhere],
 )
 async def recognised_elsewhere(member_state: str, services: ServicesDep) -> list[dict[str, str]]:
     """`member_state`: the state whose (harvested) recognitions to compare with, e.g. NL."""

@@ -64,7 +64,7 @@ async def validate(request: Request, language: LangDep) -> Response:
     return JSONResponse(answer, headers=language.headers(answer["lang"], vary=("Accept",)))
 
 
-@router.post("/submissions", status_code=201)
+@router.post("/submissions", status_code=201, response_model=models.SubmissionCreated)
 async def submit(
     request: Request,
     principal: PrincipalDep,
@@ -100,7 +100,7 @@ async def submit(
     )
 
 
-@router.get("/submissions")
+@router.get("/submissions", response_model=list[models.SubmissionRecord])
 async def submissions(
     principal: PrincipalDep,
     workflow: WorkflowDep,
@@ -111,14 +111,14 @@ async def submissions(
     return [r.to_dict() for r in records]
 
 
-@router.get("/submissions/{submission_id}")
+@router.get("/submissions/{submission_id}", response_model=models.SubmissionRecord)
 async def submission(submission_id: str, principal: PrincipalDep, workflow: WorkflowDep) -> dict[str, Any]:
     """One submission and its status."""
     record = await run_in_threadpool(workflow.get, principal, submission_id)
     return record.to_dict()
 
 
-@router.post("/submissions/{submission_id}/approve")
+@router.post("/submissions/{submission_id}/approve", response_model=models.Approval)
 async def approve(
     submission_id: str, request: Request, principal: PrincipalDep, workflow: WorkflowDep
 ) -> dict[str, Any]:
@@ -132,7 +132,7 @@ async def approve(
     return await run_in_threadpool(workflow.approve, principal, submission_id, draft)
 
 
-@router.post("/submissions/{submission_id}/reject")
+@router.post("/submissions/{submission_id}/reject", response_model=models.SubmissionRecord)
 async def reject(
     submission_id: str, request: Request, principal: PrincipalDep, workflow: WorkflowDep
 ) -> dict[str, Any]:
@@ -148,7 +148,7 @@ async def reject(
     return record.to_dict()
 
 
-@router.post("/agreements/{slug}/withdraw")
+@router.post("/agreements/{slug}/withdraw", response_model=models.Withdrawal)
 async def withdraw(
     slug: str, request: Request, principal: PrincipalDep, workflow: WorkflowDep
 ) -> dict[str, Any]:
@@ -161,7 +161,7 @@ async def withdraw(
     return await run_in_threadpool(workflow.withdraw, principal, slug, draft)
 
 
-@router.post("/network/adoptions")
+@router.post("/network/adoptions", response_model=models.Adoption, response_model_exclude_none=True)
 async def adopt(
     request: Request, principal: PrincipalDep, workflow: WorkflowDep, services: ServicesDep
 ) -> dict[str, Any]:

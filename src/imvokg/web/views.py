@@ -12,14 +12,10 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from imvokg.namespaces import BASE
+from imvokg.queries import default_registry
 from imvokg.web.site import local_path
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
-SHORT_PREFIXES = {
-    "imvo": "https://w3id.org/imvokg/ont#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-}
 
 
 def kind_of(iri: str) -> str:
@@ -76,17 +72,9 @@ def runnable_text(text: str, parameters: Iterable[Mapping[str, Any]], lang: str)
 
 
 def default_query(lang: str) -> str:
-    """The query in the editor when none is given: the agreements with their names in `lang`."""
-    prologue = "\n".join(f"PREFIX {p}: <{ns}>" for p, ns in SHORT_PREFIXES.items())
-    return (
-        f"{prologue}\n\n"
-        "# The sector agreements and foreign initiatives, with their names\n"
-        "SELECT ?agreement ?name ?start WHERE {\n"
-        "  ?agreement a imvo:SectorAgreement ; rdfs:label ?name .\n"
-        f'  FILTER(LANG(?name) = "{lang if lang in {"nl", "en"} else "en"}")\n'
-        "  OPTIONAL { ?agreement imvo:startDate ?start }\n"
-        "} ORDER BY ?name\n"
-    )
+    """The query in the editor when none is given (queries/pages/editor-start.rq), names in `lang`."""
+    query = default_registry().get("editor-start")
+    return runnable_text(query.text, [p.to_dict() for p in query.parameters], lang)
 
 
 # -- coverage matrix ----------------------------------------------------------

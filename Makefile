@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: install build serve test test-fast test-shuffled lint bench loadtest loadtest-writes clean
+.PHONY: install build serve test test-fast test-shuffled lint bench loadtest loadtest-writes fuzz clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -56,3 +56,8 @@ loadtest-writes: install
 
 clean:
 	rm -rf var .pytest_cache
+
+# The generated-input tests at length (tests/test_fuzz.py; CI runs them bounded): EXAMPLES per test.
+EXAMPLES ?= 1000
+fuzz: install
+	FUZZ_EXAMPLES=$(EXAMPLES) $(BIN)/python -m pytest -q -p no:cacheprovider tests/test_fuzz.py tests/test_schemathesis.py

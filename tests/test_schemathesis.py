@@ -1,9 +1,11 @@
 """Generated input never gets a 5xx and never changes a query's shape.
 
 - schemathesis drives every operation of /openapi.json against the live
-  server (bounded examples per operation); the only check is "no 5xx and no
-  leaked internals". Write operations are included: without a key they must
-  refuse cleanly (401), which is exactly what a stranger would see.
+  server (bounded examples per operation) with all of its checks but the two
+  named in ``NOT_YET`` (no 5xx, documented status codes and headers, the
+  response schema, schema-invalid requests refused, ...) and ours: no leaked
+  internals. Write operations are included: without a key they must refuse
+  cleanly (401), which is exactly what a stranger would see.
 - hypothesis feeds random text to named-query parameters: a value is either
   refused (400) or bound as exactly one RDF term, so the query keeps its
   variables whatever the text says.
@@ -11,6 +13,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 
 import httpx
@@ -19,6 +22,7 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from schemathesis.checks import content_type_conformance, positive_data_acceptance
 
 from imvokg.errors import InputError
 from imvokg.queries import default_registry
@@ -26,6 +30,15 @@ from imvokg.queries import default_registry
 pytestmark = pytest.mark.slow  # generated requests against every operation
 
 LEAKS = ("Traceback", "pyoxigraph", "site-packages", 'File "')
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "20"))  # `make fuzz` raises it
+NOT_YET = [
+    # The document lists application/json for answers that negotiate RDF, HTML or CSV
+    # (/sparql, /id/..., /ontology, /feed ...): the media types are not in the OpenAPI yet.
+    content_type_conformance,
+    # Parameters such as `sector` are documented as any string, but only slugs are accepted
+    # (400): the patterns are not in the OpenAPI yet.
+    positive_data_acceptance,
+]
 
 
 def test_no_operation_answers_5xx(server) -> None:  # type: ignore[no-untyped-def]
@@ -41,7 +54,7 @@ def test_no_operation_answers_5xx(server) -> None:  # type: ignore[no-untyped-de
 
         @given(case=operation.as_strategy())
         @settings(
-            max_examples=20,
+            max_examples=EXAMPLES,
             deadline=None,
             suppress_health_check=list(HealthCheck),
             derandomize=True,
@@ -51,6 +64,7 @@ def test_no_operation_answers_5xx(server) -> None:  # type: ignore[no-untyped-de
             response = case.call(base_url=server.url, timeout=30)
             where = f"{case.method} {case.formatted_path}"
             assert response.status_code < 500, (where, response.status_code, response.text[:300])
+            case.validate_response(response, excluded_checks=NOT_YET)
             for needle in LEAKS:
                 assert needle not in response.text, (where, needle)
 

@@ -164,7 +164,7 @@ def _problem(term: Node, *, strict: bool) -> str | None:
     except ValueError:
         return "not a valid IRI" if isinstance(term, URIRef) else "not a valid language tag"
     if isinstance(term, Literal) and str(term.datatype or "").startswith(_XSD) and term.ill_typed:
-        return f"the value does not fit its datatype xsd:{str(term.datatype)[len(_XSD):]}"
+        return f"the value does not fit its datatype xsd:{str(term.datatype)[len(_XSD) :]}"
     return None
 
 
@@ -199,7 +199,7 @@ def _check_depth(graph: Graph, name: str) -> None:
 
 
 def _check_xml(data: bytes, name: str) -> None:
-    """Well-formed XML first, with expat (iterative, no DTD allowed here), so an error names line and column."""
+    """Well-formed XML first, with expat (iterative; no DTD gets this far): errors name line and column."""
     parser = expat.ParserCreate()
     try:
         parser.Parse(data, True)
@@ -218,7 +218,9 @@ def _check_json_ld(data: bytes, name: str) -> None:
     except (ValueError, UnicodeDecodeError) as exc:
         line = getattr(exc, "lineno", None)
         where = f"{name}, line {line}, column {getattr(exc, 'colno', 0)}" if line else name
-        raise UnreadableInput(f"{where}: the JSON-LD is not valid JSON ({getattr(exc, 'msg', exc)})") from None
+        raise UnreadableInput(
+            f"{where}: the JSON-LD is not valid JSON ({getattr(exc, 'msg', exc)})"
+        ) from None
     _check_json_depth(document, name)
 
     def walk(node: object) -> None:

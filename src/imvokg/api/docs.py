@@ -31,3 +31,51 @@ def install(app: FastAPI) -> None:
             swagger_css_url=f"{ASSETS}/swagger-ui.css",
             swagger_favicon_url=f"{ASSETS}/favicon-32x32.png",
         )
+
+    document_errors(app)
+
+
+ERROR_SCHEMA = {
+    "type": "object",
+    "required": ["error", "detail"],
+    "properties": {
+        "error": {"type": "string", "description": "a stable code, e.g. bad_request, not_found"},
+        "detail": {"type": "string", "description": "what went wrong, for the person who sent the request"},
+    },
+}
+
+
+def document_errors(app: FastAPI) -> None:
+    """Say in /openapi.json what every error answer is: ``{"error", "detail"}``, on any status.
+
+    FastAPI documents a 422 ``HTTPValidationError`` that this API never sends
+    (bad parameters are 400, see api/errors.py); each operation instead gets a
+    ``default`` response with the one error shape, so a client (and
+    schemathesis) can check every refusal against the document.
+    """
+    generate = app.openapi
+
+    def openapi() -> dict:
+        if app.openapi_schema is not None:
+            return app.openapi_schema
+        schema = generate()
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        components["Error"] = ERROR_SCHEMA
+        for name in ("HTTPValidationError", "ValidationError"):
+            components.pop(name, None)
+        error = {
+            "description": "Refused or failed: the JSON error shape (401 adds WWW-Authenticate; 429 and 503 "
+            "add Retry-After)",
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+        }
+        for operations in schema.get("paths", {}).values():
+            for operation in operations.values():
+                responses = operation.setdefault("responses", {})
+                validation = responses.pop("422", None)
+                if validation is not None and "HTTPValidationError" not in str(validation):
+                    responses["422"] = validation  # a route's own 422 (a validation report) stays
+                responses["default"] = error
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]

@@ -1,0 +1,366 @@
+"""No input gives a 5xx: generated hostile RDF, SPARQL, headers and paths over real HTTP.
+
+The strategies build documents in every accepted syntax (Turtle, N-Triples,
+JSON-LD, RDF/XML) around a conforming agreement and put one hostile thing in
+them: deep nesting, a huge value, odd Unicode (lone surrogates as escapes and
+as raw bytes), a malformed language tag, a lexical form that does not fit its
+XML Schema datatype, a bad IRI, or plain corruption of the bytes. The
+properties:
+
+- ``/api/v1/validate`` (anonymous) and ``/sparql`` never answer 5xx, and every
+  refusal has the documented JSON error shape;
+- ``/api/v1/submissions`` (with a key) never answers 5xx, and what it accepts
+  (201) can be approved (200): a value the store refuses never waits as a
+  pending submission nobody can approve;
+- odd paths and header values on any route never answer 5xx.
+
+``FUZZ_EXAMPLES`` scales the number of generated cases (``make fuzz`` runs a
+long one); the bounded default keeps this file at about two minutes.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import quote
+
+import httpx
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from tests.test_workflow import FIXTURE, Env, start_writable_env
+
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "30"))
+FUZZ = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+    database=None,
+)
+LEAKS = ("Traceback", "pyoxigraph", "site-packages", 'File "')
+MEDIA = {
+    "turtle": "text/turtle",
+    "nt": "application/n-triples",
+    "json-ld": "application/ld+json",
+    "xml": "application/rdf+xml",
+}
+AGR = "https://w3id.org/imvokg/id/agreement/"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+COMMENT = "http://www.w3.org/2000/01/rdf-schema#comment"
+DATATYPES = ["date", "dateTime", "integer", "decimal", "boolean", "gYear", "double", "anyURI", "string"]
+
+
+# --------------------------------------------------------------------------
+# what we generate
+# --------------------------------------------------------------------------
+
+# every code point, lone surrogates included
+any_text = st.text(st.characters(min_codepoint=0, max_codepoint=0x10FFFF), max_size=40)
+odd_text = st.one_of(
+    any_text,
+    st.sampled_from(["\ud800", "\udfff", "a\ud83d", "\x00", "\u202e", "\ufeff", "\uffff", "e\u0301", "💩"]),
+)
+lang_tags = st.one_of(
+    st.from_regex(r"[A-Za-z0-9_!-]{0,12}", fullmatch=True),
+    st.sampled_from(["en", "nl", "x-private", "en-toolongsubtag", "--", "1en", "en-", "zh-Hant-TW"]),
+)
+iris = st.one_of(
+    st.sampled_from(
+        ["relative", "http://e.org/a b", "http://e.org/{x}", "::", "http://[::1", "urn:x", "http://e.org/\\"]
+    ),
+    st.builds(lambda t: "http://e.org/" + t, any_text),
+)
+
+
+def escape(text: str) -> str:
+    """A Turtle/N-Triples string body: every non-ASCII code point as a \\u/\\U escape (surrogates too)."""
+    out = []
+    for ch in text:
+        code = ord(ch)
+        if ch in '"\\':
+            out.append("\\" + ch)
+        elif 0x20 <= code < 0x7F:
+            out.append(ch)
+        else:
+            out.append(f"\\u{code:04X}" if code <= 0xFFFF else f"\\U{code:08X}")
+    return "".join(out)
+
+
+@st.composite
+def hostile_values(draw: st.DrawFn) -> dict:
+    """One hostile value, described independently of the syntax that will carry it."""
+    kind = draw(st.sampled_from(["text", "lang", "typed", "iri", "nested", "huge", "plain"]))
+    return {
+        "kind": kind,
+        "text": draw(odd_text),
+        "lang": draw(lang_tags),
+        "datatype": draw(st.sampled_from(DATATYPES)),
+        "iri": draw(iris),
+        "depth": draw(st.sampled_from([1, 10, 63, 65, 200, 3000, 20000])),
+        "size": draw(st.sampled_from([1_000, 50_000, 150_000])),
+        "raw": draw(st.booleans()),
+    }
+
+
+def turtle_object(value: dict) -> str:
+    kind = value["kind"]
+    if kind == "lang":
+        return f'"{escape(value["text"])}"@{value["lang"]}'
+    if kind == "typed":
+        return f'"{escape(value["text"])}"^^<{XSD}{value["datatype"]}>'
+    if kind == "iri":
+        return f"<{value['iri']}>"
+    if kind == "nested":
+        depth = value["depth"]
+        return f"[ <{COMMENT}> " * depth + '"x"' + " ]" * depth if value["raw"] else "(" * depth + ")" * depth
+    if kind == "huge":
+        return '"' + "x" * value["size"] + '"'
+    return f'"{escape(value["text"])}"'
+
+
+def as_turtle(slug: str, value: dict, fmt: str) -> bytes:
+    base = FIXTURE.read_text(encoding="utf-8").replace("agr:example-widgets", f"agr:{slug}")
+    line = f"<{AGR}{slug}> <{COMMENT}> {turtle_object(value)} .\n"
+    if fmt == "nt":  # N-Triples has no prefixes: the hostile triple alone, plus the prefixed fixture refused
+        return line.encode("utf-8", "surrogatepass")
+    text = base + line
+    if (
+        value["kind"] == "plain" and value["raw"]
+    ):  # raw (unescaped) odd text: lone surrogates become bad UTF-8
+        text = base + f'<{AGR}{slug}> <{COMMENT}> "{value["text"].replace(chr(34), "")}" .\n'
+    return text.encode("utf-8", "surrogatepass")
+
+
+def json_value(value: dict) -> object:
+    kind = value["kind"]
+    if kind == "lang":
+        return {"@value": value["text"], "@language": value["lang"]}
+    if kind == "typed":
+        return {"@value": value["text"], "@type": XSD + value["datatype"]}
+    if kind == "iri":
+        return {"@id": value["iri"]}
+    if kind == "nested":
+        node: object = "x"
+        for _ in range(value["depth"]):
+            node = {COMMENT: node} if value["raw"] else [node]
+        return node
+    if kind == "huge":
+        return "x" * value["size"]
+    return value["text"]
+
+
+def as_json_ld(slug: str, value: dict) -> bytes:
+    document = {"@id": AGR + slug, COMMENT: json_value(value)}
+    try:
+        return json.dumps(document).encode()  # ensure_ascii: lone surrogates become \\udXXX escapes
+    except RecursionError:
+        return b'{"@id": "x", "p": ' + b"[" * value["depth"] + b"]" * value["depth"] + b"}"
+
+
+def xml_escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace('"', "&quot;")
+
+
+def as_rdf_xml(slug: str, value: dict) -> bytes:
+    kind, text = value["kind"], xml_escape(value["text"])
+    if kind == "lang":
+        inner = f'<rdfs:comment xml:lang="{xml_escape(value["lang"])}">{text}</rdfs:comment>'
+    elif kind == "typed":
+        inner = f'<rdfs:comment rdf:datatype="{XSD}{value["datatype"]}">{text}</rdfs:comment>'
+    elif kind == "iri":
+        inner = f'<rdfs:comment rdf:resource="{xml_escape(value["iri"])}"/>'
+    elif kind == "nested":
+        depth = value["depth"]
+        inner = "<rdfs:comment><rdf:Description>" * depth + "</rdf:Description></rdfs:comment>" * depth
+    elif kind == "huge":
+        inner = "<rdfs:comment>" + "x" * value["size"] + "</rdfs:comment>"
+    else:
+        inner = f"<rdfs:comment>{text}</rdfs:comment>"
+    document = (
+        '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" '
+        'xmlns:rdfs="http://www.w3.org/2000/01/rdf-schema#">\n'
+        f'<rdf:Description rdf:about="{AGR}{slug}">\n{inner}\n</rdf:Description>\n</rdf:RDF>\n'
+    )
+    return document.encode("utf-8", "surrogatepass")
+
+
+@st.composite
+def documents(draw: st.DrawFn) -> tuple[str, bytes]:
+    """(media type, body): a hostile value in one syntax, sometimes with its bytes corrupted."""
+    slug = draw(st.from_regex(r"fuzz-[a-z0-9]{1,10}", fullmatch=True))
+    fmt = draw(st.sampled_from(sorted(MEDIA)))
+    value = draw(hostile_values())
+    if fmt in ("turtle", "nt"):
+        body = as_turtle(slug, value, fmt)
+    elif fmt == "json-ld":
+        body = as_json_ld(slug, value)
+    else:
+        body = as_rdf_xml(slug, value)
+    if draw(st.integers(0, 4)) == 0 and body:  # corrupt: cut, or overwrite a byte
+        at = draw(st.integers(0, len(body) - 1))
+        body = (
+            body[:at]
+            if draw(st.booleans())
+            else body[:at] + bytes([draw(st.integers(0, 255))]) + body[at + 1 :]
+        )
+    return MEDIA[fmt], body
+
+
+def assert_clean(response: httpx.Response, where: str) -> None:
+    """No 5xx; a refusal is the documented JSON shape; nothing internal leaks."""
+    assert response.status_code < 500, (where, response.status_code, response.text[:300])
+    for needle in LEAKS:
+        assert needle not in response.text, (where, needle, response.text[:300])
+    if response.status_code >= 400:
+        body = response.json()
+        assert isinstance(body.get("error"), str) and isinstance(body.get("detail"), str), body
+
+
+# --------------------------------------------------------------------------
+# properties
+# --------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def http(server) -> Iterator[httpx.Client]:  # type: ignore[no-untyped-def]
+    with httpx.Client(base_url=server.url, timeout=60) as client:
+        yield client
+
+
+@pytest.fixture(scope="module")
+def fuzz_env(store_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Env]:
+    live, environment = start_writable_env(store_path, tmp_path_factory.mktemp("fuzz"))
+    yield environment
+    live.stop()
+
+
+@given(document=documents(), lang=st.sampled_from([None, "en", "nl", "xx", "\u0000"]))
+@FUZZ
+def test_validate_never_5xx(http: httpx.Client, document: tuple[str, bytes], lang: str | None) -> None:
+    media, body = document
+    params = {"lang": lang} if lang is not None else {}
+    response = http.post("/api/v1/validate", content=body, headers={"Content-Type": media}, params=params)
+    assert_clean(response, f"validate {media}")
+    assert response.status_code in (200, 400, 413, 415, 422), response.text[:300]
+
+
+@given(document=documents())
+@FUZZ
+def test_an_accepted_submission_can_be_approved(fuzz_env: Env, document: tuple[str, bytes]) -> None:
+    media, body = document
+    with fuzz_env.client("alice") as http:
+        created = http.post("/api/v1/submissions", content=body, headers={"Content-Type": media})
+    assert_clean(created, f"submit {media}")
+    if created.status_code != 201:
+        return
+    with fuzz_env.client("bob") as http:
+        decided = http.post(
+            f"/api/v1/submissions/{created.json()['id']}/approve",
+            json={"valid_from": "2026-01-01", "issued": "2025-12-20"},
+        )
+    assert_clean(decided, "approve")
+    assert decided.status_code in (200, 409), decided.text[:300]  # 409: that agreement was published before
+
+
+sparql_text = st.one_of(
+    any_text,
+    st.builds(lambda d: "SELECT * WHERE { " + "{ " * d + "?s ?p ?o" + " }" * d + " }", st.integers(0, 300)),
+    st.builds(lambda d: "SELECT * WHERE { ?s ?p " + "(" * d + ")" * d + " }", st.integers(0, 300)),
+    st.builds(lambda t: f'SELECT * WHERE {{ ?s ?p "{t}" }}', any_text),
+    st.builds(lambda t: f"SELECT * WHERE {{ ?s ?p <{t}> }}", any_text),
+    st.builds(lambda t: f'ASK {{ ?s ?p "x"@{t} }}', lang_tags),
+)
+accepts = st.sampled_from(
+    [
+        "application/sparql-results+json",
+        "text/csv",
+        "application/sparql-results+xml",
+        "text/turtle",
+        "image/png",
+        "*/*;q=abc",
+        "",
+        ",,,;;;",
+    ]
+)
+
+
+def latin1(text: str) -> bytes:
+    """A header value the client will send: visible bytes (any above 0x7f too), spaces only inside."""
+    kept = bytes(b for b in text.encode("utf-8", "surrogatepass")[:200] if b == 0x20 or 0x21 <= b != 0x7F)
+    return kept.strip()
+
+
+@given(query=sparql_text, accept=accepts, how=st.sampled_from(["get", "form", "direct"]))
+@FUZZ
+def test_sparql_never_5xx(http: httpx.Client, query: str, accept: str, how: str) -> None:
+    headers = {"Accept": accept}
+    raw = query.encode("utf-8", "surrogatepass")
+    if how == "get":
+        response = http.get("/sparql", params={"query": raw.decode("latin-1")}, headers=headers)
+    elif how == "form":
+        response = http.post(
+            "/sparql",
+            content=b"query=" + raw,
+            headers={**headers, "Content-Type": "application/x-www-form-urlencoded"},
+        )
+    else:
+        response = http.post(
+            "/sparql", content=raw, headers={**headers, "Content-Type": "application/sparql-query"}
+        )
+    assert_clean(response, f"sparql {how}")
+
+
+ROUTES = [
+    "/",
+    "/sparql",
+    "/api/v1/validate",
+    "/api/v1/agreements",
+    "/api/v1/coverage",
+    "/api/v1/submissions",
+    "/id/agreement/nl-gold",
+    "/queries/agreements",
+    "/healthz",
+    "/static/",
+    "/doc/",
+]
+path_parts = st.one_of(
+    st.text(st.characters(min_codepoint=0, max_codepoint=0x10FFFF), max_size=30),
+    st.sampled_from(["..", "../../etc/passwd", "%2e%2e/", "a/./b", "\\x", "%00", "%ff%fe", "~", "x" * 5000]),
+)
+
+
+@given(
+    route=st.sampled_from(ROUTES),
+    tail=path_parts,
+    method=st.sampled_from(["GET", "POST", "HEAD", "PUT", "DELETE", "OPTIONS", "PATCH"]),
+    accept=any_text,
+    language=any_text,
+    content_type=any_text,
+    authorization=any_text,
+)
+@FUZZ
+def test_odd_paths_and_headers_never_5xx(
+    http: httpx.Client,
+    route: str,
+    tail: str,
+    method: str,
+    accept: str,
+    language: str,
+    content_type: str,
+    authorization: str,
+) -> None:
+    path = route + quote(tail.encode("utf-8", "surrogatepass"), safe="/;=@:!$&'()*+,")
+    headers = {
+        "Accept": latin1(accept),
+        "Accept-Language": latin1(language),
+        "Content-Type": latin1(content_type),
+        "Authorization": latin1(authorization),
+    }
+    response = http.request(
+        method, path, headers=headers, content=b"x" if method in ("POST", "PUT") else None
+    )
+    assert response.status_code < 500, (method, path, headers, response.status_code, response.text[:300])
+    for needle in LEAKS:
+        assert needle not in response.text, (path, needle)

@@ -14,6 +14,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import ClientDisconnect
 
 from imvokg import errors
 from imvokg.api.lang import api_language
@@ -50,6 +51,10 @@ HTTP_CODES = {
 }
 
 
+RETRY_AFTER_S = 5
+"""Seconds a client is told to wait after a 503 (busy, timed out, store away) before trying again."""
+
+
 def error_response(status: int, code: str, detail: str, **extra: object) -> JSONResponse:
     return JSONResponse({"error": code, "detail": detail, **extra}, status_code=status)
 
@@ -72,6 +77,10 @@ def install(app: FastAPI) -> None:
         response.headers.update(headers)
         if status == 401:
             response.headers["WWW-Authenticate"] = 'Bearer realm="imvokg"'
+        if status == 406:  # the answer depends on Accept: a cache must not serve it to others
+            response.headers["Vary"] = "Accept"
+        if status in (429, 503):
+            response.headers["Retry-After"] = str(RETRY_AFTER_S)
         return response
 
     @app.exception_handler(RequestValidationError)
@@ -85,7 +94,14 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
         detail = exc.detail if isinstance(exc.detail, str) else "request failed"
-        return error_response(exc.status_code, HTTP_CODES.get(exc.status_code, "error"), detail)
+        response = error_response(exc.status_code, HTTP_CODES.get(exc.status_code, "error"), detail)
+        response.headers.update(exc.headers or {})  # e.g. Allow on a 405
+        return response
+
+    @app.exception_handler(ClientDisconnect)
+    async def client_gone(_: Request, __: ClientDisconnect) -> JSONResponse:
+        # the client hung up (or the server did: a body deadline); the answer reaches nobody
+        return error_response(400, "bad_request", "the request body did not arrive")
 
     @app.exception_handler(Exception)
     async def unexpected(_: Request, exc: Exception) -> JSONResponse:

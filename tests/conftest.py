@@ -85,10 +85,13 @@ def store_path(built: tuple[Path, BuildReport]) -> Path:
 class LiveServer:
     """A uvicorn server in a background thread; stopped at the end of the session."""
 
-    def __init__(self, app: object, port: int) -> None:
+    def __init__(self, app: object, port: int, settings: Settings | None = None) -> None:
+        from imvokg.api.server import server_options
+
         self.port = port
         self.url = f"http://127.0.0.1:{port}"
-        config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
+        options = server_options(settings or Settings())  # the limits `imvokg serve` runs with
+        config = uvicorn.Config(app, host="127.0.0.1", port=port, lifespan="on", **options)
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 
@@ -122,7 +125,7 @@ def settings_for_tests(**overrides: object) -> Settings:
 def start_server(settings: Settings) -> LiveServer:
     from imvokg.api import create_app
 
-    server = LiveServer(create_app(settings), free_port())
+    server = LiveServer(create_app(settings), free_port(), settings)
     server.start()
     return server
 

@@ -276,6 +276,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings, progress: Progress) 
         print(f"no store at {settings.store_path}: building it first", file=sys.stderr)
         build(settings.store_path, progress=Progress(True))
     from imvokg.api import create_app
+    from imvokg.api.server import server_options
 
     print(f"serving on http://{settings.host}:{settings.port}", file=sys.stderr)
     if args.workers > 1:
@@ -287,10 +288,10 @@ def cmd_serve(args: argparse.Namespace, settings: Settings, progress: Progress) 
             host=settings.host,
             port=settings.port,
             workers=args.workers,
-            log_level="warning",
+            **server_options(settings),
         )
     else:
-        uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="warning")
+        uvicorn.run(create_app(settings), host=settings.host, port=settings.port, **server_options(settings))
     return 0
 
 

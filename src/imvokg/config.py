@@ -117,6 +117,25 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
 
+    header_timeout_s: float = 10.0
+    """Seconds from a request's first byte until its headers are complete; then 408 and close."""
+
+    body_timeout_s: float = 60.0
+    """Seconds from the end of the headers until the whole body is in; then 408 and close."""
+
+    keep_alive_s: float = 5.0
+    """Seconds an idle kept-alive connection stays open between requests."""
+
+    max_header_bytes: int = 32 * 1024
+    max_headers: int = 100
+
+    max_connections_per_client: int = 64
+    """Open connections one client address may hold; more are answered 429 and closed."""
+
+    forwarded_allow_ips: str | None = None
+    """Addresses of the reverse proxy whose X-Forwarded-For/-Proto are believed (e.g. ``127.0.0.1``);
+    unset: forwarded headers are ignored and the client is the peer address."""
+
     api_keys_file: Path | None = None
     """JSON file of hashed API keys (see `imvokg apikey create`)."""
 

@@ -114,6 +114,7 @@ class Server:
             **os.environ,
             "IMVOKG_API_KEYS_FILE": str(keys),
             "IMVOKG_SPARQL_RATE_PER_S": "0",
+            "IMVOKG_KEY_RATE_PER_S": "0",
             "IMVOKG_READ_ONLY": "false",
         }
         self.process = subprocess.Popen(

@@ -113,13 +113,13 @@ class LiveServer:
 
 
 def settings_for_tests(**overrides: object) -> Settings:
-    """Settings of a test server: the /sparql rate limit off unless the test asks for one.
+    """Settings of a test server: the /sparql and API-key rate limits off unless the test asks for them.
 
     The limiter's token buckets refill with wall-clock time, so a server shared by many tests
     would admit or refuse requests depending on how fast the machine runs them. The limiter's
     own tests start a server of their own with settings they control.
     """
-    return Settings(**{"sparql_rate_per_s": 0.0, **overrides})  # type: ignore[arg-type]
+    return Settings(**{"sparql_rate_per_s": 0.0, "key_rate_per_s": 0.0, **overrides})  # type: ignore[arg-type]
 
 
 def start_server(settings: Settings) -> LiveServer:

@@ -98,6 +98,15 @@ class Settings(BaseSettings):
     sparql_burst: int = 40
     """Requests a client may send at once before the rate applies."""
 
+    sparql_queue: int = 4
+    """User SPARQL requests that may wait for a busy worker; beyond them the answer is 503 with
+    Retry-After at once (admission control: a queue that grows only makes every answer late)."""
+
+    key_rate_per_s: float = 5.0
+    """Sustained requests per second per API key, from any address (token bucket); 0 turns it off."""
+
+    key_burst: int = 20
+
     label_index: bool = True
     """Answer label search from an in-memory substring index (milliseconds at any size) instead of
     a scan of every name in the store; it costs memory in each API process (about 40 MiB at 1M triples)."""

@@ -12,13 +12,15 @@ against a raw Oxigraph server.
   send an API key.
 - Headers: every answer says ``nosniff``; HTML answers carry a Content
   Security Policy without remote sources and may not be framed.
-- Rate: a token bucket per client address on ``/sparql`` (429 with
-  ``Retry-After``). Behind a reverse proxy the address is the proxy's unless
-  uvicorn is told to trust its forwarded headers.
+- Rate: a token bucket per client address on ``/sparql``, and one per API
+  key on every request that carries a key (429 with ``Retry-After``). Behind
+  a reverse proxy the address is the proxy's unless uvicorn is told to trust
+  its forwarded headers (``forwarded_allow_ips``).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import time
@@ -201,6 +203,13 @@ class TokenBuckets:
         return wait
 
 
+def _too_many(wait: float, detail: str) -> tuple:
+    retry = str(max(1, math.ceil(wait)))
+    return _json_answer(
+        429, "too_many_requests", f"{detail}; retry after {retry} s", [(b"retry-after", retry.encode())]
+    )
+
+
 class SparqlRateLimit:
     """429 with ``Retry-After`` when one client address sends /sparql requests faster than allowed."""
 
@@ -214,21 +223,42 @@ class SparqlRateLimit:
             client = scope.get("client")
             wait = self.buckets.take(client[0] if client else "unknown")
             if wait > 0:
-                retry = str(max(1, math.ceil(wait))).encode()
-                start, body = _json_answer(
-                    429,
-                    "too_many_requests",
-                    f"too many SPARQL requests from your address; retry after {retry.decode()} s",
-                    [(b"retry-after", retry)],
-                )
+                start, body = _too_many(wait, "too many SPARQL requests from your address")
                 await send(start)
                 await send(body)
                 return
         await self.app(scope, receive, send)
 
 
+class KeyRateLimit:
+    """429 with ``Retry-After`` when one API key sends requests faster than allowed, from any address.
+
+    Keyed on a hash of the bearer token (the token itself is not kept); a
+    request without a key is not counted here. A wrong key is counted too,
+    so guessing keys is as slow as using one.
+    """
+
+    def __init__(self, app: ASGIApp, *, rate_per_s: float, burst: int) -> None:
+        self.app = app
+        self.buckets = TokenBuckets(rate_per_s, burst)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] != "OPTIONS":
+            token = next((v for n, v in scope.get("headers", []) if n == b"authorization"), None)
+            if token:
+                wait = self.buckets.take(hashlib.sha256(token).hexdigest()[:32])
+                if wait > 0:
+                    start, body = _too_many(wait, "too many requests with your API key")
+                    await send(start)
+                    await send(body)
+                    return
+        await self.app(scope, receive, send)
+
+
 def install(app: FastAPI, settings: Settings) -> None:
     """Add the edge middleware; call after the body size limit so the path guard is outermost."""
+    if settings.key_rate_per_s > 0:
+        app.add_middleware(KeyRateLimit, rate_per_s=settings.key_rate_per_s, burst=settings.key_burst)
     if settings.sparql_rate_per_s > 0:
         app.add_middleware(
             SparqlRateLimit, rate_per_s=settings.sparql_rate_per_s, burst=settings.sparql_burst

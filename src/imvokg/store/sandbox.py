@@ -238,9 +238,14 @@ class SparqlPool:
         memory_mb: int = 2048,
         result_rows: int = 10_000,
         result_bytes: int = 32 * 1024 * 1024,
+        queue: int = 4,
     ) -> None:
         self.store_path = Path(store_path)
         self.size = max(1, size)
+        self.queue = max(0, queue)
+        self._waiting = 0
+        self.refused = 0
+        """Requests answered 503 at once because ``queue`` others were already waiting."""
         self.timeout_s = timeout_s
         self.limits = Limits(memory_mb * 1024 * 1024, result_rows, result_bytes)
         self._context = multiprocessing.get_context("forkserver")
@@ -364,7 +369,7 @@ class SparqlPool:
             version,
         )
         while True:
-            worker = await self._acquire(deadline)
+            worker = await self._admit(deadline)
             # The thread owns the worker from here on: even if this request is cancelled,
             # the thread returns the worker to the pool or kills it.
             message = await asyncio.wrap_future(self._executor.submit(self._serve, worker, job, deadline))
@@ -381,6 +386,18 @@ class SparqlPool:
         if kind == "crashed":
             raise QueryCrashed(_CRASH_DETAIL)
         raise _ERRORS.get(message[1], StoreError)(message[2])
+
+    async def _admit(self, deadline: float) -> _Worker:
+        """A worker now if one is idle; else wait in a bounded line, or 503 at once when it is full."""
+        assert self._idle is not None
+        if self._idle.empty() and self._waiting >= self.queue:
+            self.refused += 1
+            raise PoolBusy("every query worker is busy and others are waiting; try again shortly")
+        self._waiting += 1
+        try:
+            return await self._acquire(deadline)
+        finally:
+            self._waiting -= 1
 
     async def _acquire(self, deadline: float) -> _Worker:
         """An idle, live worker; a worker that died while idle is replaced, not handed out."""
@@ -430,4 +447,5 @@ def pool_for(settings: Settings, store: object) -> SparqlPool | None:
         memory_mb=settings.worker_memory_mb,
         result_rows=settings.result_limit,
         result_bytes=settings.result_max_bytes,
+        queue=settings.sparql_queue,
     )

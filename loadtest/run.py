@@ -11,7 +11,11 @@
    the highest rate whose p99 stays <= 100 ms with no errors wins;
 3. isolation: p99 of that mix at half the sustainable rate, alone and while
    two clients loop a heavy /sparql query; the ratio is with / without;
-4. soak: 70 % of the sustainable rate for --soak-seconds; counts 5xx and the
+4. saturation: p99 of /healthz and of a named query (10 req/s each, one after
+   the other), alone and while two clients loop the heavy query and one CPU
+   burner per core (another process, at normal priority) saturates the
+   machine; the heavy clients' 503s (admission control) are counted;
+5. soak: 70 % of the sustainable rate for --soak-seconds; counts 5xx and the
    memory (RSS of the server and its query workers) at the start and end.
 
 The client runs on the same 2-core machine and takes CPU from the server, so
@@ -175,6 +179,18 @@ async def open_loop(base: str, rate: float, seconds: float, paths: list[str]) ->
     return sample
 
 
+TRIVIAL = {"healthz": "/healthz", "named_query": "/queries/agreements?lang=en"}
+BURNER = "while True: pass"
+
+
+def trivial_p99(base: str, seconds: float) -> dict[str, dict[str, float | int]]:
+    """The latency summary of each trivial request, 10 per second, one kind after the other."""
+    return {
+        name: asyncio.run(open_loop(base, 10, seconds, [path])).summary(seconds)
+        for name, path in TRIVIAL.items()
+    }
+
+
 def heavy_clients(base: str, count: int, stop: threading.Event) -> tuple[list[threading.Thread], list[int]]:
     statuses: list[int] = []
 
@@ -246,6 +262,28 @@ def main() -> int:
             "p99_ratio": round(busy.p(0.99) / quiet.p(0.99), 2),
         }
         print("isolation", json.dumps(results["isolation"]), flush=True)
+
+        alone = trivial_p99(base, args.step_seconds)
+        burners = [subprocess.Popen([sys.executable, "-c", BURNER]) for _ in range(os.cpu_count() or 2)]
+        stop = threading.Event()
+        threads, heavy_statuses = heavy_clients(base, 2, stop)
+        time.sleep(1.0)
+        try:
+            saturated = trivial_p99(base, args.step_seconds)
+        finally:
+            stop.set()
+            for burner in burners:
+                burner.kill()
+                burner.wait()
+            for thread in threads:
+                thread.join(timeout=60)
+        results["saturation"] = {
+            "cpu_burners": len(burners),
+            "heavy_answers": {str(s): heavy_statuses.count(s) for s in sorted(set(heavy_statuses))},
+            "alone": alone,
+            "saturated": saturated,
+        }
+        print("saturation", json.dumps(results["saturation"]), flush=True)
 
         if args.soak_seconds > 0:
             soak_rate = max(0.7 * sustainable, 5.0)

@@ -30,6 +30,7 @@ import asyncio
 import json
 import os
 import socket
+import ssl
 import subprocess
 import sys
 import threading
@@ -144,11 +145,17 @@ def rss_kib(pid: int) -> int:
     return total
 
 
-async def open_loop(base: str, rate: float, seconds: float, paths: list[str]) -> Sample:
-    """Send ``rate`` requests per second on a fixed schedule for ``seconds``; never wait for answers."""
+async def open_loop(
+    base: str, rate: float, seconds: float, paths: list[str], *, verify: str | None = None
+) -> Sample:
+    """Send ``rate`` requests per second on a fixed schedule for ``seconds``; never wait for answers.
+
+    ``verify``: the CA file of an https ``base`` (a front with a test certificate).
+    """
     sample = Sample()
     limits = httpx.Limits(max_connections=256, max_keepalive_connections=64)
-    async with httpx.AsyncClient(base_url=base, timeout=30, limits=limits) as client:
+    tls = ssl.create_default_context(cafile=verify) if verify else True
+    async with httpx.AsyncClient(base_url=base, timeout=30, limits=limits, verify=tls) as client:
 
         async def one(path: str) -> None:
             started = time.perf_counter()
@@ -197,7 +204,9 @@ def heavy_clients(base: str, count: int, stop: threading.Event) -> tuple[list[th
     def loop() -> None:
         with httpx.Client(base_url=base, timeout=60) as client:
             while not stop.is_set():
-                statuses.append(client.post("/sparql", data={"query": HEAVY}).status_code)
+                # a new text each time: an identical query would be answered from the answer cache
+                query = f"{HEAVY} # {threading.get_ident()} {len(statuses)}"
+                statuses.append(client.post("/sparql", data={"query": query}).status_code)
 
     threads = [threading.Thread(target=loop, daemon=True) for _ in range(count)]
     for thread in threads:

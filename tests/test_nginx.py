@@ -285,3 +285,19 @@ def test_floods_per_address_and_per_key_get_429_json(front: Front) -> None:
     with front.client(headers={"Authorization": f"Bearer {front.keys['alice']}"}) as keyed:
         answers = [keyed.get("/api/v1/submissions") for _ in range(30)]
     assert 429 in {r.status_code for r in answers}, "30 requests at once with one key were all let through"
+
+
+def test_the_load_mix_through_nginx_has_no_errors(front: Front) -> None:
+    """The mix of `make loadtest` at 20 requests/s for 5 s, direct and through nginx: no errors.
+
+    The latencies are printed for docs/RELIABILITY.md, never asserted.
+    """
+    import asyncio
+
+    from loadtest.run import MIX, open_loop
+
+    direct = asyncio.run(open_loop(front.api.url, 20, 5, MIX))
+    proxied = asyncio.run(open_loop(front.url, 20, 5, MIX, verify=str(front.cert)))
+    for sample in (direct, proxied):
+        assert sample.errors_5xx == 0 and sample.errors_other == 0 and sample.latencies
+    print("direct", direct.summary(5), "via nginx", proxied.summary(5))

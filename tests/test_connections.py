@@ -134,6 +134,41 @@ def test_one_address_holds_a_bounded_number_of_connections(tight: LiveServer) ->
     assert answer.startswith(b"HTTP/1.1 200"), answer[:200]
 
 
+def test_a_kept_alive_connection_gets_the_deadline_too(tight: LiveServer) -> None:
+    """After a full answer on the connection, a second request that stalls still gets its 408."""
+    first = b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"
+    answer = exchange(tight.port, first + b"GET /healthz HTTP/1.1\r\nHo")
+    assert answer.startswith(b"HTTP/1.1 200"), answer[:100]
+    second = answer[answer.index(b"HTTP/1.1 408") :]
+    assert status_and_json(second)[1]["error"] == "request_timeout"
+
+
+def test_an_upgrade_request_is_answered_as_plain_http(tight: LiveServer) -> None:
+    request = b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: Upgrade, close\r\nUpgrade: h2c\r\n\r\n"
+    assert exchange(tight.port, request).startswith(b"HTTP/1.1 200")
+
+
+def test_the_trusted_proxy_is_not_capped(store_path: Path) -> None:
+    live = start_server(
+        Settings(
+            store_path=store_path,
+            read_only=True,
+            sparql_workers=0,
+            max_connections_per_client=2,
+            forwarded_allow_ips="127.0.0.1",
+        )
+    )
+    held = [socket.create_connection(("127.0.0.1", live.port)) for _ in range(4)]
+    try:
+        time.sleep(0.2)  # let the server accept them (an order only)
+        request = b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+        assert exchange(live.port, request).startswith(b"HTTP/1.1 200")  # 4 held, cap 2: not capped
+    finally:
+        for sock in held:
+            sock.close()
+        live.stop()
+
+
 def test_406_varies_on_accept(tight: LiveServer) -> None:
     response = httpx.get(tight.url + "/id/agreement/nl-gold", headers={"Accept": "image/png"})
     assert response.status_code == 406

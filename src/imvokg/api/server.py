@@ -52,6 +52,8 @@ class ConnectionLimits:
     max_headers: int = 100
     max_target_bytes: int = 16 * 1024
     max_connections_per_client: int = 64
+    proxies: frozenset[str] = frozenset()
+    """Addresses not capped: the reverse proxy, which caps per client itself (``forwarded_allow_ips``)."""
 
     @classmethod
     def from_settings(cls, settings: Settings) -> ConnectionLimits:
@@ -63,6 +65,9 @@ class ConnectionLimits:
             # a GET /sparql carries the whole query: up to max_query_chars, each up to 9 bytes encoded
             max_target_bytes=9 * settings.max_query_chars + 4096,
             max_connections_per_client=settings.max_connections_per_client,
+            proxies=frozenset(
+                a.strip() for a in (settings.forwarded_allow_ips or "").split(",") if a.strip()
+            ),
         )
 
 
@@ -115,7 +120,8 @@ class GuardedHttpTools(HttpToolsProtocol):
         super().connection_made(transport)
         address = self.client[0] if self.client else "unknown"
         clients = self._clients()
-        self._over_cap = clients[address] >= self.limits.max_connections_per_client
+        proxied = address in self.limits.proxies or "*" in self.limits.proxies
+        self._over_cap = not proxied and clients[address] >= self.limits.max_connections_per_client
         if not self._over_cap:  # over it: answered 429 once its first bytes are read (a close now resets)
             clients[address] += 1
             self._address = address
@@ -146,7 +152,7 @@ class GuardedHttpTools(HttpToolsProtocol):
         self._deadline = None
         if self.transport.is_closing():
             return
-        if self.cycle is not None and self.cycle.response_started:
+        if self.cycle is not None and self.cycle.response_started and not self.cycle.response_complete:
             self.transport.close()  # an answer is on its way: no second one, just hang up
             return
         self._refuse(408, "request_timeout", detail)
@@ -180,8 +186,11 @@ class GuardedHttpTools(HttpToolsProtocol):
                 self._refuse(refused.status, refused.code, refused.detail)
         except httptools.HttpParserError:
             self.send_400_response("the request is not valid HTTP/1.1")
-        except httptools.HttpParserUpgrade:
-            super().data_received(b"")  # never reached: upgrades are not offered (ws="none")
+        except httptools.HttpParserUpgrade:  # as uvicorn: no upgrade is offered, the request goes on
+            if self._should_upgrade():
+                self.handle_websocket_upgrade()
+            else:
+                self._unsupported_upgrade_warning()
 
     def send_400_response(self, msg: str) -> None:
         self.logger.info("invalid HTTP request from %s", self.client[0] if self.client else "unknown")

@@ -20,6 +20,7 @@ long one); the bounded default keeps this file at about two minutes.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 from collections.abc import Iterator
@@ -28,8 +29,9 @@ from urllib.parse import quote
 
 import httpx
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
+from rdflib import Graph
 from tests.test_workflow import FIXTURE, Env, start_writable_env
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "30"))
@@ -120,11 +122,24 @@ def turtle_object(value: dict) -> str:
     return f'"{escape(value["text"])}"'
 
 
+@functools.cache
+def _fixture_graph() -> Graph:
+    return Graph().parse(FIXTURE, format="turtle")
+
+
+def fixture_as(fmt: str, slug: str) -> str:
+    """The conforming fixture agreement under another slug, in ``fmt`` (so hostile values reach a 201)."""
+    if fmt == "turtle":
+        return FIXTURE.read_text(encoding="utf-8").replace("agr:example-widgets", f"agr:{slug}")
+    text = _fixture_graph().serialize(format=fmt)
+    return text.replace(AGR + "example-widgets", AGR + slug)
+
+
 def as_turtle(slug: str, value: dict, fmt: str) -> bytes:
-    base = FIXTURE.read_text(encoding="utf-8").replace("agr:example-widgets", f"agr:{slug}")
+    base = fixture_as(fmt, slug)
     line = f"<{AGR}{slug}> <{COMMENT}> {turtle_object(value)} .\n"
-    if fmt == "nt":  # N-Triples has no prefixes: the hostile triple alone, plus the prefixed fixture refused
-        return line.encode("utf-8", "surrogatepass")
+    if fmt == "nt" and value["kind"] == "nested":  # N-Triples cannot nest: the syntax error is the case
+        return (base + line).encode("utf-8", "surrogatepass")
     text = base + line
     if (
         value["kind"] == "plain" and value["raw"]
@@ -152,9 +167,11 @@ def json_value(value: dict) -> object:
 
 
 def as_json_ld(slug: str, value: dict) -> bytes:
-    document = {"@id": AGR + slug, COMMENT: json_value(value)}
+    document = json.loads(fixture_as("json-ld", slug))
+    nodes = document if isinstance(document, list) else document.get("@graph", [document])
+    nodes.append({"@id": AGR + slug, COMMENT: json_value(value)})
     try:
-        return json.dumps(document).encode()  # ensure_ascii: lone surrogates become \\udXXX escapes
+        return json.dumps(nodes).encode()  # ensure_ascii: lone surrogates become \\udXXX escapes
     except RecursionError:
         return b'{"@id": "x", "p": ' + b"[" * value["depth"] + b"]" * value["depth"] + b"}"
 
@@ -182,6 +199,14 @@ def as_rdf_xml(slug: str, value: dict) -> bytes:
         '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" '
         'xmlns:rdfs="http://www.w3.org/2000/01/rdf-schema#">\n'
         f'<rdf:Description rdf:about="{AGR}{slug}">\n{inner}\n</rdf:Description>\n</rdf:RDF>\n'
+    )
+    fixture = fixture_as("xml", slug)  # the hostile description goes inside the fixture's rdf:RDF
+    cut = fixture.rindex("</rdf:RDF>")
+    hostile = document[document.index("<rdf:Description") : document.rindex("</rdf:RDF>")]
+    document = (
+        fixture[:cut]
+        + hostile.replace("<rdfs:comment", '<rdfs:comment xmlns:rdfs="http://www.w3.org/2000/01/rdf-schema#"')
+        + fixture[cut:]
     )
     return document.encode("utf-8", "surrogatepass")
 
@@ -243,6 +268,7 @@ def test_validate_never_5xx(http: httpx.Client, document: tuple[str, bytes], lan
     params = {"lang": lang} if lang is not None else {}
     response = http.post("/api/v1/validate", content=body, headers={"Content-Type": media}, params=params)
     assert_clean(response, f"validate {media}")
+    event(f"validated: {response.status_code}")
     assert response.status_code in (200, 400, 413, 415, 422), response.text[:300]
 
 
@@ -253,6 +279,7 @@ def test_an_accepted_submission_can_be_approved(fuzz_env: Env, document: tuple[s
     with fuzz_env.client("alice") as http:
         created = http.post("/api/v1/submissions", content=body, headers={"Content-Type": media})
     assert_clean(created, f"submit {media}")
+    event(f"submitted: {created.status_code}")  # --hypothesis-show-statistics shows how many got this far
     if created.status_code != 201:
         return
     with fuzz_env.client("bob") as http:
@@ -261,6 +288,7 @@ def test_an_accepted_submission_can_be_approved(fuzz_env: Env, document: tuple[s
             json={"valid_from": "2026-01-01", "issued": "2025-12-20"},
         )
     assert_clean(decided, "approve")
+    event(f"approved: {decided.status_code}")
     assert decided.status_code in (200, 409), decided.text[:300]  # 409: that agreement was published before
 
 

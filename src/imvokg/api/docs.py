@@ -9,6 +9,8 @@ names no remote source.
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import FastAPI
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
@@ -33,6 +35,16 @@ def install(app: FastAPI) -> None:
         )
 
     document_errors(app)
+
+
+def answers_in(*media_types: str) -> dict[int | str, dict[str, Any]]:
+    """``responses=`` for a route whose 200 is negotiated: the media types it may answer in."""
+    return {
+        200: {
+            "description": "The answer, in the negotiated media type",
+            "content": {m: {} for m in media_types},
+        }
+    }
 
 
 ERROR_SCHEMA = {

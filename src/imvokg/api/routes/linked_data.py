@@ -17,11 +17,13 @@ from fastapi.responses import Response
 
 from imvokg import __version__
 from imvokg.api.deps import ServicesDep
+from imvokg.api.docs import answers_in
 from imvokg.api.lang import page_language
 from imvokg.api.negotiation import choose
 from imvokg.api.publishing import WITH_HTML, context_url, local_link, respond
 from imvokg.api.state import Services
 from imvokg.errors import NotFound
+from imvokg.formats import JSON_LD
 from imvokg.namespaces import BASE
 from imvokg.services import linked_data, vocabulary_docs
 from imvokg.services.rdf_formats import jsonld_context, serialize
@@ -107,7 +109,7 @@ def resource_response(request: Request, services: Services, iri: str) -> Respons
     )
 
 
-@router.get("/id/{rest:path}", response_model=None)
+@router.get("/id/{rest:path}", response_model=None, responses=answers_in(*WITH_HTML))
 @router.head("/id/{rest:path}", response_model=None, include_in_schema=False)
 def instance(request: Request, rest: str, services: ServicesDep) -> Response:
     """An instance IRI (``/id/{type}/{slug}``, deeper for provisions)."""
@@ -115,7 +117,7 @@ def instance(request: Request, rest: str, services: ServicesDep) -> Response:
     return resource_response(request, services, BASE + "id/" + "/".join(parts))
 
 
-@router.get("/scheme/{rest:path}", response_model=None)
+@router.get("/scheme/{rest:path}", response_model=None, responses=answers_in(*WITH_HTML))
 @router.head("/scheme/{rest:path}", response_model=None, include_in_schema=False)
 def concept(request: Request, rest: str, services: ServicesDep) -> Response:
     """A concept scheme (``/scheme/{scheme}``) or one of its concepts (``/scheme/{scheme}/{code}``)."""
@@ -123,7 +125,7 @@ def concept(request: Request, rest: str, services: ServicesDep) -> Response:
     return resource_response(request, services, BASE + "scheme/" + "/".join(parts))
 
 
-@router.get("/graph/{rest:path}", response_model=None)
+@router.get("/graph/{rest:path}", response_model=None, responses=answers_in(*WITH_HTML))
 @router.head("/graph/{rest:path}", response_model=None, include_in_schema=False)
 def named_graph(request: Request, rest: str, services: ServicesDep) -> Response:
     """A named graph: its source file, checksum and build time (the provenance pages link here)."""
@@ -131,7 +133,7 @@ def named_graph(request: Request, rest: str, services: ServicesDep) -> Response:
     return resource_response(request, services, BASE + "graph/" + parts[0])
 
 
-@router.get("/ontology", response_model=None)
+@router.get("/ontology", response_model=None, responses=answers_in(*WITH_HTML))
 @router.head("/ontology", response_model=None, include_in_schema=False)
 def ontology(request: Request, services: ServicesDep) -> Response:
     """The imvo ontology: HTML documentation of every class and property, or the OWL as RDF."""
@@ -172,7 +174,7 @@ def ontology(request: Request, services: ServicesDep) -> Response:
     )
 
 
-@router.get("/shapes", response_model=None)
+@router.get("/shapes", response_model=None, responses=answers_in(*WITH_HTML))
 @router.head("/shapes", response_model=None, include_in_schema=False)
 def shapes(request: Request, services: ServicesDep) -> Response:
     """The SHACL shapes: Turtle (or another RDF format), or an HTML list with messages and requirements."""
@@ -212,7 +214,9 @@ def shapes(request: Request, services: ServicesDep) -> Response:
     )
 
 
-@router.get("/context.jsonld", name="jsonld_context_document", response_model=None)
+@router.get(
+    "/context.jsonld", name="jsonld_context_document", response_model=None, responses=answers_in(JSON_LD)
+)
 def jsonld_context_document(request: Request, services: ServicesDep) -> Response:
     """The JSON-LD @context every JSON-LD answer names (prefixes only; stable per release)."""
     body = json.dumps(jsonld_context(), indent=2, sort_keys=True).encode("utf-8")

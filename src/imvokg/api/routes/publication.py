@@ -8,6 +8,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
 
 from imvokg.api.deps import ServicesDep
+from imvokg.api.docs import answers_in
 from imvokg.api.lang import page_language
 from imvokg.api.negotiation import choose
 from imvokg.api.publishing import (
@@ -21,6 +22,7 @@ from imvokg.api.publishing import (
 )
 from imvokg.api.state import Services
 from imvokg.errors import StoreError
+from imvokg.formats import RELEASE_FORMATS
 from imvokg.namespaces import BASE
 from imvokg.services import catalog, dumps, feed, linked_data
 from imvokg.services.rdf_formats import serialize
@@ -61,7 +63,7 @@ def _catalog_html(request: Request, services: Services, lang: str, files: list[d
     ).encode("utf-8")
 
 
-@router.get("/catalog", response_model=None)
+@router.get("/catalog", response_model=None, responses=answers_in(*WITH_HTML))
 @router.head("/catalog", response_model=None, include_in_schema=False)
 def get_catalog(request: Request, services: ServicesDep) -> Response:
     """DCAT-AP 3: the catalogue, the dataset, a distribution per release file, the SPARQL service."""
@@ -89,7 +91,7 @@ def get_catalog(request: Request, services: ServicesDep) -> Response:
     )
 
 
-@router.get("/.well-known/void", response_model=None)
+@router.get("/.well-known/void", response_model=None, responses=answers_in(*RDF_OFFERED))
 @router.head("/.well-known/void", response_model=None, include_in_schema=False)
 def get_void(request: Request, services: ServicesDep) -> Response:
     """VoID: size, partitions, endpoint, dumps, URI space and vocabularies."""
@@ -107,7 +109,7 @@ def get_void(request: Request, services: ServicesDep) -> Response:
     )
 
 
-@router.get("/.well-known/sparql-examples", response_model=None)
+@router.get("/.well-known/sparql-examples", response_model=None, responses=answers_in(*RDF_OFFERED))
 @router.head("/.well-known/sparql-examples", response_model=None, include_in_schema=False)
 def get_sparql_examples(request: Request, services: ServicesDep) -> Response:
     """Every named query as an sh:SPARQLExecutable."""
@@ -171,7 +173,9 @@ def list_dumps(request: Request, services: ServicesDep) -> Response:
     )
 
 
-@router.get("/dumps/{name}", response_model=None)
+@router.get(
+    "/dumps/{name}", response_model=None, responses=answers_in(*RELEASE_FORMATS.values(), "application/gzip")
+)
 @router.head("/dumps/{name}", response_model=None, include_in_schema=False)
 def get_dump(name: str, request: Request, services: ServicesDep) -> Response:
     """One release file; names are matched against the directory listing, never joined into a path."""
@@ -184,7 +188,7 @@ def get_dump(name: str, request: Request, services: ServicesDep) -> Response:
     return FileResponse(found.path, media_type=media_type, filename=found.name, headers=headers)
 
 
-@router.get("/feed", response_model=None)
+@router.get("/feed", response_model=None, responses=answers_in("application/atom+xml"))
 @router.head("/feed", response_model=None, include_in_schema=False)
 def get_feed(request: Request, services: ServicesDep) -> Response:
     """Atom feed of recognition decisions, newest first."""

@@ -9,9 +9,10 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import PlainTextResponse, Response
 
 from imvokg.api.deps import ServicesDep
+from imvokg.api.docs import answers_in
 from imvokg.api.negotiation import query_format
 from imvokg.errors import InputError
-from imvokg.formats import with_charset
+from imvokg.formats import GRAPH_MEDIA_TYPES, RESULT_MEDIA_TYPES, with_charset
 
 router = APIRouter(tags=["queries"])
 
@@ -22,7 +23,11 @@ def list_queries(services: ServicesDep) -> list[dict[str, object]]:
     return [q.to_dict() for q in services.registry]
 
 
-@router.get("/queries/{name}", response_model=None)
+@router.get(
+    "/queries/{name}",
+    response_model=None,
+    responses=answers_in(*RESULT_MEDIA_TYPES, *GRAPH_MEDIA_TYPES, "application/sparql-query"),
+)
 async def run_named_query(name: str, request: Request, services: ServicesDep) -> Response:
     """Run a named query; parameters come as query-string fields and are bound as RDF terms.
 

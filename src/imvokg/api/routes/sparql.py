@@ -10,11 +10,12 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
 from imvokg.api.deps import ServicesDep
+from imvokg.api.docs import answers_in
 from imvokg.api.negotiation import query_format, wants_page
 from imvokg.api.routes import pages
 from imvokg.api.state import Services
 from imvokg.errors import InputError, QueryRefused, UnsupportedMediaType
-from imvokg.formats import GRAPH_MEDIA_TYPES, RESULT_MEDIA_TYPES, with_charset
+from imvokg.formats import GRAPH_MEDIA_TYPES, HTML, RESULT_MEDIA_TYPES, with_charset
 from imvokg.services.description import service_description
 from imvokg.services.sparql import (
     check_graph_names,
@@ -75,7 +76,9 @@ def _answer(body: bytes, produced: str, *, cache: str) -> Response:
     return Response(body, media_type=with_charset(produced), headers={"Vary": "Accept", "X-Cache": cache})
 
 
-@router.get("/sparql", response_model=None)
+@router.get(
+    "/sparql", response_model=None, responses=answers_in(*RESULT_MEDIA_TYPES, *GRAPH_MEDIA_TYPES, HTML)
+)
 async def sparql_get(request: Request, services: ServicesDep) -> Response:
     """Run `query=`; with no query: the Service Description, or the query page for a browser."""
     params = request.query_params
@@ -102,7 +105,7 @@ async def sparql_get(request: Request, services: ServicesDep) -> Response:
     )
 
 
-@router.post("/sparql", response_model=None)
+@router.post("/sparql", response_model=None, responses=answers_in(*RESULT_MEDIA_TYPES, *GRAPH_MEDIA_TYPES))
 async def sparql_post(request: Request, services: ServicesDep) -> Response:
     """urlencoded `query=` or a direct `application/sparql-query` body."""
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()

@@ -107,30 +107,30 @@ def wait_for_port(port: int, process: subprocess.Popen[bytes], within_s: float =
     raise RuntimeError("nginx did not start")
 
 
-@pytest.fixture(scope="module")
-def front(store_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Front]:
-    root = tmp_path_factory.mktemp("nginx")
-    store = copy_store(store_path, root)  # writable: the API writes the release files on first use
-    keys = make_keys(root / "keys.json")
-    api = start_server(
-        Settings(
-            store_path=store,
-            api_keys_file=root / "keys.json",
-            forwarded_allow_ips="127.0.0.1",
-            sparql_rate_per_s=0.01,  # the API's own limit: a burst of 3, then 429 (per client address)
-            sparql_burst=3,
-        )
-    )
+@dataclass
+class Nginx:
+    process: subprocess.Popen[bytes]
+    https_port: int
+    http_port: int
+    cert: Path
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=30)
+
+
+def start_nginx(root: Path, api_port: int, var: Path) -> Nginx:
+    """deploy/nginx with the `# site:` values for this machine, in front of 127.0.0.1:``api_port``."""
     cert = make_certificate(root)
     https_port, http_port = free_port(), free_port()
     values = {
-        "server 127.0.0.1:8000;": f"server 127.0.0.1:{api.port};",
+        "server 127.0.0.1:8000;": f"server 127.0.0.1:{api_port};",
         "listen 80;": f"listen 127.0.0.1:{http_port};",
         "listen 443 ssl;": f"listen 127.0.0.1:{https_port} ssl;",
         "/etc/ssl/imvokg/fullchain.pem": str(cert),
         "/etc/ssl/imvokg/privkey.pem": str(root / "key.pem"),
         "/srv/imvokg/static/": f"{STATIC_DIR}/",
-        "root /srv/imvokg/var;": f"root {store.parent};",
+        "root /srv/imvokg/var;": f"root {var};",
         "/etc/nginx/imvokg-proxy.conf": str(DEPLOY / "imvokg-proxy.conf"),
     }
     (root / "imvokg.conf").write_text(site_config((DEPLOY / "imvokg.conf").read_text(), values))
@@ -158,18 +158,59 @@ http {{
 }}
 """
     )
-    process = subprocess.Popen(
-        [NGINX, "-c", str(root / "nginx.conf"), "-p", str(root)], stderr=subprocess.PIPE
-    )
+    process = subprocess.Popen([NGINX, "-c", str(root / "nginx.conf"), "-p", str(root)])
+    nginx = Nginx(process, https_port, http_port, cert)
     try:
         wait_for_port(https_port, process)
+    except RuntimeError:
+        nginx.stop()
+        raise
+    return nginx
+
+
+@pytest.fixture(scope="module")
+def front(store_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Front]:
+    root = tmp_path_factory.mktemp("nginx")
+    store = copy_store(store_path, root)  # writable: the API writes the release files on first use
+    keys = make_keys(root / "keys.json")
+    api = start_server(
+        Settings(
+            store_path=store,
+            api_keys_file=root / "keys.json",
+            forwarded_allow_ips="127.0.0.1",
+            sparql_rate_per_s=0.01,  # the API's own limit: a burst of 3, then 429 (per client address)
+            sparql_burst=3,
+        )
+    )
+    try:
+        nginx = start_nginx(root, api.port, store.parent)
+    except RuntimeError:
+        api.stop()
+        raise
+    try:
         yield Front(
-            f"https://127.0.0.1:{https_port}", f"http://127.0.0.1:{http_port}", https_port, api, cert, keys
+            f"https://127.0.0.1:{nginx.https_port}",
+            f"http://127.0.0.1:{nginx.http_port}",
+            nginx.https_port,
+            api,
+            nginx.cert,
+            keys,
         )
     finally:
-        process.terminate()
-        process.wait(timeout=30)
+        nginx.stop()
         api.stop()
+
+
+def test_an_api_that_is_down_is_503_json_with_retry_after(tmp_path: Path) -> None:
+    nginx = start_nginx(tmp_path, free_port(), tmp_path)  # nothing listens on the upstream port
+    try:
+        tls = ssl.create_default_context(cafile=str(nginx.cert))
+        response = httpx.get(f"https://127.0.0.1:{nginx.https_port}/healthz", verify=tls, timeout=30)
+    finally:
+        nginx.stop()
+    assert response.status_code == 503
+    assert response.json()["error"] == "unavailable"
+    assert response.headers["retry-after"] == "5"
 
 
 def test_tls_and_the_redirect(front: Front) -> None:

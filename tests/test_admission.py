@@ -18,7 +18,7 @@ from tests.test_hardening import JSON_RESULTS, RUNAWAY, SMALL, pool_of, run_coro
 from tests.test_workflow import make_keys
 
 from imvokg.config import Settings
-from imvokg.services.sandbox import PoolBusy, SparqlPool
+from imvokg.store.sandbox import PoolBusy, SparqlPool
 
 
 def test_rate_limit_per_api_key_across_addresses(store_path: Path, tmp_path: Path) -> None:

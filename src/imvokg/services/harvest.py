@@ -204,6 +204,7 @@ class Harvester:
         state = self.state(peer)
         try:
             keys = self._keys(peer, state)
+            self._save(peer, state)  # the pinned keys reach the disk before any member they verify
             page_url = state.next_page or peer.stream_start
             for _ in range(MAX_PAGES_PER_ROUND):
                 following = self._page(peer, page_url, state, keys, report)

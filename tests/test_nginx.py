@@ -333,12 +333,11 @@ def test_the_load_mix_through_nginx_has_no_errors(front: Front) -> None:
 
     The latencies are printed for docs/RELIABILITY.md, never asserted.
     """
-    import asyncio
-
     from loadtest.run import MIX, open_loop
+    from tests.test_hardening import run_coroutine  # a browser test may leave a loop running here
 
-    direct = asyncio.run(open_loop(front.api.url, 20, 5, MIX))
-    proxied = asyncio.run(open_loop(front.url, 20, 5, MIX, verify=str(front.cert)))
+    direct = run_coroutine(open_loop(front.api.url, 20, 5, MIX))
+    proxied = run_coroutine(open_loop(front.url, 20, 5, MIX, verify=str(front.cert)))
     for sample in (direct, proxied):
         assert sample.errors_5xx == 0 and sample.errors_other == 0 and sample.latencies
     print("direct", direct.summary(5), "via nginx", proxied.summary(5))

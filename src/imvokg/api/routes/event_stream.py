@@ -12,6 +12,7 @@ from fastapi import APIRouter, Request, Response
 from fastapi.concurrency import run_in_threadpool
 
 from imvokg.api.deps import ServicesDep
+from imvokg.api.docs import answers_in
 from imvokg.api.negotiation import negotiate
 from imvokg.errors import NotAcceptable
 from imvokg.services.event_stream import FORMATS, EventStream
@@ -38,7 +39,7 @@ def _answer(body: bytes, media: str, cache: str) -> Response:
     return Response(body, media_type=media, headers={"Cache-Control": cache, "Vary": "Accept"})
 
 
-@router.get("/ldes", summary="The event stream of this registry's decisions")
+@router.get("/ldes", summary="The event stream of this registry's decisions", responses=answers_in(*FORMATS))
 async def event_stream(request: Request, services: ServicesDep) -> Response:
     media = _media_type(request)
     return _answer(
@@ -46,7 +47,7 @@ async def event_stream(request: Request, services: ServicesDep) -> Response:
     )
 
 
-@router.get("/ldes/{number}", summary="One page of the event stream")
+@router.get("/ldes/{number}", summary="One page of the event stream", responses=answers_in(*FORMATS))
 async def event_stream_page(number: int, request: Request, services: ServicesDep) -> Response:
     media = _media_type(request)
     stream = _stream(services)

@@ -14,6 +14,8 @@ from fastapi.concurrency import run_in_threadpool
 
 from imvokg.api import models
 from imvokg.api.deps import ServicesDep
+from imvokg.api.docs import answers_in
+from imvokg.formats import JSON_LD
 from imvokg.services.authority import AuthorityKeys, authority_document, controller_iri, keys_file_for
 from imvokg.services.network import NetworkService
 from imvokg.services.verification import VerificationService, local_resolver
@@ -25,7 +27,11 @@ def _keys(services: ServicesDep) -> AuthorityKeys:
     return AuthorityKeys(keys_file_for(services.settings))
 
 
-@router.get("/authority", summary="The authority's public keys (controlled identifier document)")
+@router.get(
+    "/authority",
+    summary="The authority's public keys (controlled identifier document)",
+    responses=answers_in(JSON_LD),
+)
 async def authority(services: ServicesDep) -> Response:
     """The keys that verify this registry's decisions, retired ones included (with `expires`)."""
     keys = await run_in_threadpool(_keys(services).public_keys)

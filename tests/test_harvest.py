@@ -82,7 +82,10 @@ def nl(store_path: Path, tmp_path: Path) -> Iterator[Registry]:
 def de(store_path: Path, tmp_path: Path) -> Iterator[tuple[Settings, EmbeddedStore]]:
     """The harvesting registry: its own store, written by the harvester."""
     store_dir = copy_store(store_path, tmp_path / "de")
-    settings = settings_for_tests(store_path=store_dir, harvest_allow_private=True, harvest_timeout_s=30)
+    # user SPARQL in-process: the tests ask /sparql once and are not about its worker pool
+    settings = settings_for_tests(
+        store_path=store_dir, harvest_allow_private=True, harvest_timeout_s=30, sparql_workers=0
+    )
     store = EmbeddedStore(store_dir)
     yield settings, store
     store.close()

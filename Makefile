@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: install build serve test test-fast test-shuffled lint bench loadtest loadtest-writes fuzz clean
+.PHONY: install build serve test test-fast test-shuffled lint messages bench loadtest loadtest-writes fuzz clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -33,6 +33,11 @@ test-fast: install
 SEED ?= $(shell date +%s)
 test-shuffled: install
 	$(BIN)/python -m pytest --shuffle $(SEED)
+
+# Merge new interface messages into every catalogue and compile them (see README, Languages).
+messages: install
+	$(BIN)/python -m imvokg.catalogues update
+	$(BIN)/python -m imvokg.catalogues compile
 
 lint: install
 	$(BIN)/ruff check src tests

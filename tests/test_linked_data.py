@@ -20,6 +20,7 @@ from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import RDF, RDFS, SH
 
+from imvokg import messages
 from imvokg.queries import default_registry
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -214,7 +215,9 @@ def test_ontology_page_documents_every_class_and_property(client: httpx.Client) 
     for iri in terms:
         assert f'id="{iri.rsplit("#", 1)[-1]}"' in html, iri
     assert "Sector Agreement" in html and "Erkenningsbesluit" in html  # labels in both languages
-    assert "Domain" in html and "Range" in html and "Super-classes" in html
+    # the page's own words in the page language (Domein, Bereik, Bovenklassen)
+    for word in ("Domain", "Range", "Super-classes"):
+        assert messages.say("nl", word) in html and messages.say("nl", word) != word
 
 
 def test_shapes_as_turtle_and_html(client: httpx.Client) -> None:

@@ -9,31 +9,13 @@ import httpx
 
 from imvokg import languages
 from imvokg.queries import default_registry
-from imvokg.web import i18n, views
+from imvokg.web import views
 from imvokg.web.site import STATIC_DIR, TEMPLATES_DIR, local_path
 
 BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
 
 
 # -- interface text and language choice ------------------------------------------
-
-
-def test_every_interface_text_exists_in_four_languages() -> None:
-    for key in i18n.text_keys():
-        texts = [i18n.translate(lang, key) for lang in i18n.LANGUAGES]
-        assert all(t.strip() for t in texts), key
-    assert i18n.translate("de", "nav.coverage") == "Abdeckungsmatrix"
-    assert i18n.translate("xx", "nav.coverage") == "Coverage matrix"
-
-
-def test_every_text_key_used_in_a_template_exists() -> None:
-    used = set()
-    for template in TEMPLATES_DIR.glob("*.html"):
-        used |= set(
-            re.findall(r"""\bt\(\s*["']([a-z][\w.-]+)["']\s*\)""", template.read_text(encoding="utf-8"))
-        )
-    assert used, "no t('...') calls found"
-    assert used - set(i18n.text_keys()) == set()
 
 
 def test_local_paths_of_our_iris() -> None:

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from imvokg.catalogues import LANGUAGES
+
 pytestmark = pytest.mark.slow  # builds and installs the wheel
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -35,8 +37,12 @@ def test_wheel_contains_the_resources(wheel: Path) -> None:
         "imvokg/_resources/queries/coverage/sector-coverage.rq",
         "imvokg/_resources/data/agreements/nl-garment-textile.ttl",
         "imvokg/_resources/ontology/imports/stubs.ttl",
+        "imvokg/_resources/translations/en.ttl",
     ):
         assert expected in names
+    # the gettext catalogues are compiled when the wheel is built, one per language
+    compiled = {n.split("/")[2] for n in names if n.endswith("/LC_MESSAGES/imvokg.mo")}
+    assert compiled == {lang for lang in LANGUAGES if lang != "en"}
 
 
 def test_installed_wheel_builds_and_answers_outside_the_checkout(wheel: Path, tmp_path: Path) -> None:
@@ -71,3 +77,17 @@ def test_installed_wheel_builds_and_answers_outside_the_checkout(wheel: Path, tm
         text=True,
     )
     assert "nl-garment-textile" in result.stdout
+    # interface text comes from the compiled catalogues of the installed package
+    said = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from imvokg.messages import say, LOCALE_DIR; print(LOCALE_DIR, say('de', 'Search'))",
+        ],
+        cwd=work,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    assert said.startswith(str(site)) and said.split()[-1] == "Suchen"

@@ -29,7 +29,8 @@ from imvokg.errors import ImvokgError, ValidationFailed
 from imvokg.ingest import SourceFile, discover, fingerprint, parse_file
 from imvokg.label_index import SAVED_FILE as LABELS_FILE
 from imvokg.label_index import LabelIndex
-from imvokg.namespaces import GRAPH, INFERRED_GRAPH, META_GRAPH
+from imvokg.messages import N_
+from imvokg.namespaces import EDITORIAL_TRANSLATIONS, GRAPH, INFERRED_GRAPH, META_GRAPH
 from imvokg.queries import check_queries, default_registry
 from imvokg.reasoning import reasoner_input, run_hermit
 from imvokg.resources import resource_dir
@@ -106,7 +107,10 @@ def build(
 
     sources = discover(extra=extra_files)
     progress(f"parsing {len(sources)} files")
-    graphs = {source.graph_iri: parse_file(source) for source in sources}
+    # Translations are language-tagged text only: neither validated nor reasoned over, so the
+    # store's own Turtle parser loads them (rdflib would take seconds for 23 languages).
+    graphs = {source.graph_iri: parse_file(source) for source in sources if source.folder != "translations"}
+    texts = [source for source in sources if source.folder == "translations"]
     t = lap("parse", started)
 
     ontology = Graph()
@@ -138,11 +142,17 @@ def build(
     store_path.parent.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
     target = store_path.parent / f"{store_path.name}-{stamp}"
-    progress(f"loading {len(graphs)} named graphs into a new store")
+    progress(f"loading {len(sources)} named graphs into a new store")
     store = EmbeddedStore(target)
     try:
-        for iri, graph in graphs.items():
-            store.bulk_load(graph.serialize(format="nt", encoding="utf-8"), graph=iri)
+        sources_data = {
+            iri: (graph.serialize(format="nt", encoding="utf-8"), "application/n-triples")
+            for iri, graph in graphs.items()
+        }
+        sources_data.update({source.graph_iri: (source.path.read_bytes(), "text/turtle") for source in texts})
+        store.bulk_load_graphs(sources_data)
+        sizes = {iri: len(graph) for iri, graph in graphs.items()}
+        sizes.update({source.graph_iri: _graph_size(store, source.graph_iri) for source in texts})
         store.bulk_load(inferred.serialize(format="nt", encoding="utf-8"), graph=str(INFERRED_GRAPH))
         for path in bulk_files:
             # Synthetic or other large N-Triples: the store's bulk loader, no SHACL, no HermiT
@@ -175,7 +185,7 @@ def build(
 
         version = f"{__version__}+{stamp}"
         store.bulk_load(
-            _meta_graph(sources, graphs, version).serialize(format="nt", encoding="utf-8"),
+            _meta_graph(sources, sizes, version).serialize(format="nt", encoding="utf-8"),
             graph=META_GRAPH,
         )
         store.set_version(version)
@@ -202,7 +212,7 @@ def build(
         files=len(sources),
         triples=triples,
         inferred_triples=inferred_count,
-        graphs=len(graphs) + 2,
+        graphs=len(sources) + 2,
         seconds=timings,
         counts=counts,
     )
@@ -268,7 +278,9 @@ def carry_over_publications(previous: Path, store: EmbeddedStore) -> int:
 def _swap_in(target: Path, link: Path) -> None:
     """Point ``link`` at the new store atomically; keep one previous build."""
     if link.exists() and not link.is_symlink():
-        raise ImvokgError(f"{link} exists and is not a store link made by `imvokg build`; move it away")
+        raise ImvokgError(
+            N_("%(link)s exists and is not a store link made by `imvokg build`; move it away"), link=link
+        )
     tmp_link = link.parent / f".{link.name}.new"
     if tmp_link.is_symlink() or tmp_link.exists():
         tmp_link.unlink()
@@ -280,7 +292,12 @@ def _swap_in(target: Path, link: Path) -> None:
             shutil.rmtree(old, ignore_errors=True)
 
 
-def _meta_graph(sources: list[SourceFile], graphs: dict[str, Graph], version: str) -> Graph:
+def _graph_size(store: EmbeddedStore, iri: str) -> int:
+    rows = store.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{iri}> {{ ?s ?p ?o }} }}").rows
+    return int(rows[0]["n"].value)
+
+
+def _meta_graph(sources: list[SourceFile], sizes: dict[str, int], version: str) -> Graph:
     """One dcat:Dataset per named graph: file, hash, size and build time (provenance)."""
     meta = Graph()
     now = Literal(datetime.now(UTC).isoformat(timespec="seconds"), datatype=XSD.dateTime)
@@ -291,7 +308,10 @@ def _meta_graph(sources: list[SourceFile], graphs: dict[str, Graph], version: st
         meta.add((node, DCTERMS.identifier, Literal(source.sha256)))
         meta.add((node, PROV.generatedAtTime, now))
         meta.add((node, DCTERMS.hasVersion, Literal(version)))
-        meta.add((node, URIRef("http://rdfs.org/ns/void#triples"), Literal(len(graphs[source.graph_iri]))))
+        meta.add((node, URIRef("http://rdfs.org/ns/void#triples"), Literal(sizes[source.graph_iri])))
+        if source.folder == "translations":
+            meta.add((node, DCTERMS.source, EDITORIAL_TRANSLATIONS))
+            meta.add((node, DCTERMS.language, Literal(Path(source.relative).stem)))
     inferred = URIRef(str(INFERRED_GRAPH))
     meta.add((inferred, RDF.type, DCAT.Dataset))
     meta.add((inferred, DCTERMS.title, Literal("Triples added by the reasoner and the construct queries")))

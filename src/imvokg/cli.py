@@ -27,6 +27,7 @@ from imvokg.errors import (
     ValidationFailed,
 )
 from imvokg.formats import FORMAT_PARAM, FORMATS
+from imvokg.messages import N_, say
 from imvokg.store.base import SelectResult
 
 EPILOG = """examples:
@@ -311,7 +312,8 @@ def cmd_validate(args: argparse.Namespace, settings: Settings, progress: Progres
         elif args.output == "turtle":
             print(report.to_turtle())
         else:
-            print(f"{path}: {'conforms' if report.conforms else 'does not conform'}")
+            verdict = say(lang, "conforms") if report.conforms else say(lang, "does not conform")
+            print(f"{path}: {verdict}")
             if report.issues:
                 print(report.summary_text(lang))
         if not report.conforms:
@@ -333,7 +335,7 @@ def cmd_query(args: argparse.Namespace, settings: Settings, progress: Progress) 
     for item in args.param:
         key, sep, value = item.partition("=")
         if not sep:
-            raise InputError(f"parameters are KEY=VALUE, got {item!r}")
+            raise InputError(N_("parameters are KEY=VALUE, got %(item)s"), item=repr(item))
         raw[key.strip()] = value
     if args.name.endswith(".rq") and Path(args.name).exists():
         query = parse_query_file(Path(args.name)) if _has_header(Path(args.name)) else None
@@ -343,7 +345,7 @@ def cmd_query(args: argparse.Namespace, settings: Settings, progress: Progress) 
             declared = {p.name: p for p in query.parameters}
             for key, value in raw.items():
                 if key not in declared:
-                    raise InputError(f"unknown parameter '{key}'")
+                    raise InputError(N_("unknown parameter '%(key)s'"), key=key)
                 bindings[key] = to_term(declared[key], value)
     else:
         query, bindings = registry.bind(args.name, raw)
@@ -445,7 +447,7 @@ def cmd_apikey(args: argparse.Namespace, settings: Settings, progress: Progress)
             print(f"{listed.key_id}  {listed.user:24} {listed.role}{state}  created {listed.created}")
         return 0
     if not args.user or not args.role:
-        raise InputError("apikey create needs --user and --role")
+        raise InputError(N_("apikey create needs --user and --role"))
     key, stored = credentials.create(
         args.user, args.role, member_state=args.member_state, authority=args.authority
     )
@@ -465,7 +467,9 @@ def cmd_synth(args: argparse.Namespace, settings: Settings, progress: Progress) 
     try:
         triples = parse_size(args.triples)
     except ValueError:
-        raise InputError(f"--triples takes a number like 10k or 1M, got {args.triples!r}") from None
+        raise InputError(
+            N_("--triples takes a number like 10k or 1M, got %(triples)s"), triples=repr(args.triples)
+        ) from None
     started = time.perf_counter()
     count = write(args.output, triples=triples, seed=args.seed, out=sys.stdout)
     if args.output:

@@ -19,12 +19,17 @@
 
 Services raise these; the edges (HTTP, CLI) translate them once. The
 ``detail`` is written for the person who sent the request: it never carries
-raw library text.
+raw library text. It is a gettext msgid marked with ``N_`` whose
+``%(name)s`` placeholders are filled from the keyword arguments, so the edge
+can say it in the reader's language (:meth:`ImvokgError.detail_in`);
+``detail`` itself is the English.
 """
 
 from __future__ import annotations
 
 from typing import Any
+
+from imvokg.messages import say
 
 
 class ImvokgError(Exception):
@@ -32,10 +37,19 @@ class ImvokgError(Exception):
 
     code = "error"
 
-    def __init__(self, detail: str, **context: Any) -> None:
-        super().__init__(detail)
-        self.detail = detail
+    def __init__(self, msgid: str, /, **context: Any) -> None:
+        self.msgid = msgid
         self.context = context
+        self.detail = self.detail_in("en")
+        super().__init__(self.detail)
+
+    def detail_in(self, lang: str) -> str:
+        """The detail in `lang` (English where the catalogue has no translation)."""
+        params = {k: v for k, v in self.context.items() if f"%({k})" in self.msgid}
+        try:
+            return say(lang, self.msgid, **params)
+        except (KeyError, ValueError, TypeError):
+            return self.msgid
 
 
 class ConfigError(ImvokgError):

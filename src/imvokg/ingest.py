@@ -17,10 +17,11 @@ from pathlib import Path
 from rdflib import Graph
 
 from imvokg.errors import UnreadableInput
+from imvokg.messages import N_
 from imvokg.namespaces import GRAPH
 from imvokg.resources import resource_root
 
-SOURCE_FOLDERS = ("ontology", "shapes", "data")
+SOURCE_FOLDERS = ("ontology", "shapes", "data", "translations")
 EXCLUDED = ("ontology/imports", "data/examples")
 _LINE = re.compile(r"line (\d+)", re.I)
 
@@ -62,8 +63,13 @@ def discover(root: Path | None = None, *, extra: Iterable[Path] = ()) -> list[So
     for source in found:
         if source.graph_iri in seen:
             raise UnreadableInput(
-                f"{source.relative} and {seen[source.graph_iri]} would load into the same "
-                f"named graph {source.graph_iri}; rename one of them"
+                N_(
+                    "%(relative)s and %(seen)s would load into the same named "
+                    "graph %(graph_iri)s; rename one of them"
+                ),
+                relative=source.relative,
+                seen=seen[source.graph_iri],
+                graph_iri=source.graph_iri,
             )
         seen[source.graph_iri] = source.relative
     return found
@@ -84,7 +90,10 @@ def parse_file(source: SourceFile) -> Graph:
         line = _LINE.search(message)
         where = f"{source.relative}, line {line.group(1)}" if line else source.relative
         raise UnreadableInput(
-            f"{where}: the Turtle does not parse ({_short(message)})", file=source.relative
+            N_("%(where)s: the Turtle does not parse (%(message)s)"),
+            where=where,
+            message=_short(message),
+            file=source.relative,
         ) from None
     return graph
 

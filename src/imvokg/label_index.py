@@ -1,59 +1,65 @@
-"""A substring index over every name in the graph, for label search at any size.
+"""A full-text index over every name in the graph, for search by people at any size.
 
 SPARQL has no text index: `CONTAINS(LCASE(?label), ...)` reads every label of
-the store, which takes seconds at a million triples and more than a minute at
-ten million, and every search text is new, so an answer cache does not help.
-The index keeps each name lowercased in one long string per segment (names
-separated by NUL) and finds a text with ``str.find``, which scans memory at
-C speed: a few milliseconds for the quarter of a million names of a
-million-triple graph.
+the store, which takes seconds at a million triples, and it knows neither
+accents nor near spellings. The index keeps every name (``rdfs:label``,
+``skos:prefLabel`` and the alternative names, ``skos:altLabel``) in SQLite
+(standard library) with an FTS5 *trigram* index over a folded form: lower
+case, accents removed (``sécurité`` -> ``securite``, ``Ö`` -> ``o``), ``ß`` ->
+``ss``. A search finds every name containing the folded text; when that finds
+few, it tries the text without its last letters, so a compound or an inflected
+form finds its relatives (``kinderarbeit`` finds ``kinderarbeid`` and
+``Kinderarbeit``, ``child labor`` finds ``child labour``).
 
 Writes are rare and of two kinds. A build replaces everything (it writes a new
 build stamp into ``graph/meta``); the workflow adds or replaces the
 ``graph/submission-*`` and ``graph/decision-*`` graphs. So the index has two
 segments: the *built* one, read again only when the build stamp changes, and
 the *published* one, read again (a few names in a few small graphs) whenever
-the store version moves. A store without a build stamp (loaded by other
-tools) is read again whole after any write.
+the store version moves, so no approval leaves a stale hit. A store without a
+build stamp (loaded by other tools) is read again whole after any write.
 
 Reading every name through SPARQL takes minutes at ten million triples, so
 `imvokg build` saves the built segment in the store directory
-(:data:`SAVED_FILE`, JSON, with the build stamp) and a server on that store
-loads it instead; a file with another stamp is ignored.
+(:data:`SAVED_FILE`, an SQLite database holding the build stamp) and a server
+on that store loads it instead; a file with another stamp is ignored.
 
-Search follows ``queries/pages/label-search.rq`` exactly (the tests compare
-the two): resources under the project's base IRI whose ``rdfs:label`` or
-``skos:prefLabel`` contains the text, case-insensitively; names starting with
-the text first, then shorter names, at most 50, each with the name in the
-asked language (English, then the matched name, when there is none).
+Results: resources under the project's base IRI; names that start with the
+text first (``best`` 0), then names that contain it (1), then near matches
+(2); shorter names first; at most 50; each with the name that matched (its
+language tag says which language the hit is in) and the name in the asked
+language (English, then the matched name, when there is none).
+``queries/pages/label-search.rq`` is the plain-substring form of the same
+search, for stores without the index.
 """
 
 from __future__ import annotations
 
-import json
+import sqlite3
 import threading
 import time
-from bisect import bisect_right
+import unicodedata
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
 
-from imvokg.languages import LANGUAGES
 from imvokg.namespaces import BASE, GRAPH
 from imvokg.store.base import SelectResult, Store, Term
 
 LIVE_GRAPH_PREFIXES = (str(GRAPH["submission-"]), str(GRAPH["decision-"]))
 """Graphs the workflow writes between builds."""
 
-SAVED_FILE = "imvokg-labels.json"
+SAVED_FILE = "imvokg-labels.sqlite"
 """The built segment, saved by the build inside the store directory."""
 
 SEPARATOR = "\x00"
-COMMON_LANGUAGES = LANGUAGES
 MAX_RESULTS = 50
 VARIABLES = ("resource", "matched", "best", "label")
 INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
+NEAR_MIN = 4
+"""A near match drops letters from the end of the text but keeps at least this many."""
+MAX_ROWS = 2000
+"""Names read per search and kind of match: a three-letter text may be in most names of a big graph."""
+_LAST = chr(0x10FFFF)
 
 BUILD_STAMP_QUERY = f"""
 PREFIX dcterms: <http://purl.org/dc/terms/>
@@ -63,13 +69,37 @@ SELECT ?stamp WHERE {{ GRAPH <{GRAPH["meta"]}> {{ <{GRAPH["meta"]}> dcterms:modi
 _LABELS = """
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT ?resource ?label WHERE {{
+SELECT ?resource ?label ?alt WHERE {{
   {values}
-  GRAPH ?g {{ {{ ?resource rdfs:label ?label }} UNION {{ ?resource skos:prefLabel ?label }} }}
-  FILTER(ISIRI(?resource) && STRSTARTS(STR(?resource), "{base}"))
+  GRAPH ?g {{
+    {{ ?resource rdfs:label ?label BIND(0 AS ?alt) }}
+    UNION {{ ?resource skos:prefLabel ?label BIND(0 AS ?alt) }}
+    UNION {{ ?resource skos:altLabel ?label BIND(1 AS ?alt) }}
+  }}
+  FILTER(ISIRI(?resource) && ISLITERAL(?label) && STRSTARTS(STR(?resource), "{base}"))
   {graph_filter}
 }}
 """
+
+_SCHEMA = """
+CREATE TABLE names (
+  id INTEGER PRIMARY KEY, resource TEXT NOT NULL, name TEXT NOT NULL, lang TEXT NOT NULL,
+  alt INTEGER NOT NULL, folded TEXT NOT NULL
+);
+CREATE INDEX names_resource ON names (resource);
+CREATE INDEX names_folded ON names (folded);
+CREATE VIRTUAL TABLE names_fts USING fts5 (folded, content='names', content_rowid='id', tokenize='trigram');
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
+
+Row = tuple[str, str, str, int, str]
+"""(resource, name, language, 1 for an alternative name, folded name)."""
+
+
+def fold(text: str) -> str:
+    """Lower case without accents: what names and search texts are compared in."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).replace(SEPARATOR, " ")
 
 
 def _labels_query(*, graphs: Iterable[str] | None = None, exclude_live: bool = False) -> str:
@@ -83,118 +113,102 @@ def _labels_query(*, graphs: Iterable[str] | None = None, exclude_live: bool = F
     return _LABELS.format(values=values, base=BASE, graph_filter=graph_filter)
 
 
-@dataclass
 class Segment:
-    """Names of a set of graphs, sorted by resource, searchable as one string.
+    """The names of a set of graphs in an in-memory SQLite database with a trigram index."""
 
-    Row i is the name ``labels[i]`` in language ``langs[i]`` of resource
-    ``resources[owner[i]]``; its lowercased form starts at ``starts[i]`` in
-    ``text``. Rows of one resource are adjacent, so all names of a hit are at
-    hand without a dictionary of every resource.
-    """
-
-    text: str = ""
-    starts: list[int] = field(default_factory=list)
-    owner: list[int] = field(default_factory=list)
-    labels: list[str] = field(default_factory=list)
-    langs: list[str] = field(default_factory=list)
-    resources: list[str] = field(default_factory=list)
-    first_row: list[int] = field(default_factory=list)
-    preferred: dict[str, list[int]] = field(default_factory=dict)
-    """Per common language, the row of each resource's name shown in it (-1: none)."""
+    def __init__(self, connection: sqlite3.Connection | None = None) -> None:
+        self._lock = threading.Lock()
+        if connection is None:
+            connection = sqlite3.connect(":memory:", check_same_thread=False)
+            connection.executescript(_SCHEMA)
+        self._db = connection
+        self._size = connection.execute("SELECT COUNT(*) FROM names").fetchone()[0]
 
     @classmethod
-    def from_rows(cls, rows: Iterable[tuple[str, str, str]]) -> Segment:
-        """Build from (resource, name, language) triples in any order."""
-        ordered = sorted(set(rows))
+    def from_rows(cls, rows: Iterable[tuple[str, str, str, int]]) -> Segment:
+        """Build from (resource, name, language, alt) in any order."""
         segment = cls()
-        pieces: list[str] = []
-        offset = 0
-        for resource, label, lang in ordered:
-            if not segment.resources or segment.resources[-1] != resource:
-                segment.resources.append(resource)
-                segment.first_row.append(len(segment.labels))
-            low = label.lower().replace(SEPARATOR, " ")
-            segment.starts.append(offset)
-            segment.owner.append(len(segment.resources) - 1)
-            segment.labels.append(label)
-            segment.langs.append(lang)
-            pieces.append(low)
-            offset += len(low) + 1
-        segment.text = SEPARATOR.join(pieces)
-        segment.preferred = {lang: segment._preferred_rows(lang) for lang in COMMON_LANGUAGES}
+        ordered = sorted(set(rows))
+        with segment._db:
+            segment._db.executemany(
+                "INSERT INTO names (resource, name, lang, alt, folded) VALUES (?, ?, ?, ?, ?)",
+                ((r, n, lang, alt, fold(n)) for r, n, lang, alt in ordered),
+            )
+            segment._db.execute("INSERT INTO names_fts (names_fts) VALUES ('rebuild')")
+        segment._size = len(ordered)
         return segment
-
-    def _preferred_rows(self, language: str) -> list[int]:
-        """Rows are sorted by (resource, name), so the first match per resource is the least name."""
-        chosen = [-1] * len(self.resources)
-        for row, (owner, tag) in enumerate(zip(self.owner, self.langs, strict=True)):
-            if chosen[owner] < 0 and _lang_matches(tag, language):
-                chosen[owner] = row
-        return chosen
 
     def __len__(self) -> int:
-        return len(self.labels)
+        return self._size
 
-    def to_json(self) -> dict[str, object]:
-        return asdict(self)
+    def find(self, needle: str) -> list[Row]:
+        """Names whose folded form starts with `needle` (already folded), then names that contain it.
+
+        The trigram index answers substrings of three letters and more; a shorter text finds
+        the names that start with it (through the ordinary index on the folded names).
+        """
+        if not self._size:
+            return []
+        columns = "SELECT resource, name, lang, alt, folded FROM names"
+        with self._lock:
+            found = self._db.execute(
+                f"{columns} WHERE folded >= ? AND folded < ? LIMIT {MAX_ROWS}", (needle, needle + _LAST)
+            ).fetchall()
+            if len(needle) >= 3:
+                phrase = '"' + needle.replace('"', '""') + '"'
+                found += self._db.execute(
+                    f"{columns} WHERE id IN "
+                    f"(SELECT rowid FROM names_fts WHERE names_fts MATCH ? LIMIT {MAX_ROWS})",
+                    (phrase,),
+                ).fetchall()
+        return found
+
+    def names(self, resources: Iterable[str]) -> dict[str, list[tuple[str, str, int]]]:
+        """Every (name, language, alt) of the given resources in this segment."""
+        wanted = sorted(set(resources))
+        found: dict[str, list[tuple[str, str, int]]] = {}
+        if not wanted or not self._size:
+            return found
+        with self._lock:
+            for start in range(0, len(wanted), 500):
+                chunk = wanted[start : start + 500]
+                marks = ",".join("?" * len(chunk))
+                for resource, name, lang, alt in self._db.execute(
+                    f"SELECT resource, name, lang, alt FROM names WHERE resource IN ({marks})", chunk
+                ):
+                    found.setdefault(resource, []).append((name, lang, alt))
+        return found
+
+    def save(self, path: Path, stamp: str) -> None:
+        """Write this segment, with the build stamp it belongs to, to an SQLite file."""
+        with self._lock, self._db:
+            self._db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('stamp', ?)", (stamp,))
+        path.unlink(missing_ok=True)
+        target = sqlite3.connect(path)
+        try:
+            with self._lock:
+                self._db.backup(target)
+        finally:
+            target.close()
 
     @classmethod
-    def from_json(cls, data: dict[str, object]) -> Segment:
-        segment = cls(**data)  # type: ignore[arg-type]
-        rows = len(segment.labels)
-        consistent = len(segment.starts) == len(segment.owner) == len(segment.langs) == rows and len(
-            segment.first_row
-        ) == len(segment.resources)
-        if not consistent or set(segment.preferred) != set(COMMON_LANGUAGES):
-            raise ValueError("the saved label index is not consistent")
-        return segment
-
-    def find(self, needle: str) -> Iterable[tuple[int, int]]:
-        """(row, rank) for every name containing the needle; rank 0 when the name starts with it."""
-        text, starts = self.text, self.starts
-        position = text.find(needle)
-        while position >= 0:
-            row = bisect_right(starts, position) - 1
-            yield row, 0 if position == starts[row] else 1
-            following = row + 1
-            if following >= len(starts):
-                return
-            position = text.find(needle, starts[following])
-
-    def shown(self, owner: int, language: str) -> tuple[str, str] | None:
-        """The name of a resource to show in a language, else in English, from this segment alone."""
-        for lang in (language, "en"):
-            rows = self.preferred.get(lang)
-            row = rows[owner] if rows is not None else _first_row(self, owner, lang)
-            if row >= 0:
-                return self.labels[row], self.langs[row]
-        return None
-
-    def names(self, resource: str) -> list[tuple[str, str]]:
-        """Every (name, language) of a resource in this segment."""
-        index = _position(self.resources, resource)
-        if index < 0:
-            return []
-        rows = self.rows_of(index)
-        return list(zip(self.labels[rows.start : rows.stop], self.langs[rows.start : rows.stop], strict=True))
-
-    def rows_of(self, owner: int) -> range:
-        """The rows of one resource (they are adjacent)."""
-        end = self.first_row[owner + 1] if owner + 1 < len(self.first_row) else len(self.labels)
-        return range(self.first_row[owner], end)
-
-
-def _first_row(segment: Segment, owner: int, language: str) -> int:
-    for row in segment.rows_of(owner):
-        if _lang_matches(segment.langs[row], language):
-            return row
-    return -1
-
-
-def _position(items: list[str], value: str) -> int:
-    index = bisect_right(items, value) - 1
-    return index if index >= 0 and items[index] == value else -1
+    def load(cls, path: Path, stamp: str) -> Segment | None:
+        """The saved segment when it belongs to build `stamp`, copied into memory; else None."""
+        try:
+            source = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        except sqlite3.Error:
+            return None
+        try:
+            saved = source.execute("SELECT value FROM meta WHERE key = 'stamp'").fetchone()
+            if saved is None or saved[0] != stamp:
+                return None
+            memory = sqlite3.connect(":memory:", check_same_thread=False)
+            source.backup(memory)
+            return cls(memory)
+        except sqlite3.Error:
+            return None  # damaged or from another version of this code: read the store instead
+        finally:
+            source.close()
 
 
 def _lang_matches(tag: str, wanted: str) -> bool:
@@ -247,24 +261,16 @@ class LabelIndex:
         return self._read(_labels_query(exclude_live=True))
 
     def _load(self, stamp: str) -> Segment | None:
-        """The saved built segment when it belongs to this build, else None (then it is read)."""
         if self.saved is None or not self.saved.is_file():
             return None
-        try:
-            data = json.loads(self.saved.read_text(encoding="utf-8"))
-            if data.get("stamp") != stamp:
-                return None
-            return Segment.from_json(data["segment"])
-        except (OSError, ValueError, KeyError, TypeError):
-            return None  # unreadable or from another version of this code: read the store instead
+        return Segment.load(self.saved, stamp)
 
     def save(self, path: Path) -> int:
         """Write the built segment for servers on this store; returns the number of names."""
         self.refresh()
         if self._stamp is None:
             raise ValueError("the store has no build stamp; a saved index could not be matched to it")
-        data = {"stamp": self._stamp, "segment": self._built.to_json()}
-        path.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+        self._built.save(path, self._stamp)
         return len(self._built)
 
     def _build_stamp(self) -> str | None:
@@ -274,7 +280,12 @@ class LabelIndex:
     def _read(self, query: str) -> Segment:
         result = self.store.select(query)
         return Segment.from_rows(
-            (row["resource"].value, row["label"].value, (row["label"].lang or "").lower())
+            (
+                row["resource"].value,
+                row["label"].value,
+                (row["label"].lang or "").lower(),
+                1 if "alt" in row and row["alt"].value == "1" else 0,
+            )
             for row in result
             if "resource" in row and "label" in row
         )
@@ -284,28 +295,36 @@ class LabelIndex:
 
     # -- searching ------------------------------------------------------------
     def search(self, text: str, lang: str | None = None) -> SelectResult:
-        """The rows `label-search` would answer: resource, matched, best, label."""
+        """The rows of a search: resource, matched (with its language), best (0, 1, 2), label."""
         self.refresh()
-        needle = text.lower()
+        needle = fold(text).strip()
         language = (lang or "en").lower()
+        if not needle or SEPARATOR in text:
+            return SelectResult(VARIABLES, ())
         segments = (self._built, self._published)
-        hits: dict[str, tuple[int, tuple[str, str], Segment, int]] = {}
-        if needle and SEPARATOR not in needle:
+        hits: dict[str, tuple[int, tuple[str, str]]] = {}
+        best: dict[str, tuple[int, bool, str]] = {}
+        for segment in segments:
+            for resource, name, tag, _, folded in segment.find(needle):
+                # a name that starts with the text first, then one in the asked language
+                key = (0 if folded.startswith(needle) else 1, not _lang_matches(tag, language), name)
+                if resource not in best or key < best[resource]:
+                    best[resource] = key
+                    hits[resource] = (key[0], (name, tag))
+        shorter = needle
+        while len(hits) < MAX_RESULTS and len(shorter) > max(NEAR_MIN, (len(needle) * 3 + 3) // 4):
+            shorter = shorter[:-1].rstrip()
             for segment in segments:
-                for row, rank in segment.find(needle):
-                    owner = segment.owner[row]
-                    resource = segment.resources[owner]
-                    seen = hits.get(resource)
-                    if seen is None or rank < seen[0]:
-                        hits[resource] = (rank, (segment.labels[row], segment.langs[row]), segment, owner)
-        ranked: list[tuple[Any, ...]] = []
-        for best in (0, 1):  # names that start with the text first: the rest may not be needed
-            if len(ranked) >= MAX_RESULTS:
-                break
-            for resource, (rank, matched, segment, owner) in hits.items():
-                if rank == best:
-                    shown = self._shown(resource, segment, owner, language) or matched
-                    ranked.append((rank, len(shown[0]), shown, resource, matched))
+                for resource, name, tag, _, _ in segment.find(shorter):
+                    if resource not in hits:
+                        hits[resource] = (2, (name, tag))
+        names = self._built.names(hits)
+        for resource, more in self._published.names(hits).items():
+            names.setdefault(resource, []).extend(more)
+        ranked: list[tuple[int, int, tuple[str, str], str, tuple[str, str]]] = []
+        for resource, (rank, matched) in hits.items():
+            shown = _shown(names.get(resource, []), language) or matched
+            ranked.append((rank, len(shown[0]), shown, resource, matched))
         ranked.sort()
         rows = tuple(
             {
@@ -318,23 +337,19 @@ class LabelIndex:
         )
         return SelectResult(VARIABLES, rows)
 
-    def _shown(self, resource: str, segment: Segment, owner: int, language: str) -> tuple[str, str] | None:
-        other = self._published if segment is self._built else self._built
-        if not len(other) or _position(other.resources, resource) < 0:
-            return segment.shown(owner, language)
-        # named in both segments (a published graph names a built resource): merge the two
-        names = self._built.names(resource) + self._published.names(resource)
-        return _first_in(names, language) or _first_in(names, "en")
-
     def search_bindings(self, bindings: Mapping[str, Term]) -> SelectResult:
         """The named query's parameters (`text`, optional `lang`) as bound terms."""
         lang = bindings.get("lang")
         return self.search(bindings["text"].value, lang.value if lang is not None else None)
 
 
-def _first_in(names: list[tuple[str, str]], language: str) -> tuple[str, str] | None:
-    matching = sorted(name for name in names if _lang_matches(name[1], language))
-    return matching[0] if matching else None
+def _shown(names: list[tuple[str, str, int]], language: str) -> tuple[str, str] | None:
+    """The name to show: a preferred (not alternative) name in `language`, else in English."""
+    for wanted in (language, "en"):
+        matching = sorted((name, tag) for name, tag, alt in names if not alt and _lang_matches(tag, wanted))
+        if matching:
+            return matching[0]
+    return None
 
 
 def _literal(name: tuple[str, str]) -> Term:

@@ -14,8 +14,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-LANGUAGES: tuple[str, ...] = ("en", "nl", "de", "fr")
-"""The languages the service speaks, the default first (labels, interface, messages)."""
+LANGUAGES: tuple[str, ...] = (
+    "en", "bg", "cs", "da", "de", "el", "es", "et", "fi", "fr", "ga", "hr",
+    "hu", "it", "lt", "lv", "mt", "nl", "pl", "pt", "ro", "sk", "sl", "sv",
+)  # fmt: skip
+"""The languages the service speaks, the default first: the 24 official languages of the EU
+(labels, interface, messages; see README, Languages and translations)."""
 
 DEFAULT = "en"
 COOKIE = "imvokg_lang"

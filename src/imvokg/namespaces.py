@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rdflib import Graph, Namespace
+from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SH, SKOS, XSD
 
 BASE = "https://w3id.org/imvokg/"
@@ -23,6 +23,10 @@ VANN = Namespace("http://purl.org/vocab/vann/")
 INFERRED_GRAPH = GRAPH["inferred"]
 ONTOLOGY_GRAPH = GRAPH["ontology"]
 SHAPES_GRAPH = GRAPH["shapes"]
+TRANSLATIONS_GRAPH_PREFIX = GRAPH["translations-"]
+"""graph/translations-<lang>: the editorial translations of one language (files translations/<lang>.ttl)."""
+EDITORIAL_TRANSLATIONS = URIRef(ID["source/editorial-translations"])
+"""The source every editorial translation cites: how they were made, and that they await review."""
 
 META_GRAPH = BASE + "graph/meta"
 """The graph that holds the data version (``owl:versionInfo``), which every cache keys on."""

@@ -25,6 +25,7 @@ from functools import cache
 from pathlib import Path
 
 from imvokg.errors import InputError, NotFound
+from imvokg.messages import N_
 from imvokg.resources import resource_dir
 from imvokg.store.base import Term
 
@@ -130,49 +131,80 @@ def _parse_param(value: str, path: Path) -> Parameter:
 def to_term(param: Parameter, raw: str) -> Term:
     """Validate one user-supplied value and turn it into an RDF term."""
     value = raw.strip()
-    problem = f"parameter '{param.name}' must be"
     if param.type == "iri":
         if not value.startswith(("http://", "https://")):
-            raise InputError(f"{problem} an absolute http(s) IRI, e.g. {param.example}")
+            raise InputError(
+                N_("parameter '%(name)s' must be an absolute http(s) IRI, e.g. %(example)s"),
+                name=param.name,
+                example=param.example,
+            )
         try:
             return Term.iri(value)
         except ValueError:
-            raise InputError(f"{problem} a valid IRI, e.g. {param.example}") from None
+            raise InputError(
+                N_("parameter '%(name)s' must be a valid IRI, e.g. %(example)s"),
+                name=param.name,
+                example=param.example,
+            ) from None
     if param.type == "date":
         try:
             return Term.literal(date.fromisoformat(value).isoformat(), datatype=XSD + "date")
         except ValueError:
-            raise InputError(f"{problem} a date as YYYY-MM-DD, e.g. {param.example}") from None
+            raise InputError(
+                N_("parameter '%(name)s' must be a date as YYYY-MM-DD, e.g. %(example)s"),
+                name=param.name,
+                example=param.example,
+            ) from None
     if param.type == "dateTime":
         try:
             moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
         except ValueError:
-            raise InputError(f"{problem} a date and time with its zone, e.g. {param.example}") from None
+            # not in the catalogues yet (came after the translations): said in English
+            raise InputError(
+                f"parameter '{param.name}' must be a date and time with its zone, e.g. {param.example}"
+            ) from None
         if moment.tzinfo is None:
-            raise InputError(f"{problem} a date and time with its zone (Z or +01:00), e.g. {param.example}")
+            raise InputError(
+                f"parameter '{param.name}' must be a date and time with its zone (Z or +01:00), "
+                f"e.g. {param.example}"
+            )
         return Term.literal(moment.isoformat().replace("+00:00", "Z"), datatype=XSD + "dateTime")
     if param.type == "lang":
         if not _LANG.match(value):
-            raise InputError(f"{problem} a language tag such as 'en' or 'nl'")
+            raise InputError(
+                N_("parameter '%(name)s' must be a language tag such as 'en' or 'nl'"), name=param.name
+            )
         return Term.literal(value.lower())
     if param.type == "integer":
         if not re.fullmatch(r"-?\d{1,18}", value):
-            raise InputError(f"{problem} a whole number, e.g. {param.example}")
+            raise InputError(
+                N_("parameter '%(name)s' must be a whole number, e.g. %(example)s"),
+                name=param.name,
+                example=param.example,
+            )
         return Term.literal(str(int(value)), datatype=XSD + "integer")
     if param.type == "decimal":
         try:
             number = Decimal(value)
         except InvalidOperation:
-            raise InputError(f"{problem} a number, e.g. {param.example}") from None
+            raise InputError(
+                N_("parameter '%(name)s' must be a number, e.g. %(example)s"),
+                name=param.name,
+                example=param.example,
+            ) from None
         if not number.is_finite():
-            raise InputError(f"{problem} a finite number")
+            raise InputError(N_("parameter '%(name)s' must be a finite number"), name=param.name)
         return Term.literal(str(number), datatype=XSD + "decimal")
     if param.type == "boolean":
         if value.lower() not in {"true", "false"}:
-            raise InputError(f"{problem} true or false")
+            raise InputError(N_("parameter '%(name)s' must be true or false"), name=param.name)
         return Term.literal(value.lower(), datatype=XSD + "boolean")
     if len(value) > MAX_STRING or "\x00" in value:
-        raise InputError(f"{problem} text of at most {MAX_STRING} characters")
+        raise InputError(
+            N_("parameter '%(name)s' must be text of at most %(max_string)s characters"),
+            name=param.name,
+            max_string=MAX_STRING,
+        )
     return Term.literal(value)
 
 
@@ -209,7 +241,9 @@ class QueryRegistry:
         try:
             return self._queries[name]
         except KeyError:
-            raise NotFound(f"there is no named query '{name}'; GET /queries lists them") from None
+            raise NotFound(
+                N_("there is no named query '%(name)s'; GET /queries lists them"), name=name
+            ) from None
 
     def term(self, name: str, parameter: str, raw: str) -> Term:
         """One value for one parameter of a query, typed as the query's header says."""
@@ -225,8 +259,10 @@ class QueryRegistry:
         unknown = sorted(set(raw) - set(known))
         if unknown:
             raise InputError(
-                f"unknown parameter(s) {', '.join(unknown)} for query '{name}'; "
-                f"it takes: {', '.join(known) or 'none'}"
+                N_("unknown parameter(s) %(unknown)s for query '%(name)s'; it takes: %(value)s"),
+                unknown=", ".join(unknown),
+                name=name,
+                value=", ".join(known) or "none",
             )
         bindings: dict[str, Term] = {}
         for param in query.parameters:
@@ -234,8 +270,11 @@ class QueryRegistry:
                 bindings[param.name] = to_term(param, raw[param.name])
             elif param.required:
                 raise InputError(
-                    f"query '{name}' needs parameter '{param.name}' ({param.type}), "
-                    f"e.g. {param.name}={param.example}"
+                    N_("query '%(name)s' needs parameter '%(name2)s' (%(type)s), e.g. %(name2)s=%(example)s"),
+                    name=name,
+                    name2=param.name,
+                    type=param.type,
+                    example=param.example,
                 )
         return query, bindings
 

@@ -20,6 +20,7 @@ from rdflib.namespace import OWL, RDF, RDFS
 from rdflib.term import Node
 
 from imvokg.errors import InconsistentOntology, JavaUnavailable, ReasonerError
+from imvokg.messages import N_
 
 KEEP_NAMESPACES = (
     "https://w3id.org/imvokg/ont#",
@@ -59,8 +60,10 @@ def run_hermit(world_graph: Graph) -> ReasoningResult:
     java = shutil.which("java")
     if java is None:
         raise JavaUnavailable(
-            "the OWL reasoner needs a Java runtime; install one (e.g. `apt-get install "
-            "default-jre-headless`) or run the build with --no-reason"
+            N_(
+                "the OWL reasoner needs a Java runtime; install one (e.g. `apt-get install "
+                "default-jre-headless`) or run the build with --no-reason"
+            )
         )
     import owlready2
 
@@ -82,7 +85,9 @@ def run_hermit(world_graph: Graph) -> ReasoningResult:
                 "the ontology and data are inconsistent: " + explain_inconsistency(world_graph)
             ) from None
         except owlready2.OwlReadyJavaError as exc:
-            raise ReasonerError(f"the reasoner failed: {str(exc).splitlines()[-1][:300]}") from None
+            raise ReasonerError(
+                N_("the reasoner failed: %(value)s"), value=str(exc).splitlines()[-1][:300]
+            ) from None
         inferred = Graph()
         for triple in world.as_rdflib_graph():
             if triple in before:

@@ -1,4 +1,4 @@
-"""Where the packaged files (ontology, shapes, queries, data) live.
+"""Where the packaged files (ontology, shapes, queries, data, translations) live.
 
 In a checkout they are the top-level folders; in an installed wheel they are
 copied into ``imvokg/_resources``. Nothing is ever fetched from the network.
@@ -11,7 +11,7 @@ from pathlib import Path
 _PACKAGED = Path(__file__).resolve().parent / "_resources"
 _CHECKOUT = Path(__file__).resolve().parents[2]
 
-FOLDERS = ("ontology", "shapes", "queries", "data")
+FOLDERS = ("ontology", "shapes", "queries", "data", "translations")
 
 
 def resource_root() -> Path:

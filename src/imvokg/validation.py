@@ -35,7 +35,8 @@ from rdflib.term import Node
 
 from imvokg.errors import ConfigError
 from imvokg.languages import DEFAULT as DEFAULT_LANGUAGE
-from imvokg.languages import normalise
+from imvokg.languages import LANGUAGES, normalise
+from imvokg.messages import N_, say, say_plural
 from imvokg.namespaces import IMVO, IMVOSH, bind_prefixes
 from imvokg.resources import resource_dir
 
@@ -66,11 +67,11 @@ constraints (pyparsing) is not thread-safe, and two parses at once (a submission
 warm-up computes conformance) fail with a TypeError deep inside it. Validation holds the GIL
 anyway, so running one at a time costs almost no throughput."""
 
-_SEVERITY_NL = {"violation": "overtreding", "warning": "waarschuwing", "info": "info"}
+_SEVERITY_NAMES = {"violation": N_("violation"), "warning": N_("warning"), "info": N_("information")}
 _FALLBACK_LANG = DEFAULT_LANGUAGE
 
-MESSAGE_LANGUAGES: tuple[str, ...] = ("en", "nl")
-"""The languages the shapes' messages and the requirements' titles are written in."""
+MESSAGE_LANGUAGES: tuple[str, ...] = LANGUAGES
+"""The languages reports are given in: the shapes' own (en, nl) and the editorial translations."""
 
 
 def message_language(lang: str | None) -> str:
@@ -120,6 +121,34 @@ def load_ontology() -> Graph:
 def _scheme_files() -> list[Path]:
     """The concept scheme files under ontology/schemes/."""
     return sorted((resource_dir("ontology") / "schemes").glob("*.ttl"))
+
+
+def translation(lang: str) -> Graph:
+    """The editorial translations of one language (translations/<lang>.ttl), parsed once per version.
+
+    Only the language asked for is read, so an English validation (the build's) reads none.
+    """
+    path = resource_dir("translations") / f"{lang}.ttl"
+    if lang == _FALLBACK_LANG or not path.exists():
+        return Graph()
+    return _translation_graph(str(path), path.stat().st_mtime_ns)
+
+
+@lru_cache(maxsize=32)
+def _translation_graph(path: str, mtime_ns: int) -> Graph:
+    graph = Graph()
+    for triple in _parsed(path, mtime_ns):
+        graph.add(triple)
+    return graph
+
+
+def _said_in(graph: Graph, subject: Node, predicate: Node, lang: str) -> str | None:
+    """A text of `subject` in `lang`: from the curated files, else from the editorial translations."""
+    return (
+        _text_in(graph, subject, predicate, lang, fallback=False)
+        or _text_in(translation(lang), subject, predicate, lang, fallback=False)
+        or _text_in(graph, subject, predicate, lang)
+    )
 
 
 def load_requirements() -> Graph:
@@ -179,29 +208,33 @@ class ValidationReport:
         return bind_prefixes(self.report_graph).serialize(format="turtle")
 
     def summary_text(self, lang: str = "en") -> str:
-        """A readable multi-line report for the CLI and the build log."""
-        dutch = lang == "nl"
-        verdict = (
-            ("voldoet" if self.conforms else "voldoet niet")
-            if dutch
-            else ("conforms" if self.conforms else "does not conform")
-        )
-        counts = (
-            f"{len(self.violations)} overtredingen, {len(self.warnings)} waarschuwingen"
-            if dutch
-            else f"{len(self.violations)} violations, {len(self.warnings)} warnings"
-        )
-        lines = [f"{verdict} ({counts})"]
+        """A readable multi-line report for the CLI and the build log, in `lang`."""
+        verdict = say(lang, "conforms") if self.conforms else say(lang, "does not conform")
+        violations = say_plural(lang, "%(num)s violation", "%(num)s violations", len(self.violations))
+        warnings = say_plural(lang, "%(num)s warning", "%(num)s warnings", len(self.warnings))
+        lines = [
+            say(
+                lang,
+                "%(verdict)s (%(violations)s, %(warnings)s)",
+                verdict=verdict,
+                violations=violations,
+                warnings=warnings,
+            )
+        ]
         for issue in self.issues_in(lang):
             requirement = " ".join(part for part in (issue.requirement_id, issue.requirement_title) if part)
             focus = issue.focus_node + (f" ({issue.focus_label})" if issue.focus_label else "")
-            severity = _SEVERITY_NL.get(issue.severity, issue.severity) if dutch else issue.severity
+            severity = (
+                say(lang, _SEVERITY_NAMES[issue.severity])
+                if issue.severity in _SEVERITY_NAMES
+                else issue.severity
+            )
             lines.append(f"[{severity}] {requirement or issue.source_shape}: {focus}")
             lines.append(f"    {issue.message}")
             if issue.path:
-                lines.append(f"    {'pad' if dutch else 'path'}: {issue.path}")
+                lines.append("    " + say(lang, "path: %(path)s", path=issue.path))
             if issue.value:
-                lines.append(f"    {'waarde' if dutch else 'value'}: {issue.value}")
+                lines.append("    " + say(lang, "value: %(value)s", value=issue.value))
         return "\n".join(lines)
 
 
@@ -258,7 +291,7 @@ def requirement_conformance(data: Graph, agreement_iri: str, *, lang: str = "en"
             {
                 "id": identifier,
                 "iri": str(req_iri),
-                "title": _text_in(requirements, req_iri, DCTERMS.title, lang),
+                "title": _said_in(requirements, req_iri, DCTERMS.title, lang),
                 "status": status,
                 "messages": [i.message for i in issues],
             }
@@ -334,7 +367,7 @@ def _run(data: Graph, shapes: Graph, ontology: Graph, lang: str) -> ValidationRe
             )
     except ReportableRuntimeError as exc:
         raise ConfigError(
-            "The validation shapes could not be applied; check shapes/ for a broken shape.",
+            N_("The validation shapes could not be applied; check shapes/ for a broken shape."),
             reason=str(exc.message),
         ) from exc
     requirements = load_requirements()
@@ -383,7 +416,7 @@ def _issue(
         requirement_id=_identifier(requirements, requirement),
         requirement_iri=str(requirement) if requirement is not None else None,
         requirement_title=(
-            _text_in(requirements, requirement, DCTERMS.title, lang) if requirement is not None else None
+            _said_in(requirements, requirement, DCTERMS.title, lang) if requirement is not None else None
         ),
         focus_node=str(focus),
         focus_label=_text_in(data, focus, RDFS.label, lang) if focus is not None else None,
@@ -400,6 +433,8 @@ def _message(result: Node, report: Graph, shape: Node | None, shapes: Graph, lan
 
     pySHACL drops the language tag when it fills ``{?var}`` placeholders, so
     untagged result messages are matched back to the shape's tagged templates.
+    A language the shape files do not speak takes the shape's editorial
+    translation, filled with the values read off the English message.
     """
     tagged = _text_in(report, result, SH.resultMessage, lang, fallback=False)
     if tagged:
@@ -408,17 +443,51 @@ def _message(result: Node, report: Graph, shape: Node | None, shapes: Graph, lan
         str(m) for m in report.objects(result, SH.resultMessage) if isinstance(m, Literal) and not m.language
     ]
     templates = list(shapes.objects(shape, SH.message)) if shape is not None else []
+    if not any(isinstance(t, Literal) and t.language == lang for t in templates) and shape is not None:
+        translated = _text_in(translation(lang), shape, SH.message, lang, fallback=False)
+        english = [str(t) for t in templates if isinstance(t, Literal) and t.language == _FALLBACK_LANG]
+        filled = (
+            _fill_translation(translated, english, untagged + _tagged(report, result)) if translated else None
+        )
+        if filled:
+            return filled
     for wanted in (lang, _FALLBACK_LANG):
         for template in templates:
             if not isinstance(template, Literal) or template.language != wanted:
                 continue
             pattern = _template_pattern(str(template))
-            for text in untagged:
-                if pattern.fullmatch(text):
-                    return text
+            for filled in untagged:
+                if pattern.fullmatch(filled):
+                    return filled
             if "{" not in str(template):
                 return str(template)
-    return _text_in(report, result, SH.resultMessage, lang) or "The data does not meet this shape."
+    return _text_in(report, result, SH.resultMessage, lang) or say(lang, "The data does not meet this shape.")
+
+
+def _tagged(report: Graph, result: Node) -> list[str]:
+    return [str(m) for m in report.objects(result, SH.resultMessage) if isinstance(m, Literal) and m.language]
+
+
+_VARIABLE = re.compile(r"\{([?$][A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+def _fill_translation(translated: str, english: list[str], messages: list[str]) -> str | None:
+    """`translated` with its ``{?var}`` replaced by the values the English message was filled with."""
+    if not _VARIABLE.search(translated):
+        return translated
+    for template in english:
+        names = _VARIABLE.findall(template)
+        parts = _VARIABLE.split(template)[::2]
+        pattern = re.compile("(.*?)".join(re.escape(part) for part in parts), re.DOTALL)
+        for message in messages:
+            match = pattern.fullmatch(message)
+            if match:
+                return _substitute(translated, dict(zip(names, match.groups(), strict=False)))
+    return None
+
+
+def _substitute(template: str, values: dict[str, str]) -> str:
+    return _VARIABLE.sub(lambda m: values.get(m.group(1), m.group(0)), template)
 
 
 def _template_pattern(template: str) -> re.Pattern[str]:

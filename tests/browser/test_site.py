@@ -66,7 +66,7 @@ def test_an_example_query_runs_with_ctrl_enter_and_a_result_leads_to_a_resource_
     rows = page.locator("#results table.results-table tbody tr")
     rows.first.wait_for()
     assert rows.count() >= 20  # 12 Dutch agreements and 14 foreign initiatives
-    assert re.match(r"^\d+ results in \d+ ms$", page.locator("#result-status").inner_text())
+    assert re.match(r"^Results: \d+ \(\d+ ms\)$", page.locator("#result-status").inner_text())
     # IRIs are links shown by label, pointing at this server's /id/ pages
     link = page.locator('#results a[href^="/id/agreement/"]').first
     page.wait_for_function(

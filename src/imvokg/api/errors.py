@@ -3,7 +3,8 @@
 Every error answer is JSON ``{"error": code, "detail": message}``; no raw
 library text and no stack trace ever reaches a client. A refusal that carries
 a validation report (422) adds it in the shape ``services/reports.py`` gives,
-in the request's language, whichever route refused.
+in the request's language, whichever route refused. The detail is said in that
+language too (``lang=``, then ``Accept-Language``, then English).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from starlette.requests import ClientDisconnect
 
 from imvokg import errors
 from imvokg.api.lang import api_language
+from imvokg.messages import N_, say
 from imvokg.services.reports import report_json
 from imvokg.validation import ValidationReport
 
@@ -35,6 +37,9 @@ STATUS = [
     (errors.QueryTimeout, 503),
     (errors.StoreError, 503),
 ]
+
+# Starlette's own details for the answers it makes itself, so they are translated too.
+STARLETTE_DETAILS = (N_("Not Found"), N_("Method Not Allowed"))
 
 HTTP_CODES = {
     400: "bad_request",
@@ -64,16 +69,16 @@ def install(app: FastAPI) -> None:
     async def project_error(request: Request, exc: errors.ImvokgError) -> JSONResponse:
         status = next((code for kind, code in STATUS if isinstance(exc, kind)), 500)
         extra: dict[str, object] = {}
-        headers: dict[str, str] = {}
+        language = api_language(request, request.query_params.get("lang"))
+        headers = language.headers()
         report = exc.context.get("report")
         if isinstance(report, ValidationReport):  # every 422 with a report: the one readable shape
-            language = api_language(request, request.query_params.get("lang"))
             readable = report_json(report, language.lang)
             extra["report"] = readable
             headers = language.headers(readable["lang"])
         if status == 500:
             log.error("unexpected project error: %s", exc.detail)
-        response = error_response(status, exc.code, exc.detail, **extra)
+        response = error_response(status, exc.code, exc.detail_in(language.lang), **extra)
         response.headers.update(headers)
         if status == 401:
             response.headers["WWW-Authenticate"] = 'Bearer realm="imvokg"'
@@ -84,16 +89,19 @@ def install(app: FastAPI) -> None:
         return response
 
     @app.exception_handler(RequestValidationError)
-    async def bad_parameters(_: Request, exc: RequestValidationError) -> JSONResponse:
+    async def bad_parameters(request: Request, exc: RequestValidationError) -> JSONResponse:
         problems = []
         for item in exc.errors():
             where = ".".join(str(p) for p in item.get("loc", ()) if p not in ("query", "path", "body"))
             problems.append(f"{where}: {item.get('msg', 'invalid')}")
-        return error_response(400, "bad_request", "invalid parameters: " + "; ".join(problems))
+        lang = api_language(request, request.query_params.get("lang")).lang
+        detail = say(lang, "invalid parameters: %(problems)s", problems="; ".join(problems))
+        return error_response(400, "bad_request", detail)
 
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
-        detail = exc.detail if isinstance(exc.detail, str) else "request failed"
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        detail = exc.detail if isinstance(exc.detail, str) else N_("request failed")
+        detail = say(api_language(request, request.query_params.get("lang")).lang, detail)
         response = error_response(exc.status_code, HTTP_CODES.get(exc.status_code, "error"), detail)
         response.headers.update(exc.headers or {})  # e.g. Allow on a 405
         return response
@@ -104,6 +112,7 @@ def install(app: FastAPI) -> None:
         return error_response(400, "bad_request", "the request body did not arrive")
 
     @app.exception_handler(Exception)
-    async def unexpected(_: Request, exc: Exception) -> JSONResponse:
+    async def unexpected(request: Request, exc: Exception) -> JSONResponse:
         log.exception("unhandled error")
-        return error_response(500, "internal_error", "the server could not answer this request")
+        lang = api_language(request, request.query_params.get("lang")).lang
+        return error_response(500, "internal_error", say(lang, "the server could not answer this request"))

@@ -12,6 +12,7 @@ from fastapi import Request
 
 from imvokg.errors import NotAcceptable
 from imvokg.formats import ACCEPT_ALIASES, FORMAT_PARAM, GRAPH_MEDIA_TYPES, HTML, RESULT_MEDIA_TYPES
+from imvokg.messages import N_
 
 
 def parse_accept(header: str | None) -> list[tuple[str, float]]:
@@ -65,7 +66,11 @@ def choose(request: Request, offered: Sequence[str], *, format_param: str | None
         media = FORMAT_PARAM.get(wanted.lower(), wanted.lower())
         if media in offered:
             return media
-        raise NotAcceptable(f"format '{wanted[:40]}' is not available here; use one of {', '.join(offered)}")
+        raise NotAcceptable(
+            N_("format '%(wanted)s' is not available here; use one of %(offered)s"),
+            wanted=wanted[:40],
+            offered=", ".join(offered),
+        )
     chosen = negotiate(request.headers.get("accept"), offered)
     if chosen is None:
         raise NotAcceptable(

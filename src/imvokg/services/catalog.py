@@ -18,7 +18,7 @@ from imvokg.config import Settings
 from imvokg.namespaces import BASE, PREFIXES, bind_prefixes
 from imvokg.queries import QueryRegistry, default_registry
 from imvokg.services.dumps import DumpFile
-from imvokg.store import Store
+from imvokg.store import Store, Term
 
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
 SPDX = Namespace("http://spdx.org/rdf/terms#")
@@ -278,3 +278,26 @@ def sparql_examples(settings: Settings, registry: QueryRegistry) -> Graph:
         for keyword in query.keywords:
             g.add((node, SCHEMA.keywords, Literal(keyword)))
     return g
+
+
+def query_texts(store: Store, lang: str) -> dict[str, str]:
+    """The named queries' titles and descriptions in `lang` (editorial translations), by subject.
+
+    Keys are ``<name>`` (title), ``<name>#description`` and ``<name>/parameter/<p>`` (a
+    parameter's description); a query without a text in `lang` keeps its English header.
+    """
+    base = "https://w3id.org/imvokg/query/"
+    rows = store.select(
+        "SELECT ?q ?p ?t WHERE { ?q ?p ?t . "
+        f'FILTER(STRSTARTS(STR(?q), "{base}") && ?p IN (<{RDFS.label}>, <{RDFS.comment}>) '
+        "&& LANG(?t) = ?lang) }",
+        bindings={"lang": Term.literal(lang)},
+    ).rows
+    found: dict[str, str] = {}
+    for row in rows:
+        name = row["q"].value[len(base) :]
+        if "/parameter/" in name or row["p"].value == str(RDFS.label):
+            found[name] = row["t"].value
+        else:
+            found[name + "#description"] = row["t"].value
+    return found

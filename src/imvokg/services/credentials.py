@@ -26,6 +26,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from imvokg.errors import AuthError, ConfigError, Forbidden, InputError
+from imvokg.messages import N_
 from imvokg.services.identifiers import iso3
 
 ROLES = ("submitter", "supervisor")
@@ -46,13 +47,23 @@ class Principal:
 
     def require_role(self, role: str) -> None:
         if self.role != role:
-            raise Forbidden(f"this needs the {role} role; the key of '{self.user}' has the {self.role} role")
+            raise Forbidden(
+                N_("this needs the %(role)s role; the key of '%(user)s' has the %(role2)s role"),
+                role=role,
+                user=self.user,
+                role2=self.role,
+            )
 
     def require_supervisor_of(self, member_state: str) -> None:
         """403 unless a supervisor of exactly this member state (ISO3)."""
         self.require_role("supervisor")
         if self.member_state != member_state:
-            raise Forbidden(f"'{self.user}' supervises for {self.member_state}; this concerns {member_state}")
+            raise Forbidden(
+                N_("'%(user)s' supervises for %(member_state)s; this concerns %(member_state2)s"),
+                user=self.user,
+                member_state=self.member_state,
+                member_state2=member_state,
+            )
 
 
 @dataclass(frozen=True)
@@ -104,19 +115,21 @@ class Credentials:
             document = json.loads(self.path.read_text(encoding="utf-8"))
             return tuple(StoredKey(**entry) for entry in document.get("keys", []))
         except (OSError, ValueError, TypeError) as exc:
-            raise ConfigError(f"the API key file {self.path} cannot be read; recreate it") from exc
+            raise ConfigError(
+                N_("the API key file %(path)s cannot be read; recreate it"), path=self.path
+            ) from exc
 
     def authenticate(self, presented: str | None) -> Principal:
         """The principal of a key, or 401. Every stored hash is compared, in constant time each."""
         if not presented:
-            raise AuthError("this needs an API key: send 'Authorization: Bearer <key>' (or X-API-Key)")
+            raise AuthError(N_("this needs an API key: send 'Authorization: Bearer <key>' (or X-API-Key)"))
         digest = _digest(presented.strip())
         found: StoredKey | None = None
         for stored in self.stored_keys():
             if hmac.compare_digest(stored.sha256, digest) and found is None:
                 found = stored
         if found is None:
-            raise AuthError("the API key is not valid")
+            raise AuthError(N_("the API key is not valid"))
         return found.principal()
 
     # -- writing -----------------------------------------------------------
@@ -130,18 +143,18 @@ class Credentials:
     ) -> tuple[str, StoredKey]:
         """Add a key and return it (the only time it exists in clear) with its stored form."""
         if not _USER.match(user):
-            raise InputError("a user name is 1-64 lowercase letters, digits, '.', '_' or '-'")
+            raise InputError(N_("a user name is 1-64 lowercase letters, digits, '.', '_' or '-'"))
         if role not in ROLES:
-            raise InputError(f"the role must be one of {', '.join(ROLES)}")
+            raise InputError(N_("the role must be one of %(roles)s"), roles=", ".join(ROLES))
         state = None
         if role == "supervisor":
             if not member_state:
-                raise InputError("a supervisor key needs --member-state (ISO 3166-1, e.g. NL)")
+                raise InputError(N_("a supervisor key needs --member-state (ISO 3166-1, e.g. NL)"))
             state = iso3(member_state)
         elif member_state:
-            raise InputError("only supervisor keys have a member state")
+            raise InputError(N_("only supervisor keys have a member state"))
         if authority is not None and not re.fullmatch(r"https?://[^\s<>\"{}|\\^`]+", authority):
-            raise InputError("the authority must be an absolute http(s) IRI")
+            raise InputError(N_("the authority must be an absolute http(s) IRI"))
         key = KEY_PREFIX + secrets.token_urlsafe(32)
         stored = StoredKey(
             key_id=secrets.token_hex(4),

@@ -25,6 +25,7 @@ from pathlib import Path
 from imvokg.cache import VersionedCache
 from imvokg.errors import NotFound
 from imvokg.formats import RELEASE_FORMATS
+from imvokg.messages import N_
 from imvokg.namespaces import META_GRAPH
 from imvokg.store import Store
 
@@ -150,8 +151,8 @@ def prune(directory: Path, *, keep: int, current: str | None = None) -> list[Pat
 def find_dump(directory: Path, name: str) -> DumpFile:
     """The release file called ``name``; NotFound for anything else."""
     if NAME.match(name) is None:
-        raise NotFound(f"no dump called '{name[:80]}'; see /dumps/ for the list")
+        raise NotFound(N_("no dump called '%(name)s'; see /dumps/ for the list"), name=name[:80])
     for dump in list_dumps(directory):
         if dump.name == name:
             return dump
-    raise NotFound(f"no dump called '{name}'; see /dumps/ for the list")
+    raise NotFound(N_("no dump called '%(name)s'; see /dumps/ for the list"), name=name)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from imvokg.errors import InputError
+from imvokg.messages import N_
 from imvokg.namespaces import BASE
 from imvokg.store.base import Term
 
@@ -89,7 +90,9 @@ EU_MEMBER_STATES = frozenset(
 def slug(value: str, what: str) -> str:
     value = value.strip().lower()
     if not SLUG.match(value):
-        raise InputError(f"'{what}' must be a short identifier of lowercase letters, digits and '-'")
+        raise InputError(
+            N_("'%(what)s' must be a short identifier of lowercase letters, digits and '-'"), what=what
+        )
     return value
 
 
@@ -112,7 +115,11 @@ def iso3(value: str, *, member_state_only: bool = True) -> str:
         code = ISO2_TO_ISO3.get(code, "")
     if not re.fullmatch(r"[A-Z]{3}", code) or (member_state_only and code not in EU_MEMBER_STATES):
         raise InputError(
-            f"'{value}' is not an EU member state code; use ISO 3166-1 alpha-2 or alpha-3, e.g. NL or NLD"
+            N_(
+                "'%(value)s' is not an EU member state code; use ISO "
+                "3166-1 alpha-2 or alpha-3, e.g. NL or NLD"
+            ),
+            value=value,
         )
     return code
 

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from imvokg.errors import NotFound
+from imvokg.messages import N_
 
 STATUSES = ("pending", "approved", "rejected")
 _ID = re.compile(r"^[0-9a-f]{16}$")
@@ -68,7 +69,9 @@ class Journal:
         try:
             return Submission(**json.loads(path.read_text(encoding="utf-8")))
         except FileNotFoundError:
-            raise NotFound(f"there is no submission '{submission_id}'") from None
+            raise NotFound(
+                N_("there is no submission '%(submission_id)s'"), submission_id=submission_id
+            ) from None
 
     def data(self, submission_id: str) -> bytes:
         """The submitted agreement as N-Triples."""
@@ -144,7 +147,7 @@ class Journal:
 
     def _path(self, submission_id: str, suffix: str) -> Path:
         if not _ID.match(submission_id):
-            raise NotFound(f"there is no submission '{submission_id[:40]}'")
+            raise NotFound(N_("there is no submission '%(submission_id)s'"), submission_id=submission_id[:40])
         return self.root / f"{submission_id}{suffix}"
 
     def _write_record(self, record: Submission) -> None:

@@ -14,6 +14,7 @@ from typing import Any
 
 from imvokg.cache import Question
 from imvokg.errors import NotFound
+from imvokg.messages import N_
 from imvokg.services.conformance import ConformanceService
 from imvokg.services.identifiers import (
     agreement_iri,
@@ -112,7 +113,10 @@ class KnowledgeService:
         bindings = {"agreement": iri, "lang": language}
         summary = self.runner.select("agreement-summary", bindings)
         if not len(summary):
-            raise NotFound(f"there is no agreement '{short(iri.value)}'; GET /api/v1/agreements lists them")
+            raise NotFound(
+                N_("there is no agreement '%(value)s'; GET /api/v1/agreements lists them"),
+                value=short(iri.value),
+            )
         facts: dict[str, list[Row]] = defaultdict(list)
         for row in summary:
             facts[short(row["property"].value)].append(row)
@@ -361,12 +365,15 @@ class KnowledgeService:
 
     # -- helpers -----------------------------------------------------------
     def _existing(self, term: Term, what: str) -> Term:
+        """`term` if the graph knows it; else NotFound naming `what` ("sector" or "risk topic")."""
         known = self.runner.cached(
             ("exists", term.value),
             lambda: self.runner.ask_named("resource-exists", {"iri": term}),
         )
         if not known:
-            raise NotFound(f"there is no {what} '{short(term.value)}' in the graph")
+            if what == "sector":
+                raise NotFound(N_("there is no sector '%(value)s' in the graph"), value=short(term.value))
+            raise NotFound(N_("there is no risk topic '%(value)s' in the graph"), value=short(term.value))
         return term
 
 

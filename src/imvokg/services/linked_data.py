@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SH, SKOS
 
-from imvokg.namespaces import PREFIXES
+from imvokg.namespaces import IMVO, INFERRED_GRAPH, PREFIXES, TRANSLATIONS_GRAPH_PREFIX
 from imvokg.queries import default_registry
 from imvokg.store import Store, Term
 from imvokg.store.base import with_rows
@@ -62,6 +62,8 @@ class ResourcePage:
     provenance: list[tuple[str, str | None]]
     sources: list[Source]
     labels: dict[str, dict[str, str]] = field(default_factory=dict)
+    editorial: frozenset[tuple[str, str, str]] = frozenset()
+    """(predicate, text, language) of the statements that are editorial translations."""
 
 
 def resource_exists(store: Store, iri: str) -> bool:
@@ -103,6 +105,11 @@ def resource_page(store: Store, iri: str) -> ResourcePage:
         if p in LABEL_PREDICATES and isinstance(s, URIRef) and isinstance(o, Literal):
             labels.setdefault(str(s), {}).setdefault(o.language or "", str(o))
     sources = [Source(src, labels.get(src, {}), page) for src, page in pages.items()]
+    editorial_rows = store.select(
+        "SELECT ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } "
+        f'FILTER(STRSTARTS(STR(?g), "{TRANSLATIONS_GRAPH_PREFIX}") && isLiteral(?o)) }}',
+        bindings={"s": subject},
+    ).rows
     return ResourcePage(
         iri=iri,
         graph=graph,
@@ -111,7 +118,30 @@ def resource_page(store: Store, iri: str) -> ResourcePage:
         provenance=provenance,
         sources=sources,
         labels=labels,
+        editorial=frozenset((row["p"].value, row["o"].value, row["o"].lang or "") for row in editorial_rows),
     )
+
+
+def type_names(store: Store, iris: Iterable[str], lang: str) -> dict[str, str]:
+    """What each resource is, in `lang`: the name of a class of the ontology it is stated to be.
+
+    Only stated types count (not the superclasses the reasoner adds), so a trade union
+    reads "trade union", not "party".
+    """
+    valid = sorted({i for i in iris if _is_iri(i)})
+    if not valid:
+        return {}
+    values = " ".join(Term.iri(i).n3() for i in valid)
+    rows = store.select(
+        f"SELECT ?x ?name WHERE {{ VALUES ?x {{ {values} }} GRAPH ?g {{ ?x a ?class }} "
+        f'FILTER(?g != <{INFERRED_GRAPH}> && STRSTARTS(STR(?class), "{IMVO}")) '
+        f"?class <{RDFS.label}> ?name . FILTER(LANG(?name) = ?lang) }} ORDER BY ?x ?name",
+        bindings={"lang": Term.literal(lang)},
+    ).rows
+    names: dict[str, str] = {}
+    for row in rows:
+        names.setdefault(row["x"].value, row["name"].value)
+    return names
 
 
 def labels_of(store: Store, iris: Iterable[str], chunk: int = 400) -> dict[str, dict[str, str]]:
@@ -174,17 +204,31 @@ def curie(iri: str) -> str:
     return iri
 
 
-def statement_rows(graph: Graph, iri: str, link: Link, labels: Labels, lang: str) -> list[dict[str, object]]:
+def statement_rows(
+    graph: Graph,
+    iri: str,
+    link: Link,
+    labels: Labels,
+    lang: str,
+    editorial: frozenset[tuple[str, str, str]] = frozenset(),
+) -> list[dict[str, object]]:
     """What the page's statements table shows: each property of ``iri`` with its values, named in ``lang``.
 
     Plain dictionaries (kind, text, href, language, datatype), so the web layer
     renders them without knowing rdflib's terms.
     """
-    return _rows(graph, URIRef(iri), link, labels, lang)
+    return _rows(graph, URIRef(iri), link, labels, lang, 0, editorial)
 
 
 def _value(
-    graph: Graph, node: object, link: Link, labels: Labels, lang: str, depth: int
+    graph: Graph,
+    node: object,
+    link: Link,
+    labels: Labels,
+    lang: str,
+    depth: int,
+    editorial: frozenset[tuple[str, str, str]] = frozenset(),
+    predicate: str = "",
 ) -> dict[str, object]:
     if isinstance(node, URIRef):
         iri = str(node)
@@ -192,7 +236,14 @@ def _value(
         return {"kind": "iri", "href": link(iri), "text": text, "iri": iri}
     if isinstance(node, Literal):
         datatype = str(node.datatype).rsplit("#", 1)[-1] if node.datatype else None
-        return {"kind": "literal", "text": str(node), "lang": node.language, "datatype": datatype}
+        marked = (predicate, str(node), node.language or "") in editorial
+        return {
+            "kind": "literal",
+            "text": str(node),
+            "lang": node.language,
+            "datatype": datatype,
+            "editorial": marked,
+        }
     if isinstance(node, BNode) and depth < MAX_DEPTH:
         rows = _rows(graph, node, link, labels, lang, depth + 1)
         return {"kind": "bnode", "rows": rows}
@@ -200,7 +251,13 @@ def _value(
 
 
 def _rows(
-    graph: Graph, subject: object, link: Link, labels: Labels, lang: str, depth: int = 0
+    graph: Graph,
+    subject: object,
+    link: Link,
+    labels: Labels,
+    lang: str,
+    depth: int = 0,
+    editorial: frozenset[tuple[str, str, str]] = frozenset(),
 ) -> list[dict[str, object]]:
     grouped: dict[str, list[object]] = {}
     for p, o in graph.predicate_objects(subject):  # type: ignore[arg-type]
@@ -215,7 +272,19 @@ def _rows(
                     "text": pick_label(labels.get(predicate), lang) or curie(predicate),
                     "iri": predicate,
                 },
-                "values": [_value(graph, v, link, labels, lang, depth) for v in values],
+                "values": [
+                    _value(
+                        graph,
+                        v,
+                        link,
+                        labels,
+                        lang,
+                        depth,
+                        editorial if depth == 0 else frozenset(),
+                        predicate,
+                    )
+                    for v in values
+                ],
             }
         )
     return rows

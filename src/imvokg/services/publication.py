@@ -21,6 +21,7 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SH, XSD
 
 from imvokg.errors import InputError
+from imvokg.messages import N_
 from imvokg.namespaces import COUNTRY, GRAPH, ID, IMVO, SCHEME
 from imvokg.services.credentials import Principal
 
@@ -47,23 +48,27 @@ class DecisionDraft:
         """Read a draft from a request body; unknown fields and bad dates are refused."""
         body = body or {}
         if not isinstance(body, dict):
-            raise InputError("the decision draft is a JSON object")
+            raise InputError(N_("the decision draft is a JSON object"))
         known = {"issued", "valid_from", "valid_until", "supervision_regime", "reason"}
         unknown = sorted(set(body) - known)
         if unknown:
-            raise InputError(f"unknown field(s) {', '.join(unknown)}; a draft has {', '.join(sorted(known))}")
+            raise InputError(
+                N_("unknown field(s) %(unknown)s; a draft has %(items)s"),
+                unknown=", ".join(unknown),
+                items=", ".join(sorted(known)),
+            )
         today = datetime.now(UTC).date()
         issued = _date(body, "issued") or today
         valid_from = _date(body, "valid_from") or today
         valid_until = _date(body, "valid_until")
         if valid_until is not None and valid_until <= valid_from:
-            raise InputError("valid_until must be after valid_from")
+            raise InputError(N_("valid_until must be after valid_from"))
         regime = body.get("supervision_regime") or regime_default
         if regime not in REGIMES:
-            raise InputError(f"supervision_regime is one of {', '.join(REGIMES)}")
+            raise InputError(N_("supervision_regime is one of %(regimes)s"), regimes=", ".join(REGIMES))
         reason = body.get("reason")
         if reason is not None and (not isinstance(reason, str) or len(reason) > 2000):
-            raise InputError("reason is text of at most 2000 characters")
+            raise InputError(N_("reason is text of at most 2000 characters"))
         return cls(issued, valid_from, valid_until, regime, reason)
 
 
@@ -74,7 +79,7 @@ def _date(body: dict[str, Any], name: str) -> date | None:
     try:
         return date.fromisoformat(str(value))
     except ValueError:
-        raise InputError(f"{name} must be a date as YYYY-MM-DD") from None
+        raise InputError(N_("%(name)s must be a date as YYYY-MM-DD"), name=name) from None
 
 
 def submission_iri(submission_id: str) -> URIRef:

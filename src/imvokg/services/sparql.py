@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from imvokg.errors import InputError, QueryRefused
+from imvokg.messages import N_
 from imvokg.store.base import Store
 
 _LEXICAL = re.compile(
@@ -64,23 +65,23 @@ def blank_out(query: str) -> str:
 def inspect_query(query: str, *, max_chars: int) -> InspectedQuery:
     """Check a user query before anything parses or runs it."""
     if not query or not query.strip():
-        raise InputError("no query given: send it as query=... or as an application/sparql-query body")
+        raise InputError(N_("no query given: send it as query=... or as an application/sparql-query body"))
     if len(query) > max_chars:
-        raise InputError(f"the query is longer than {max_chars} characters")
+        raise InputError(N_("the query is longer than %(max_chars)s characters"), max_chars=max_chars)
     if "\x00" in query:
-        raise InputError("the query contains a NUL character")
+        raise InputError(N_("the query contains a NUL character"))
     code = blank_out(query)
     if _SERVICE.search(code):
-        raise QueryRefused("SERVICE is not allowed: this endpoint never contacts other endpoints")
+        raise QueryRefused(N_("SERVICE is not allowed: this endpoint never contacts other endpoints"))
     form = _FORM_KW.search(code)
     update = _UPDATE.search(code)
     if update:
         raise QueryRefused(
-            f"{update.group(1).upper()} is not allowed: this endpoint is read-only "
-            "(SPARQL Update and LOAD are refused)"
+            N_("%(value)s is not allowed: this endpoint is read-only (SPARQL Update and LOAD are refused)"),
+            value=update.group(1).upper(),
         )
     if form is None:
-        raise InputError("the query needs a SELECT, ASK, CONSTRUCT or DESCRIBE form")
+        raise InputError(N_("the query needs a SELECT, ASK, CONSTRUCT or DESCRIBE form"))
     for clause in _FROM.finditer(code):
         where = "FROM NAMED" if clause.group(1) else "FROM"
         check_graph_names([_dataset_iri(query, clause.end())], where)
@@ -93,7 +94,7 @@ def inspect_query(query: str, *, max_chars: int) -> InspectedQuery:
         elif char in "})":
             depth -= 1
     if deepest > MAX_DEPTH:
-        raise InputError(f"the query nests deeper than {MAX_DEPTH} levels")
+        raise InputError(N_("the query nests deeper than %(max_depth)s levels"), max_depth=MAX_DEPTH)
     return InspectedQuery(query, form.group(1).upper())
 
 
@@ -103,8 +104,13 @@ def check_graph_names(names: Sequence[str], where: str) -> None:
         if not name.startswith(OWN_GRAPHS):
             shown = name if len(name) <= 80 else name[:77] + "..."
             raise QueryRefused(
-                f"{where} <{shown}> is not allowed: this endpoint never fetches data; "
-                f"name one of its own graphs (under {OWN_GRAPHS}) or leave the dataset out"
+                N_(
+                    "%(where)s <%(shown)s> is not allowed: this endpoint never fetches data; name one "
+                    "of its own graphs (under %(own_graphs)s) or leave the dataset out"
+                ),
+                where=where,
+                shown=shown,
+                own_graphs=OWN_GRAPHS,
             )
 
 

@@ -15,6 +15,7 @@ from typing import Any
 from imvokg.cache import Question
 from imvokg.errors import InputError, NotFound
 from imvokg.languages import LANGUAGES
+from imvokg.messages import N_
 from imvokg.namespaces import BASE
 from imvokg.services.identifiers import short
 from imvokg.services.runner import QueryRunner, lang_term, row_text, row_value
@@ -45,8 +46,10 @@ def provision_iri(slug: str) -> Term:
     segments = slug.strip("/").split("/")
     if not slug.strip("/") or len(segments) > _MAX_SEGMENTS or not all(_SEGMENT.match(s) for s in segments):
         raise InputError(
-            "a provision is named by the path after /id/instrument/, lowercase letters, digits and '-' "
-            "in each segment, e.g. ungp-2011/principle-14"
+            N_(
+                "a provision is named by the path after /id/instrument/, lowercase letters, "
+                "digits and '-' in each segment, e.g. ungp-2011/principle-14"
+            )
         )
     return Term.iri(INSTRUMENT_BASE + "/".join(segments))
 
@@ -176,8 +179,8 @@ class TaxonomyService:
         # An aggregate without GROUP BY answers one empty row for an unknown IRI.
         if not rows or row_value(rows[0], "instrument") is None:
             raise NotFound(
-                f"there is no provision '{_provision_slug(iri.value)}'; "
-                "GET /api/v1/instruments lists the instruments"
+                N_("there is no provision '%(value)s'; GET /api/v1/instruments lists the instruments"),
+                value=_provision_slug(iri.value),
             )
         facts = rows[0]
         links: dict[str, list[dict[str, Any]]] = defaultdict(list)

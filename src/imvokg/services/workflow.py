@@ -23,6 +23,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, RDFS
 
 from imvokg.errors import Conflict, InputError, NotFound, StoreError, ValidationFailed
+from imvokg.messages import N_
 from imvokg.namespaces import ID, IMVO
 from imvokg.rdfio import format_for_media_type, parse_untrusted
 from imvokg.services.credentials import Principal
@@ -49,7 +50,7 @@ def parse_body(body: bytes, content_type: str | None) -> Graph:
     """The request body as a graph: 415 for an unknown type, 400 naming the line when malformed."""
     fmt = format_for_media_type(content_type or "")
     if not body.strip():
-        raise InputError("the body is empty; send an agreement as Turtle, JSON-LD, RDF/XML or N-Triples")
+        raise InputError(N_("the body is empty; send an agreement as Turtle, JSON-LD, RDF/XML or N-Triples"))
     return parse_untrusted(body, fmt)
 
 
@@ -89,8 +90,10 @@ class WorkflowService:
         agreements = agreements_in(data, load_ontology())
         if not agreements:
             raise InputError(
-                "the body describes no sector agreement (a resource typed imvo:SectorAgreement "
-                "or a subclass such as imvo:IrbcAgreement)"
+                N_(
+                    "the body describes no sector agreement (a resource typed "
+                    "imvo:SectorAgreement or a subclass such as imvo:IrbcAgreement)"
+                )
             )
         if len(agreements) > 1:
             raise InputError(
@@ -101,15 +104,21 @@ class WorkflowService:
         report = validate_graph(data, profile="agreement", lang=lang)
         if not report.conforms:
             raise ValidationFailed(
-                f"the agreement does not meet the minimum requirements ({len(report.violations)} "
-                "violations); nothing was stored",
+                N_(
+                    "the agreement does not meet the minimum requirements "
+                    "(violations: %(violations)s); nothing was stored"
+                ),
+                violations=len(report.violations),
                 report=report,
             )
         state = self._member_state(data, agreement, member_state)
         if self._published(str(agreement)):
             raise Conflict(
-                f"the agreement {short(str(agreement))} is already in the public graph; "
-                "a submission publishes a new agreement"
+                N_(
+                    "the agreement %(short)s is already in the public graph; "
+                    "a submission publishes a new agreement"
+                ),
+                short=short(str(agreement)),
             )
         label = _label(data, agreement, lang)
         record = Submission(
@@ -132,7 +141,7 @@ class WorkflowService:
         record = self._reconciled(self.journal.get(submission_id))
         if not _may_see(principal, record):
             # the same answer as for an unknown id: ids are not an oracle
-            raise NotFound(f"there is no submission '{submission_id}'")
+            raise NotFound(N_("there is no submission '%(submission_id)s'"), submission_id=submission_id)
         return record
 
     def list(self, principal: Principal, *, status: str | None = None) -> list[Submission]:
@@ -153,7 +162,10 @@ class WorkflowService:
         with self.journal.lock():
             record = self._decidable(submission_id)
             if self._published(record.agreement):
-                raise Conflict(f"the agreement {short(record.agreement)} was published meanwhile")
+                raise Conflict(
+                    N_("the agreement %(agreement)s was published meanwhile"),
+                    agreement=short(record.agreement),
+                )
             data = Graph().parse(data=self.journal.data(submission_id), format="nt")
             report_turtle = self.journal.report(submission_id)
             decision = ID[f"decision/recognition-{submission_id}"]
@@ -197,7 +209,7 @@ class WorkflowService:
         principal.require_supervisor_of(record.member_state)
         self._writable()
         if reason is not None and len(reason) > 2000:
-            raise InputError("reason is text of at most 2000 characters")
+            raise InputError(N_("reason is text of at most 2000 characters"))
         with self.journal.lock():
             record = self._decidable(submission_id)
             return self.journal.update(
@@ -210,15 +222,20 @@ class WorkflowService:
         self._writable()
         agreement = agreement_iri(slug)
         if not self._published(agreement.value):
-            raise NotFound(f"there is no agreement '{slug}'")
+            raise NotFound(N_("there is no agreement '%(slug)s'"), slug=slug)
         state = principal.member_state or ""
         with self.journal.lock():
             active = self._active_recognition(agreement, state)
             if active is None:
-                raise Conflict(f"{short(agreement.value)} has no recognition by {state} to withdraw")
+                raise Conflict(
+                    N_("%(value)s has no recognition by %(state)s to withdraw"),
+                    value=short(agreement.value),
+                    state=state,
+                )
             if active.get("valid_from") and draft.valid_from.isoformat() <= str(active["valid_from"]):
                 raise InputError(
-                    f"the withdrawal must take effect after the recognition did ({active['valid_from']})"
+                    N_("the withdrawal must take effect after the recognition did (%(active)s)"),
+                    active=active["valid_from"],
                 )
             token = secrets.token_hex(6)
             decision = ID[f"decision/withdrawal-{token}"]
@@ -297,13 +314,17 @@ class WorkflowService:
 
     def _writable(self) -> None:
         if self.read_only:
-            raise StoreError("this server opened its store read-only; submissions and decisions are off")
+            raise StoreError(N_("this server opened its store read-only; submissions and decisions are off"))
 
     def _decidable(self, submission_id: str) -> Submission:
         """Inside the lock: the record, re-read and reconciled, still pending; else 409."""
         record = self._reconciled(self.journal.get(submission_id))
         if record.status != "pending":
-            raise Conflict(f"submission {submission_id} was already decided: {record.status}")
+            raise Conflict(
+                N_("submission %(submission_id)s was already decided: %(status)s"),
+                submission_id=submission_id,
+                status=record.status,
+            )
         return record
 
     def _reconciled(self, record: Submission) -> Submission:
@@ -341,8 +362,10 @@ class WorkflowService:
             except InputError:
                 pass
         raise InputError(
-            "name the member state the submission is for: ?member_state=NL "
-            "(the agreement's imvo:country is not an EU member state)"
+            N_(
+                "name the member state the submission is for: ?member_state=NL "
+                "(the agreement's imvo:country is not an EU member state)"
+            )
         )
 
     def _check_decision(self, data: Graph, decision_rdf: Graph) -> None:
@@ -350,7 +373,9 @@ class WorkflowService:
         report = validate_graph(data + decision_rdf, profile="curated")
         if not report.conforms:
             raise ValidationFailed(
-                "the decision would not conform to the recognition-decision shapes; nothing was published",
+                N_(
+                    "the decision would not conform to the recognition-decision shapes; nothing was published"
+                ),
                 report=report,
             )
 
@@ -388,7 +413,7 @@ def _refuse_decisions(data: Graph) -> None:
     if (None, RDF.type, IMVO.RecognitionDecision) in data or any(
         (None, p, None) in data for p in _DECISION_TERMS
     ):
-        raise InputError("a submission may not contain recognition decisions; supervisors record those")
+        raise InputError(N_("a submission may not contain recognition decisions; supervisors record those"))
 
 
 def _may_see(principal: Principal, record: Submission) -> bool:

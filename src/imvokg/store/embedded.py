@@ -16,6 +16,7 @@ import pyoxigraph as ox
 
 from imvokg.errors import QuerySyntaxError, StoreError, UnreadableInput
 from imvokg.formats import DATASET_MEDIA_TYPES
+from imvokg.messages import N_
 from imvokg.namespaces import META_GRAPH, VERSION_PREDICATE
 from imvokg.store._formats import rdf_format, results_format
 from imvokg.store.base import SelectResult, Term, with_values
@@ -45,8 +46,11 @@ class EmbeddedStore:
                 self._store = ox.Store(str(path))
         except OSError as exc:
             raise StoreError(
-                f"cannot open the store at {path}: run `imvokg build` first, "
-                "or close the other process that holds it"
+                N_(
+                    "cannot open the store at %(path)s: run `imvokg build` "
+                    "first, or close the other process that holds it"
+                ),
+                path=path,
             ) from exc
         self.path = path
         self.read_only = read_only
@@ -62,14 +66,14 @@ class EmbeddedStore:
                 **kwargs,
             )
         except SyntaxError as exc:
-            raise QuerySyntaxError(f"the query does not parse: {exc}") from None
+            raise QuerySyntaxError(N_("the query does not parse: %(exc)s"), exc=exc) from None
         except OSError as exc:
-            raise StoreError("the store could not answer the query") from exc
+            raise StoreError(N_("the store could not answer the query")) from exc
 
     def select(self, query: str, *, bindings: Mapping[str, Term] | None = None) -> SelectResult:
         solutions = self._run(query, bindings)
         if not isinstance(solutions, ox.QuerySolutions):
-            raise QuerySyntaxError("expected a SELECT query")
+            raise QuerySyntaxError(N_("expected a SELECT query"))
         variables = tuple(v.value for v in solutions.variables)
         rows = []
         for solution in solutions:
@@ -84,13 +88,13 @@ class EmbeddedStore:
     def ask(self, query: str, *, bindings: Mapping[str, Term] | None = None) -> bool:
         answer = self._run(query, bindings)
         if not isinstance(answer, ox.QueryBoolean):
-            raise QuerySyntaxError("expected an ASK query")
+            raise QuerySyntaxError(N_("expected an ASK query"))
         return bool(answer)
 
     def construct(self, query: str, *, bindings: Mapping[str, Term] | None = None) -> bytes:
         triples = self._run(query, bindings)
         if not isinstance(triples, ox.QueryTriples):
-            raise QuerySyntaxError("expected a CONSTRUCT or DESCRIBE query")
+            raise QuerySyntaxError(N_("expected a CONSTRUCT or DESCRIBE query"))
         return triples.serialize(format=ox.RdfFormat.N_TRIPLES) or b""
 
     def query_serialized(
@@ -167,7 +171,34 @@ class EmbeddedStore:
         try:
             self._store.bulk_load(input=data, format=fmt, to_graph=ox.NamedNode(graph))
         except SyntaxError as exc:
-            raise UnreadableInput(f"data for {graph} does not parse: {exc}") from None
+            raise UnreadableInput(
+                N_("data for %(graph)s does not parse: %(exc)s"), graph=graph, exc=exc
+            ) from None
+
+    def bulk_load_graphs(self, graphs: Mapping[str, tuple[bytes, str]]) -> None:
+        """Fast load of many named graphs at once: ``{graph: (data, media type)}``.
+
+        The bulk loader has a fixed cost per call (about a tenth of a second), so a build
+        hands it all its source files as one N-Quads document instead of one call per file.
+        """
+        quads: list[ox.Quad] = []
+        for graph, (data, media_type) in graphs.items():
+            target = ox.NamedNode(graph)
+            fmt = rdf_format(media_type)
+            try:
+                quads.extend(
+                    ox.Quad(q.subject, q.predicate, q.object, target) for q in ox.parse(data, format=fmt)
+                )
+            except SyntaxError as exc:
+                raise UnreadableInput(
+                    N_("data for %(graph)s does not parse: %(exc)s"), graph=graph, exc=exc
+                ) from None
+        if quads:
+            self.bulk_load_dataset(ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b"")
+
+    def bulk_load_dataset(self, nquads: bytes) -> None:
+        self._version = None
+        self._store.bulk_load(input=nquads, format=ox.RdfFormat.N_QUADS)
 
     def replace_graphs(self, graphs: Mapping[str, bytes]) -> None:
         """DROP and INSERT every graph and bump the version in one SPARQL update (atomic)."""
@@ -182,9 +213,9 @@ class EmbeddedStore:
             try:
                 self._store.update("\n".join(parts))
             except SyntaxError as exc:
-                raise UnreadableInput(f"the data does not parse: {exc}") from None
+                raise UnreadableInput(N_("the data does not parse: %(exc)s"), exc=exc) from None
             except OSError as exc:
-                raise StoreError("the store could not write the change") from exc
+                raise StoreError(N_("the store could not write the change")) from exc
             finally:
                 self._version = None
             self._store.flush()

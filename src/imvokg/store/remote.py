@@ -38,6 +38,7 @@ from SPARQLWrapper.SPARQLExceptions import (
 
 from imvokg.errors import QuerySyntaxError, QueryTimeout, StoreError, UnreadableInput
 from imvokg.formats import DATASET_MEDIA_TYPES, GRAPH_MEDIA_TYPES, RESULT_MEDIA_TYPES
+from imvokg.messages import N_
 from imvokg.namespaces import META_GRAPH, VERSION_PREDICATE
 from imvokg.store._formats import rdf_format, results_format
 from imvokg.store.base import RDF_LANG_STRING, XSD_STRING, SelectResult, Term, with_values
@@ -107,7 +108,9 @@ class RemoteStore:
                     headers={"Accept": "application/sparql-results+json"},
                 )
             except httpx.HTTPError as exc:
-                raise StoreError(f"the SPARQL endpoint {self.endpoint} does not answer") from exc
+                raise StoreError(
+                    N_("the SPARQL endpoint %(endpoint)s does not answer"), endpoint=self.endpoint
+                ) from exc
             self._union_param = response.headers.get("server", "").lower().startswith("oxigraph")
         return self._union_param
 
@@ -141,21 +144,30 @@ class RemoteStore:
             body = response.read()
             content_type = response.headers.get("Content-Type", accept)
         except QueryBadFormed as exc:
-            raise QuerySyntaxError(f"the query does not parse: {_first_line(exc)}") from None
+            raise QuerySyntaxError(N_("the query does not parse: %(exc)s"), exc=_first_line(exc)) from None
         except (Unauthorized, EndPointNotFound) as exc:
-            raise StoreError(f"the SPARQL endpoint refused the query: {_first_line(exc)}") from exc
+            raise StoreError(
+                N_("the SPARQL endpoint refused the query: %(exc)s"), exc=_first_line(exc)
+            ) from exc
         except EndPointInternalError as exc:
             if "timeout" in str(exc).lower() or "timed out" in str(exc).lower():
-                raise QueryTimeout("the store did not answer in time") from exc
-            raise StoreError("the store could not answer the query") from exc
+                raise QueryTimeout(N_("the store did not answer in time")) from exc
+            raise StoreError(N_("the store could not answer the query")) from exc
         except TimeoutError as exc:
-            raise QueryTimeout(f"the store did not answer within {self.timeout_s:g} s") from exc
+            raise QueryTimeout(
+                N_("the store did not answer within %(timeout_s)s s"), timeout_s=format(self.timeout_s, "g")
+            ) from exc
         except urllib.error.URLError as exc:
             if isinstance(exc.reason, TimeoutError):
-                raise QueryTimeout(f"the store did not answer within {self.timeout_s:g} s") from exc
-            raise StoreError(f"the SPARQL endpoint {self.endpoint} does not answer") from exc
+                raise QueryTimeout(
+                    N_("the store did not answer within %(timeout_s)s s"),
+                    timeout_s=format(self.timeout_s, "g"),
+                ) from exc
+            raise StoreError(
+                N_("the SPARQL endpoint %(endpoint)s does not answer"), endpoint=self.endpoint
+            ) from exc
         except (SPARQLWrapperException, OSError) as exc:
-            raise StoreError("the store could not answer the query") from exc
+            raise StoreError(N_("the store could not answer the query")) from exc
         return body, content_type, str(wrapper.queryType).upper()
 
     def _results_json(self, query: str, bindings: Mapping[str, Term] | None) -> dict[str, Any]:
@@ -163,7 +175,10 @@ class RemoteStore:
         try:
             return _standard_json(json.loads(body))
         except ValueError as exc:
-            raise StoreError(f"the store answered {content_type!r}, not SPARQL JSON results") from exc
+            raise StoreError(
+                N_("the store answered %(content_type)s, not SPARQL JSON results"),
+                content_type=repr(content_type),
+            ) from exc
 
     def _update(self, update: str) -> None:
         try:
@@ -173,19 +188,26 @@ class RemoteStore:
                 headers={"Accept": "*/*"},
             )
         except httpx.TimeoutException as exc:
-            raise QueryTimeout("the store did not finish the update in time") from exc
+            raise QueryTimeout(N_("the store did not finish the update in time")) from exc
         except httpx.HTTPError as exc:
-            raise StoreError(f"the update endpoint {self.update_endpoint} does not answer") from exc
+            raise StoreError(
+                N_("the update endpoint %(update_endpoint)s does not answer"),
+                update_endpoint=self.update_endpoint,
+            ) from exc
         if response.status_code == 400:
-            raise UnreadableInput(f"the store refused the update: {_first_line(response.text)}")
+            raise UnreadableInput(
+                N_("the store refused the update: %(text)s"), text=_first_line(response.text)
+            )
         if response.status_code >= 300:
-            raise StoreError(f"the store refused the update (HTTP {response.status_code})")
+            raise StoreError(
+                N_("the store refused the update (HTTP %(status_code)s)"), status_code=response.status_code
+            )
 
     # -- reading -------------------------------------------------------------
     def select(self, query: str, *, bindings: Mapping[str, Term] | None = None) -> SelectResult:
         answer = self._results_json(query, bindings)
         if "results" not in answer:
-            raise QuerySyntaxError("expected a SELECT query")
+            raise QuerySyntaxError(N_("expected a SELECT query"))
         variables = tuple(answer.get("head", {}).get("vars", []))
         rows = tuple(
             {name: term_from_json(value) for name, value in row.items()}
@@ -196,13 +218,13 @@ class RemoteStore:
     def ask(self, query: str, *, bindings: Mapping[str, Term] | None = None) -> bool:
         answer = self._results_json(query, bindings)
         if "boolean" not in answer:
-            raise QuerySyntaxError("expected an ASK query")
+            raise QuerySyntaxError(N_("expected an ASK query"))
         return bool(answer["boolean"])
 
     def construct(self, query: str, *, bindings: Mapping[str, Term] | None = None) -> bytes:
         body, content_type, query_type = self._request(with_values(query, bindings), "application/n-triples")
         if query_type not in {"CONSTRUCT", "DESCRIBE"}:
-            raise QuerySyntaxError("expected a CONSTRUCT or DESCRIBE query")
+            raise QuerySyntaxError(N_("expected a CONSTRUCT or DESCRIBE query"))
         return _convert_graph(body, content_type, "application/n-triples")
 
     def query_serialized(
@@ -335,11 +357,21 @@ class RemoteStore:
                 timeout=max(self.timeout_s, 600.0),
             )
         except httpx.HTTPError as exc:
-            raise StoreError(f"the graph store {self.gsp_endpoint} does not answer") from exc
+            raise StoreError(
+                N_("the graph store %(gsp_endpoint)s does not answer"), gsp_endpoint=self.gsp_endpoint
+            ) from exc
         if response.status_code == 400:
-            raise UnreadableInput(f"the store refused the data for {graph}: {_first_line(response.text)}")
+            raise UnreadableInput(
+                N_("the store refused the data for %(graph)s: %(text)s"),
+                graph=graph,
+                text=_first_line(response.text),
+            )
         if response.status_code >= 300:
-            raise StoreError(f"the graph store refused {graph} (HTTP {response.status_code})")
+            raise StoreError(
+                N_("the graph store refused %(graph)s (HTTP %(status_code)s)"),
+                graph=graph,
+                status_code=response.status_code,
+            )
         self._version = None
 
     def set_version(self, version: str | None = None) -> str:
@@ -410,7 +442,7 @@ def _convert_graph(body: bytes, content_type: str, wanted: str) -> bytes:
         triples = ox.parse(body, format=rdf_format(got))
         return ox.serialize(triples, format=rdf_format(wanted)) or b""
     except (SyntaxError, ValueError) as exc:
-        raise StoreError("the store answered a graph that does not parse") from exc
+        raise StoreError(N_("the store answered a graph that does not parse")) from exc
 
 
 def _convert_results(body: bytes, content_type: str, wanted: str) -> bytes:
@@ -421,4 +453,4 @@ def _convert_results(body: bytes, content_type: str, wanted: str) -> bytes:
         results = ox.parse_query_results(body, format=results_format(got))
         return results.serialize(format=results_format(wanted)) or b""
     except (SyntaxError, ValueError) as exc:
-        raise StoreError("the store answered results that do not parse") from exc
+        raise StoreError(N_("the store answered results that do not parse")) from exc

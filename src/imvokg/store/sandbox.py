@@ -52,6 +52,7 @@ from imvokg.errors import (
     StoreError,
     UnreadableInput,
 )
+from imvokg.messages import N_
 
 log = logging.getLogger("imvokg.sandbox")
 
@@ -142,12 +143,14 @@ def answer(store: Any, job: Job, limits: Limits) -> tuple[bytes, str]:
     )
     if len(body) > limits.result_bytes:
         raise ResultTooLarge(
-            f"the answer is larger than {limits.result_bytes} bytes; add a LIMIT or narrow the query"
+            N_("the answer is larger than %(result_bytes)s bytes; add a LIMIT or narrow the query"),
+            result_bytes=limits.result_bytes,
         )
     # Every row takes at least one byte in every format, so a short body needs no count.
     if len(body) > limits.result_rows and count_answers(body, produced) > limits.result_rows:
         raise ResultTooLarge(
-            f"the answer has more than {limits.result_rows} rows; add a LIMIT (and OFFSET to page)"
+            N_("the answer has more than %(result_rows)s rows; add a LIMIT (and OFFSET to page)"),
+            result_rows=limits.result_rows,
         )
     return body, produced
 
@@ -170,7 +173,7 @@ def _worker_main(conn: Connection, store_path: str, limits: Limits) -> None:
     try:
         store, version = open_store()
     except ImvokgError as exc:
-        conn.send(("error", type(exc).__name__, exc.detail))
+        conn.send(("error", type(exc).__name__, exc.msgid, _plain(exc.context)))
         return
     conn.send(("ready", version))
     while True:
@@ -188,19 +191,24 @@ def _worker_main(conn: Connection, store_path: str, limits: Limits) -> None:
             conn.send(("ok", body, produced))
         except ImvokgError as exc:
             name = type(exc).__name__ if type(exc).__name__ in _ERRORS else "StoreError"
-            conn.send(("error", name, exc.detail))
+            conn.send(("error", name, exc.msgid, _plain(exc.context)))
         except MemoryError:
-            conn.send(("error", "QueryCrashed", _MEMORY_DETAIL))
+            conn.send(("error", "QueryCrashed", _MEMORY_DETAIL, {}))
         except Exception:  # a library error we did not foresee: the detail stays in our log
             log.exception("query worker error")
-            conn.send(("error", "StoreError", "the store could not answer the query"))
+            conn.send(("error", "StoreError", N_("the store could not answer the query"), {}))
 
 
-_MEMORY_DETAIL = "the query needs more memory than a query may use here; narrow it or add a LIMIT"
-_CRASH_DETAIL = (
+_MEMORY_DETAIL = N_("the query needs more memory than a query may use here; narrow it or add a LIMIT")
+_CRASH_DETAIL = N_(
     "the query stopped the query engine (it nests too deep or needs too much memory); "
     "simplify it or add a LIMIT"
 )
+
+
+def _plain(context: dict[str, object]) -> dict[str, str]:
+    """An error's placeholder values as text, so they cross the pipe to the parent."""
+    return {key: str(value) for key, value in context.items()}
 
 
 # -- in the API process -----------------------------------------------------
@@ -302,17 +310,17 @@ class SparqlPool:
         worker = _Worker(process, parent)
         if not parent.poll(_START_TIMEOUT_S):
             worker.kill()
-            raise StoreError("a query worker did not start")
+            raise StoreError(N_("a query worker did not start"))
         try:
             message = parent.recv()
         except (EOFError, OSError):
             worker.kill()
             log.error("a query worker died while opening the store (exit code %s)", process.exitcode)
-            raise StoreError("a query worker could not open the store") from None
+            raise StoreError(N_("a query worker could not open the store")) from None
         if message[0] != "ready":
             worker.kill()
             log.error("a query worker could not open the store at %s: %s", self.store_path, message[-1])
-            raise StoreError("a query worker could not open the store")
+            raise StoreError(N_("a query worker could not open the store"))
         with self._lock:
             self._workers.add(worker)
         return worker
@@ -358,7 +366,7 @@ class SparqlPool:
     ) -> tuple[bytes, str]:
         """Run a query in a worker within the deadline; raise a project error for every failure."""
         if self._idle is None or self._loop is None:
-            raise StoreError("the query workers are not running")
+            raise StoreError(N_("the query workers are not running"))
         deadline = time.monotonic() + self.timeout_s
         job = Job(
             query,
@@ -380,12 +388,15 @@ class SparqlPool:
             return message[1], message[2]
         if kind == "timeout":
             raise QueryTimeout(
-                f"the query did not finish within {self.timeout_s:g} s and was stopped; "
-                "narrow it or add a LIMIT"
+                N_(
+                    "the query did not finish within %(timeout_s)s s and "
+                    "was stopped; narrow it or add a LIMIT"
+                ),
+                timeout_s=format(self.timeout_s, "g"),
             )
         if kind == "crashed":
             raise QueryCrashed(_CRASH_DETAIL)
-        raise _ERRORS.get(message[1], StoreError)(message[2])
+        raise _ERRORS.get(message[1], StoreError)(message[2], **message[3])
 
     async def _admit(self, deadline: float) -> _Worker:
         """A worker now if one is idle; else wait in a bounded line, or 503 at once when it is full."""
@@ -407,7 +418,8 @@ class SparqlPool:
                 worker = await asyncio.wait_for(self._idle.get(), max(0.0, deadline - time.monotonic()))
             except TimeoutError:
                 raise PoolBusy(
-                    f"every query worker stayed busy for {self.timeout_s:g} s; try again shortly"
+                    N_("every query worker stayed busy for %(timeout_s)s s; try again shortly"),
+                    timeout_s=format(self.timeout_s, "g"),
                 ) from None
             if worker.process.is_alive():
                 return worker

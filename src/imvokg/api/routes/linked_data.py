@@ -24,6 +24,7 @@ from imvokg.api.publishing import WITH_HTML, context_url, local_link, respond
 from imvokg.api.state import Services
 from imvokg.errors import NotFound
 from imvokg.formats import JSON_LD
+from imvokg.messages import N_
 from imvokg.namespaces import BASE
 from imvokg.services import linked_data, vocabulary_docs
 from imvokg.services.rdf_formats import jsonld_context, serialize
@@ -40,12 +41,16 @@ def _segments(request: Request, prefix: str, least: int, most: int) -> list[str]
     raw = request.scope.get("raw_path") or request.url.path.encode()
     path = raw.decode("latin-1")
     if not path.startswith(prefix):
-        raise NotFound("no such resource")
+        raise NotFound(N_("no such resource"))
     parts = path[len(prefix) :].split("/")
     if not least <= len(parts) <= most or not all(SEGMENT.match(p) for p in parts):
         raise NotFound(
-            "no such resource: each path segment is lowercase letters, digits and '-', "
-            f"e.g. {prefix}{'agreement/nl-garment-textile' if prefix == '/id/' else 'sector/gold'}"
+            N_(
+                "no such resource: each path segment is lowercase letters, "
+                "digits and '-', e.g. %(prefix)s%(value)s"
+            ),
+            prefix=prefix,
+            value="agreement/nl-garment-textile" if prefix == "/id/" else "sector/gold",
         )
     return parts
 
@@ -67,7 +72,8 @@ def resource_html(request: Request, services: Services, iri: str, lang: str) -> 
         params=dict(request.query_params),
         iri=iri,
         title=label(iri),
-        rows=linked_data.statement_rows(page.graph, iri, link, labels, lang),
+        rows=linked_data.statement_rows(page.graph, iri, link, labels, lang, page.editorial),
+        title_editorial=any(t == label(iri) and lg == lang for _, t, lg in page.editorial),
         incoming=[
             {"href": link(s), "text": label(s), "predicate": label(p), "predicate_href": link(p)}
             for s, p in page.incoming
@@ -88,7 +94,7 @@ def resource_response(request: Request, services: Services, iri: str) -> Respons
     """Content negotiation for one IRI of ours, with validators and 304."""
     media_type = choose(request, WITH_HTML)
     if not linked_data.resource_exists(services.store, iri):
-        raise NotFound(f"nothing is known about <{iri}>")
+        raise NotFound(N_("nothing is known about <%(iri)s>"), iri=iri)
     language = page_language(request)
     lang = language.lang
     ctx = context_url(request)

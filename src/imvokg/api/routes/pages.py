@@ -21,6 +21,8 @@ from imvokg.api.lang import page_language
 from imvokg.api.state import Services
 from imvokg.errors import ImvokgError, InputError, NotFound
 from imvokg.namespaces import BASE
+from imvokg.services.catalog import query_texts
+from imvokg.services.linked_data import type_names
 from imvokg.store.base import Term
 from imvokg.web import views
 from imvokg.web.site import STATIC_DIR, render
@@ -53,7 +55,14 @@ def _rows(services: Services, name: str, bindings: dict[str, Term]) -> list[dict
     key = ("page-rows", name, tuple(sorted((k, v.value) for k, v in bindings.items())))
 
     def compute() -> list[dict[str, str]]:
-        return [{k: t.value for k, t in row.items()} for row in services.runner.select(name, bindings)]
+        rows = services.runner.select(name, bindings)
+        return [
+            {
+                **{k: t.value for k, t in row.items()},
+                **{f"{k}_lang": t.lang for k, t in row.items() if t.lang},
+            }
+            for row in rows
+        ]
 
     return services.runner.cached(key, compute)
 
@@ -79,8 +88,9 @@ async def home(request: Request, services: ServicesDep) -> HTMLResponse:
         results = None
         if len(query) >= SEARCH_MIN:
             found = _rows(services, "label-search", {"text": Term.literal(query), "lang": Term.literal(lang)})
+            kinds = type_names(services.store, (r["resource"] for r in found), lang)
             results = [
-                {**r, "kind": views.kind_of(r["resource"]), "slug": views.slug_of(r["resource"])}
+                {**r, "kind": kinds.get(r["resource"], ""), "slug": views.slug_of(r["resource"])}
                 for r in found
             ]
         agreements = services.knowledge.list_agreements(lang=lang)
@@ -96,9 +106,16 @@ async def home(request: Request, services: ServicesDep) -> HTMLResponse:
 async def query_page(request: Request, services: Services, query: str | None = None) -> HTMLResponse:
     """The SPARQL editor page; `query` (from ?query=) is put in the editor and run."""
     lang = page_language(request).lang
+    said = services.runner.cached(("query-texts", lang), lambda: query_texts(services.store, lang))
     examples = [
         {
             **q.to_dict(),
+            "title": said.get(q.name, q.title),
+            "description": said.get(q.name + "#description", q.description),
+            "parameters": [
+                {**p.to_dict(), "description": said.get(f"{q.name}/parameter/{p.name}", p.description)}
+                for p in q.parameters
+            ],
             "text": views.runnable_text(q.text, [p.to_dict() for p in q.parameters], lang),
         }
         for q in services.registry
@@ -160,7 +177,7 @@ async def coverage(request: Request, services: ServicesDep) -> HTMLResponse:
             sectors=sectors,
             matrix=None,
             sector_label=None,
-            problem=problem.detail,
+            problem=problem.detail_in(lang),
         )
     return html_page(request, "coverage.html", sector=sector, problem=None, **data)
 
@@ -202,7 +219,7 @@ async def compare(request: Request, services: ServicesDep) -> HTMLResponse:
             b=b,
             agreements=agreements,
             result=None,
-            problem=problem.detail,
+            problem=problem.detail_in(lang),
         )
     return html_page(request, "compare.html", a=a, b=b, problem=None, **data)
 

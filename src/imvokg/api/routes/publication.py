@@ -23,6 +23,7 @@ from imvokg.api.publishing import (
 from imvokg.api.state import Services
 from imvokg.errors import StoreError
 from imvokg.formats import RELEASE_FORMATS
+from imvokg.messages import N_
 from imvokg.namespaces import BASE
 from imvokg.services import catalog, dumps, feed, linked_data
 from imvokg.services.rdf_formats import serialize
@@ -36,7 +37,7 @@ def current_dumps(services: Services) -> list[dumps.DumpFile]:
     try:
         return dumps.write_release(services.store, services.settings.var.dumps)
     except OSError as exc:
-        raise StoreError("the release files could not be written next to the store") from exc
+        raise StoreError(N_("the release files could not be written next to the store")) from exc
 
 
 def _facts(services: Services) -> catalog.Facts:

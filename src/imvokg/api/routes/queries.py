@@ -13,6 +13,7 @@ from imvokg.api.docs import answers_in
 from imvokg.api.negotiation import query_format
 from imvokg.errors import InputError
 from imvokg.formats import GRAPH_MEDIA_TYPES, RESULT_MEDIA_TYPES, with_charset
+from imvokg.messages import N_
 
 router = APIRouter(tags=["queries"])
 
@@ -40,7 +41,7 @@ async def run_named_query(name: str, request: Request, services: ServicesDep) ->
     for key in request.query_params:
         values = request.query_params.getlist(key)
         if len(values) > 1:
-            raise InputError(f"parameter '{key}' was given more than once")
+            raise InputError(N_("parameter '%(key)s' was given more than once"), key=key)
         raw[key] = values[0]
     format_param = raw.pop("format", None)
     query, bindings = services.registry.bind(name, raw)

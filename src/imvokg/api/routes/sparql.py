@@ -16,6 +16,7 @@ from imvokg.api.routes import pages
 from imvokg.api.state import Services
 from imvokg.errors import InputError, QueryRefused, UnsupportedMediaType
 from imvokg.formats import GRAPH_MEDIA_TYPES, HTML, RESULT_MEDIA_TYPES, with_charset
+from imvokg.messages import N_
 from imvokg.services.description import service_description
 from imvokg.services.sparql import (
     check_graph_names,
@@ -83,7 +84,7 @@ async def sparql_get(request: Request, services: ServicesDep) -> Response:
     """Run `query=`; with no query: the Service Description, or the query page for a browser."""
     params = request.query_params
     if "update" in params:
-        raise QueryRefused("SPARQL Update is not allowed: this endpoint is read-only")
+        raise QueryRefused(N_("SPARQL Update is not allowed: this endpoint is read-only"))
     query = params.get("query")
     if query is None:
         if wants_page(request, GRAPH_MEDIA_TYPES):  # a browser: the query page
@@ -118,17 +119,17 @@ async def sparql_post(request: Request, services: ServicesDep) -> Response:
     elif content_type == "application/x-www-form-urlencoded":
         form = parse_qs(_decode(raw), keep_blank_values=True)
         if "update" in form:
-            raise QueryRefused("SPARQL Update is not allowed: this endpoint is read-only")
+            raise QueryRefused(N_("SPARQL Update is not allowed: this endpoint is read-only"))
         if "query" not in form:
-            raise InputError("no query given: send query=... in the form body")
+            raise InputError(N_("no query given: send query=... in the form body"))
         query = form["query"][0]
         default_graphs += form.get("default-graph-uri", [])
         named_graphs += form.get("named-graph-uri", [])
     elif content_type == "application/sparql-update":
-        raise QueryRefused("SPARQL Update is not allowed: this endpoint is read-only")
+        raise QueryRefused(N_("SPARQL Update is not allowed: this endpoint is read-only"))
     else:
         raise UnsupportedMediaType(
-            "send the query as application/sparql-query or application/x-www-form-urlencoded"
+            N_("send the query as application/sparql-query or application/x-www-form-urlencoded")
         )
     return await execute(services, request, query, default_graphs, named_graphs, params.get("format"))
 
@@ -137,4 +138,4 @@ def _decode(raw: bytes) -> str:
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError:
-        raise InputError("the request body is not UTF-8 text") from None
+        raise InputError(N_("the request body is not UTF-8 text")) from None

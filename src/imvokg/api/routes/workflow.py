@@ -19,6 +19,7 @@ from imvokg.api.lang import LangDep
 from imvokg.api.negotiation import negotiate
 from imvokg.api.workflow_deps import PrincipalDep, WorkflowDep
 from imvokg.errors import InputError, NotAcceptable, NotFound
+from imvokg.messages import N_
 from imvokg.services.network import NetworkService
 from imvokg.services.publication import DecisionDraft
 from imvokg.services.reports import report_json
@@ -38,9 +39,11 @@ async def _json_body(request: Request) -> dict[str, Any] | None:
         body = json.loads(raw)
     except (ValueError, UnicodeDecodeError) as exc:
         line = getattr(exc, "lineno", None)
-        raise InputError(f"the body is not valid JSON{f' (line {line})' if line else ''}") from None
+        if line:
+            raise InputError(N_("the body is not valid JSON (line %(line)s)"), line=line) from None
+        raise InputError(N_("the body is not valid JSON")) from None
     if not isinstance(body, dict):
-        raise InputError("the body is a JSON object")
+        raise InputError(N_("the body is a JSON object"))
     return body
 
 
@@ -53,7 +56,7 @@ async def validate(request: Request, language: LangDep) -> Response:
     """
     media = negotiate(request.headers.get("accept"), REPORT_TYPES)
     if media is None:
-        raise NotAcceptable("the report is available as application/json or text/turtle")
+        raise NotAcceptable(N_("the report is available as application/json or text/turtle"))
     body = await request.body()
     report = await run_in_threadpool(
         validate_body, body, request.headers.get("content-type"), lang=language.lang
@@ -140,10 +143,12 @@ async def reject(
     body = await _json_body(request) or {}
     unknown = sorted(set(body) - {"reason"})
     if unknown:
-        raise InputError(f"unknown field(s) {', '.join(unknown)}; a rejection has only 'reason'")
+        raise InputError(
+            N_("unknown field(s) %(unknown)s; a rejection has only 'reason'"), unknown=", ".join(unknown)
+        )
     reason = body.get("reason")
     if reason is not None and not isinstance(reason, str):
-        raise InputError("reason is text")
+        raise InputError(N_("reason is text"))
     record = await run_in_threadpool(workflow.reject, principal, submission_id, reason)
     return record.to_dict()
 

@@ -182,7 +182,7 @@
           p.className = "ask-answer";
           p.textContent = "ASK: " + (json.boolean ? T["true"] : T["false"]);
           resultsEl.appendChild(p);
-          setStatus("1 " + T.rows + " " + T["in"] + " " + ms + " ms");
+          setStatus(T.rows.replace("%(num)s", "1").replace("%(ms)s", ms));
         } else {
           renderTable(json.head.vars, json.results.bindings, ms);
         }
@@ -268,7 +268,7 @@
     });
     resultsEl.textContent = "";
     resultsEl.appendChild(table);
-    setStatus(rows.length + " " + T.rows + " " + T["in"] + " " + ms + " ms");
+    setStatus(T.rows.replace("%(num)s", rows.length).replace("%(ms)s", ms));
     labelIris(Object.keys(iris));
   }
 

@@ -1,9 +1,10 @@
 """The graph in the 24 official EU languages, and honest provenance for the translations.
 
 A SPARQL check over the public endpoint: every concept and scheme, every
-requirement, every shape message and every class and property of the ontology
-has its name in each language; the editorial translations sit in named graphs
-of their own whose source says how they were made.
+requirement, every shape message, every class and property of the ontology and
+every statement of the SER position paper has its name in each language; the
+editorial translations sit in named graphs of their own whose source says how
+they were made.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX owl: <http://www.w3.org/2002/07/owl#>
 PREFIX sh: <http://www.w3.org/ns/shacl#>
 PREFIX m8g: <http://data.europa.eu/m8g/>
+PREFIX imvo: <https://w3id.org/imvokg/ont#>
 SELECT DISTINCT ?what ?thing WHERE {
   {
     { ?thing a skos:Concept } UNION { ?thing a skos:ConceptScheme }
@@ -50,6 +52,10 @@ SELECT DISTINCT ?what ?thing WHERE {
     ?thing a ?kind .
     FILTER(STRSTARTS(STR(?thing), "https://w3id.org/imvokg/ont#"))
     BIND("ontology term" AS ?what) BIND(rdfs:label AS ?name)
+  } UNION {
+    # the statements of the SER position paper (data/findings/ser-2023-position.ttl)
+    ?thing imvo:paperSection ?section .
+    VALUES (?what ?name) { ("paper statement" rdfs:label) ("paper statement definition" skos:definition) }
   }
   FILTER NOT EXISTS { ?thing ?name ?text . FILTER(LANG(?text) = ?lang) }
 }
@@ -75,6 +81,8 @@ def test_the_check_finds_what_lacks_a_name(client: httpx.Client) -> None:
         "requirement definition",
         "shape message",
         "ontology term",
+        "paper statement",
+        "paper statement definition",
     }
     assert len(missing) > 300
 

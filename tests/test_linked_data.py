@@ -194,6 +194,29 @@ def test_head_gives_headers_without_body(client: httpx.Client) -> None:
     assert response.status_code == 200 and response.content == b"" and "etag" in response.headers
 
 
+@pytest.mark.parametrize(
+    ("path", "accept", "must_name"),
+    [
+        ("/id/agreement/nl-gold", "application/ld+json", {"resource-exists", "resource-description"}),
+        ("/id/agreement/nl-gold", "text/html", {"resource-incoming", "resource-editorial", "labels-of"}),
+        ("/ontology", "text/turtle", {"ontology-document"}),
+        ("/catalog", "application/ld+json", {"date-span", "last-modified"}),
+        ("/.well-known/void", "text/turtle", {"published-size", "published-classes"}),
+        ("/feed", "application/atom+xml", {"recognition-feed"}),
+    ],
+)
+def test_documents_name_the_queries_they_are_made_from(
+    client: httpx.Client, path: str, accept: str, must_name: set[str]
+) -> None:
+    response = client.get(path, headers={"Accept": accept})
+    assert response.status_code == 200, response.text[:300]
+    links = [part.strip() for part in response.headers.get("link", "").split(",") if part.strip()]
+    named = {link.split(">")[0].removeprefix("</queries/").removesuffix(".rq") for link in links}
+    assert must_name <= named, links
+    for name in named:  # each a named query whose text is served
+        assert client.get(f"/queries/{name}.rq").status_code == 200, name
+
+
 def test_context_is_published_and_names_our_prefixes(client: httpx.Client) -> None:
     response = client.get("/context.jsonld")
     assert response.status_code == 200

@@ -293,7 +293,7 @@ def _swap_in(target: Path, link: Path) -> None:
 
 
 def _graph_size(store: EmbeddedStore, iri: str) -> int:
-    rows = store.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{iri}> {{ ?s ?p ?o }} }}").rows
+    rows = store.select(_named("graph-size"), bindings={"g": Term.iri(iri)}).rows
     return int(rows[0]["n"].value)
 
 

@@ -42,8 +42,9 @@ import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
-from imvokg.namespaces import BASE, GRAPH
-from imvokg.store.base import SelectResult, Store, Term
+from imvokg.namespaces import GRAPH
+from imvokg.queries import default_registry
+from imvokg.store.base import SelectResult, Store, Term, with_rows
 
 LIVE_GRAPH_PREFIXES = (str(GRAPH["submission-"]), str(GRAPH["decision-"]))
 """Graphs the workflow writes between builds."""
@@ -61,25 +62,8 @@ MAX_ROWS = 2000
 """Names read per search and kind of match: a three-letter text may be in most names of a big graph."""
 _LAST = chr(0x10FFFF)
 
-BUILD_STAMP_QUERY = f"""
-PREFIX dcterms: <http://purl.org/dc/terms/>
-SELECT ?stamp WHERE {{ GRAPH <{GRAPH["meta"]}> {{ <{GRAPH["meta"]}> dcterms:modified ?stamp }} }}
-"""
-
-_LABELS = """
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT ?resource ?label ?alt WHERE {{
-  {values}
-  GRAPH ?g {{
-    {{ ?resource rdfs:label ?label BIND(0 AS ?alt) }}
-    UNION {{ ?resource skos:prefLabel ?label BIND(0 AS ?alt) }}
-    UNION {{ ?resource skos:altLabel ?label BIND(1 AS ?alt) }}
-  }}
-  FILTER(ISIRI(?resource) && ISLITERAL(?label) && STRSTARTS(STR(?resource), "{base}"))
-  {graph_filter}
-}}
-"""
+QUERIES = ("build-stamp", "index-names")
+"""The named queries the index reads the store with (queries/pages/)."""
 
 _SCHEMA = """
 CREATE TABLE names (
@@ -102,15 +86,10 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).replace(SEPARATOR, " ")
 
 
-def _labels_query(*, graphs: Iterable[str] | None = None, exclude_live: bool = False) -> str:
-    values = ""
-    if graphs is not None:
-        values = "VALUES ?g { " + " ".join(f"<{g}>" for g in graphs) + " }"
-    graph_filter = ""
-    if exclude_live:
-        tests = " || ".join(f'STRSTARTS(STR(?g), "{prefix}")' for prefix in LIVE_GRAPH_PREFIXES)
-        graph_filter = f"FILTER(!({tests}))"
-    return _LABELS.format(values=values, base=BASE, graph_filter=graph_filter)
+def _names_query(graphs: Iterable[str]) -> str:
+    """``index-names.rq`` for `graphs` (one VALUES row each)."""
+    # Term.iri, not the header's http(s) check: a store loaded by other tools may name graphs urn:...
+    return with_rows(default_registry().get("index-names").text, "g", [Term.iri(g) for g in graphs])
 
 
 class Segment:
@@ -246,19 +225,20 @@ class LabelIndex:
             began = time.perf_counter()
             stamp = self._build_stamp()
             if stamp is None:  # not built by us: no way to tell what changed, read everything
-                self._built = self._read(_labels_query())
+                self._built = self._read(_names_query(self.store.graph_names()))
                 self._published = Segment()
             else:
                 if stamp != self._stamp:
                     self._built = self._load(stamp) or self._read_built()
                 live = [g for g in self.store.graph_names() if g.startswith(LIVE_GRAPH_PREFIXES)]
-                self._published = self._read(_labels_query(graphs=live)) if live else Segment()
+                self._published = self._read(_names_query(live)) if live else Segment()
             self._stamp, self._version = stamp, version
             self.last_refresh_s = time.perf_counter() - began
 
     def _read_built(self) -> Segment:
         self._progress("indexing the names of the built graphs")
-        return self._read(_labels_query(exclude_live=True))
+        built = [g for g in self.store.graph_names() if not g.startswith(LIVE_GRAPH_PREFIXES)]
+        return self._read(_names_query(built))
 
     def _load(self, stamp: str) -> Segment | None:
         if self.saved is None or not self.saved.is_file():
@@ -274,7 +254,7 @@ class LabelIndex:
         return len(self._built)
 
     def _build_stamp(self) -> str | None:
-        rows = self.store.select(BUILD_STAMP_QUERY).rows
+        rows = self.store.select(default_registry().get("build-stamp").text).rows
         return rows[0]["stamp"].value if rows else None
 
     def _read(self, query: str) -> Segment:

@@ -19,6 +19,7 @@ from email.utils import format_datetime, parsedate_to_datetime
 from fastapi import Request
 from fastapi.responses import Response
 
+from imvokg.api.answers import queries_header
 from imvokg.api.lang import LanguageChoice
 from imvokg.cache import VersionedCache
 from imvokg.formats import HTML, PUBLISHED_RDF, with_charset
@@ -105,16 +106,18 @@ def respond(
     make: Callable[[], bytes],
     cache: VersionedCache,
     lang: LanguageChoice | None = None,
+    queries: tuple[str, ...] = (),
 ) -> Response:
     """Answer 304 when the client's copy is current, else the (cached) document with validators.
 
     ``lang`` is given for documents whose HTML is in the reader's language; the
-    other representations are the same in every language.
+    other representations are the same in every language. ``queries`` are the
+    named queries the document is made from, linked as the JSON answers link theirs.
     """
     variant = lang.lang if lang is not None and media_type == "text/html" else ""
     etag = etag_for(version, key, media_type, variant)
     modified = last_modified(version)
-    headers = validator_headers(etag, modified)
+    headers = {**validator_headers(etag, modified), **queries_header(queries)}
     if lang is not None:
         headers.update(lang.headers(vary=("Accept",)))
         if not variant:

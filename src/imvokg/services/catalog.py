@@ -18,7 +18,7 @@ from imvokg.config import Settings
 from imvokg.namespaces import BASE, PREFIXES, bind_prefixes
 from imvokg.queries import QueryRegistry, default_registry
 from imvokg.services.dumps import DumpFile
-from imvokg.store import Store, Term
+from imvokg.store import Store
 
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
 SPDX = Namespace("http://spdx.org/rdf/terms#")
@@ -48,6 +48,14 @@ class Facts:
     modified: str | None
     first_date: str | None
     last_date: str | None
+
+
+FACT_QUERIES = ("date-span", "last-modified")
+"""The named queries :func:`read_facts` runs (the catalogue and the feed are dated with them)."""
+PAGE_QUERIES = ("catalog-entries", "labels-of")
+"""What the catalogue's HTML page runs besides the facts: the resources to browse and their names."""
+VOID_QUERIES = ("published-size", "published-classes", "published-properties")
+"""The named queries :func:`void_description` runs."""
 
 
 def read_facts(store: Store) -> Facts:
@@ -287,11 +295,9 @@ def query_texts(store: Store, lang: str) -> dict[str, str]:
     parameter's description); a query without a text in `lang` keeps its English header.
     """
     base = "https://w3id.org/imvokg/query/"
+    registry = default_registry()
     rows = store.select(
-        "SELECT ?q ?p ?t WHERE { ?q ?p ?t . "
-        f'FILTER(STRSTARTS(STR(?q), "{base}") && ?p IN (<{RDFS.label}>, <{RDFS.comment}>) '
-        "&& LANG(?t) = ?lang) }",
-        bindings={"lang": Term.literal(lang)},
+        registry.get("query-texts").text, bindings={"lang": registry.term("query-texts", "lang", lang)}
     ).rows
     found: dict[str, str] = {}
     for row in rows:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SH, SKOS
 
-from imvokg.namespaces import IMVO, INFERRED_GRAPH, PREFIXES, TRANSLATIONS_GRAPH_PREFIX
+from imvokg.namespaces import PREFIXES
 from imvokg.queries import default_registry
 from imvokg.store import Store, Term
 from imvokg.store.base import with_rows
@@ -34,8 +34,11 @@ QUERIES = (
     "resource-graphs",
     "resource-sources",
     "labels-of",
+    "resource-editorial",
 )
-"""The named queries behind a resource's RDF and its page (queries/linked-data/)."""
+"""The named queries behind a resource's page (queries/linked-data/)."""
+RDF_QUERIES = ("resource-exists", "resource-description", "resource-object-labels")
+"""The named queries behind a resource's RDF: its description and the names of what it points to."""
 
 
 def _text(name: str) -> str:
@@ -105,11 +108,7 @@ def resource_page(store: Store, iri: str) -> ResourcePage:
         if p in LABEL_PREDICATES and isinstance(s, URIRef) and isinstance(o, Literal):
             labels.setdefault(str(s), {}).setdefault(o.language or "", str(o))
     sources = [Source(src, labels.get(src, {}), page) for src, page in pages.items()]
-    editorial_rows = store.select(
-        "SELECT ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } "
-        f'FILTER(STRSTARTS(STR(?g), "{TRANSLATIONS_GRAPH_PREFIX}") && isLiteral(?o)) }}',
-        bindings={"s": subject},
-    ).rows
+    editorial_rows = store.select(_text("resource-editorial"), bindings=about).rows
     return ResourcePage(
         iri=iri,
         graph=graph,
@@ -131,13 +130,9 @@ def type_names(store: Store, iris: Iterable[str], lang: str) -> dict[str, str]:
     valid = sorted({i for i in iris if _is_iri(i)})
     if not valid:
         return {}
-    values = " ".join(Term.iri(i).n3() for i in valid)
-    rows = store.select(
-        f"SELECT ?x ?name WHERE {{ VALUES ?x {{ {values} }} GRAPH ?g {{ ?x a ?class }} "
-        f'FILTER(?g != <{INFERRED_GRAPH}> && STRSTARTS(STR(?class), "{IMVO}")) '
-        f"?class <{RDFS.label}> ?name . FILTER(LANG(?name) = ?lang) }} ORDER BY ?x ?name",
-        bindings={"lang": Term.literal(lang)},
-    ).rows
+    registry = default_registry()
+    query = with_rows(registry.get("type-names").text, "x", [Term.iri(i) for i in valid])
+    rows = store.select(query, bindings={"lang": registry.term("type-names", "lang", lang)}).rows
     names: dict[str, str] = {}
     for row in rows:
         names.setdefault(row["x"].value, row["name"].value)

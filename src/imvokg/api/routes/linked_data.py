@@ -112,6 +112,7 @@ def resource_response(request: Request, services: Services, iri: str) -> Respons
         lang=language,
         make=make,
         cache=services.runner.cache,
+        queries=linked_data.QUERIES if media_type == "text/html" else linked_data.RDF_QUERIES,
     )
 
 
@@ -177,6 +178,7 @@ def ontology(request: Request, services: ServicesDep) -> Response:
         lang=language,
         make=make,
         cache=services.runner.cache,
+        queries=("ontology-document", "labels-of") if media_type == "text/html" else ("ontology-document",),
     )
 
 
@@ -217,6 +219,7 @@ def shapes(request: Request, services: ServicesDep) -> Response:
         lang=language,
         make=make,
         cache=services.runner.cache,
+        queries=("shapes-document", "labels-of") if media_type == "text/html" else ("shapes-document",),
     )
 
 

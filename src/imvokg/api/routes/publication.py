@@ -89,6 +89,7 @@ def get_catalog(request: Request, services: ServicesDep) -> Response:
         lang=language,
         make=make,
         cache=services.runner.cache,
+        queries=catalog.FACT_QUERIES + (catalog.PAGE_QUERIES if media_type == "text/html" else ()),
     )
 
 
@@ -106,7 +107,13 @@ def get_void(request: Request, services: ServicesDep) -> Response:
 
     version = services.store.version()
     return respond(
-        request, version=version, key="/void", media_type=media_type, make=make, cache=services.runner.cache
+        request,
+        version=version,
+        key="/void",
+        media_type=media_type,
+        make=make,
+        cache=services.runner.cache,
+        queries=catalog.VOID_QUERIES,
     )
 
 
@@ -215,4 +222,5 @@ def get_feed(request: Request, services: ServicesDep) -> Response:
         media_type="application/atom+xml",
         make=make,
         cache=services.runner.cache,
+        queries=(*catalog.FACT_QUERIES, "recognition-feed"),
     )

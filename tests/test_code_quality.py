@@ -96,3 +96,25 @@ def test_no_sparql_text_lives_in_python_outside_the_stores() -> None:
         for line, text in sparql_texts(path.read_text(encoding="utf-8"))
     }
     assert found == {}
+
+
+def test_services_are_built_once_at_start_and_never_per_request() -> None:
+    """Only api/state.py's wire() constructs services; routes and dependencies take them from there."""
+    from imvokg.api import state
+
+    services = {
+        name
+        for name, value in vars(state).items()
+        if isinstance(value, type)
+        and value.__module__.startswith("imvokg.services.")
+        and value.__name__ != "QueryRunner"  # the runner is made in the lifespan, around the store it opens
+    }
+    assert {"WorkflowService", "Credentials", "LinkedDataService", "CatalogService"} <= services
+    built_elsewhere = []
+    for path in sorted((ROOT / "src" / "imvokg" / "api").rglob("*.py")):
+        if path.name == "state.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in services:
+                built_elsewhere.append(f"{path.relative_to(ROOT)}:{node.lineno} {node.func.id}")
+    assert built_elsewhere == []

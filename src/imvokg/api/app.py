@@ -24,13 +24,12 @@ from imvokg.api.routes import (
     taxonomies,
     workflow,
 )
-from imvokg.api.state import Services
+from imvokg.api.state import wire
 from imvokg.config import Settings
 from imvokg.label_index import SAVED_FILE as LABELS_FILE
 from imvokg.label_index import LabelIndex
 from imvokg.queries import default_registry
 from imvokg.services.harvest import start_background_harvest
-from imvokg.services.knowledge import KnowledgeService
 from imvokg.services.runner import QueryRunner
 from imvokg.services.warmup import start_warmup
 from imvokg.store import Store, open_store, sparql_pool
@@ -57,7 +56,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
         )
         if labels is not None:
             runner.accelerate("label-search", labels.search_bindings)
-        app.state.services = Services(settings, opened, registry, runner, KnowledgeService(runner))
+        app.state.services = wire(settings, runner)
         app.state.sparql_pool = sparql_pool(settings, opened)  # user SPARQL runs in worker processes
         if app.state.sparql_pool is not None:
             await app.state.sparql_pool.start()

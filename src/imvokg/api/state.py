@@ -1,4 +1,11 @@
-"""What the routes share: built once per application in its lifespan."""
+"""What the routes share: every service, built once per application in its lifespan (:func:`wire`).
+
+One way in: a route asks for :data:`~imvokg.api.deps.ServicesDep` and uses the
+service it needs; nothing is built per request or on first use, and every
+service works over the one store and query runner, so a write bumps the
+version every cached answer keys on. The key files are read by the services
+when asked (they notice a changed file), so building them early changes nothing.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +14,22 @@ from dataclasses import dataclass, field
 from imvokg.cache import VersionedCache
 from imvokg.config import Settings
 from imvokg.queries import QueryRegistry
+from imvokg.services.authority import AuthorityKeys, controller_iri, keys_file_for
+from imvokg.services.catalog import CatalogService
+from imvokg.services.compare import CompareService
+from imvokg.services.credentials import Credentials
+from imvokg.services.event_stream import EventStream
+from imvokg.services.feed import FeedService
+from imvokg.services.journal import Journal
 from imvokg.services.knowledge import KnowledgeService
+from imvokg.services.linked_data import LinkedDataService
+from imvokg.services.network import NetworkService
 from imvokg.services.runner import QueryRunner
+from imvokg.services.signing import Signer
+from imvokg.services.taxonomies import TaxonomyService
+from imvokg.services.verification import VerificationService, local_resolver
+from imvokg.services.vocabulary_docs import VocabularyService
+from imvokg.services.workflow import WorkflowService
 from imvokg.store import Store
 
 
@@ -19,9 +40,56 @@ class Services:
     registry: QueryRegistry
     runner: QueryRunner
     knowledge: KnowledgeService
+    taxonomies: TaxonomyService
+    compare: CompareService
+    linked_data: LinkedDataService
+    vocabulary: VocabularyService
+    catalog: CatalogService
+    feed: FeedService
+    event_stream: EventStream
+    authority_keys: AuthorityKeys
+    """This registry's signing keys (``GET /authority`` publishes the public ones)."""
+    verification: VerificationService
+    network: NetworkService
+    credentials: Credentials
+    """The API keys of the write side."""
+    workflow: WorkflowService
     sparql_answers: VersionedCache = field(default_factory=lambda: VersionedCache(size=256))
     """Small /sparql answers by (version, query, media type, dataset): at most 256 x the size limit.
 
     The same class as the answer cache, a separate instance: user queries are
     unbounded in number and size, so they get their own, smaller budget and
     cannot push the domain answers out."""
+
+
+def wire(settings: Settings, runner: QueryRunner) -> Services:
+    """Every service of one application, over the runner's store and registry."""
+    store, registry = runner.store, runner.registry
+    knowledge = KnowledgeService(runner)
+    linked_data = LinkedDataService(runner)
+    authority_keys = AuthorityKeys(keys_file_for(settings))
+    controller = controller_iri(settings)
+    return Services(
+        settings=settings,
+        store=store,
+        registry=registry,
+        runner=runner,
+        knowledge=knowledge,
+        taxonomies=TaxonomyService(runner),
+        compare=CompareService(knowledge),
+        linked_data=linked_data,
+        vocabulary=VocabularyService(runner),
+        catalog=CatalogService(runner),
+        feed=FeedService(runner, linked_data),
+        event_stream=EventStream(runner, registry, page_size=settings.ldes_page_size),
+        authority_keys=authority_keys,
+        verification=VerificationService(store, registry, local_resolver(authority_keys, controller)),
+        network=NetworkService(settings, runner, registry),
+        credentials=Credentials(settings.keys_file),
+        workflow=WorkflowService(
+            runner,
+            Journal(settings.var.submissions),
+            read_only=settings.read_only,
+            signer=Signer(authority_keys, controller),
+        ),
+    )

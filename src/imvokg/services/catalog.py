@@ -16,9 +16,9 @@ from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, RDF, RDFS, SH, SKOS, XSD
 
 from imvokg.config import Settings
 from imvokg.namespaces import BASE, PREFIXES, bind_prefixes
-from imvokg.queries import QueryRegistry, default_registry
+from imvokg.queries import QueryRegistry
 from imvokg.services.dumps import DumpFile
-from imvokg.store import Store
+from imvokg.services.runner import QueryRunner
 
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
 SPDX = Namespace("http://spdx.org/rdf/terms#")
@@ -51,25 +51,11 @@ class Facts:
 
 
 FACT_QUERIES = ("date-span", "last-modified")
-"""The named queries :func:`read_facts` runs (the catalogue and the feed are dated with them)."""
+"""The named queries :meth:`CatalogService.facts` runs (the catalogue and the feed are dated with them)."""
 PAGE_QUERIES = ("catalog-entries", "labels-of")
 """What the catalogue's HTML page runs besides the facts: the resources to browse and their names."""
 VOID_QUERIES = ("published-size", "published-classes", "published-properties")
-"""The named queries :func:`void_description` runs."""
-
-
-def read_facts(store: Store) -> Facts:
-    """Version, build time and the span of dates the agreements cover."""
-    registry = default_registry()
-    span = store.select(registry.get("date-span").text).rows
-    modified = store.select(registry.get("last-modified").text).rows
-    row = span[0] if span else {}
-    return Facts(
-        version=store.version(),
-        modified=modified[0]["m"].value if modified and "m" in modified[0] else None,
-        first_date=row["first"].value[:10] if "first" in row else None,
-        last_date=row["last"].value[:10] if "last" in row else None,
-    )
+"""The named queries :meth:`CatalogService.void` runs."""
 
 
 def _typed(graph: Graph, node: URIRef | BNode, *types: URIRef) -> URIRef | BNode:
@@ -221,48 +207,6 @@ def catalogue(settings: Settings, facts: Facts, dumps: list[DumpFile]) -> Graph:
     return g
 
 
-def void_description(
-    settings: Settings, store: Store, dumps: list[DumpFile], *, vocabularies: dict[str, str] | None = None
-) -> Graph:
-    """VoID: size, class and property partitions, endpoint, dumps, URI space, vocabularies."""
-    base = BASE
-    g = bind_prefixes(Graph())
-    g.bind("void", VOID)
-    dataset = URIRef(base + "catalog#dataset")
-    g.add((dataset, RDF.type, VOID.Dataset))
-    g.add((dataset, DCTERMS.title, Literal("IMVO knowledge graph", lang="en")))
-    g.add((dataset, VOID.sparqlEndpoint, URIRef(base + "sparql")))
-    g.add((dataset, VOID.uriSpace, Literal(base)))
-    g.add((dataset, VOID.rootResource, URIRef(base + "catalog")))
-    g.add((dataset, DCTERMS.license, LICENCE))
-    for dump in dumps:
-        g.add((dataset, VOID.dataDump, URIRef(f"{base}dumps/{dump.name}")))
-    registry = default_registry()
-    total = store.select(registry.get("published-size").text).rows
-    g.add((dataset, VOID.triples, Literal(int(total[0]["n"].value) if total else 0)))
-    classes = store.select(registry.get("published-classes").text).rows
-    for index, row in enumerate(classes):
-        part = URIRef(f"{base}catalog#class-{index}")
-        g.add((dataset, VOID.classPartition, part))
-        g.add((part, VOID["class"], URIRef(row["c"].value)))
-        g.add((part, VOID.entities, Literal(int(row["n"].value))))
-    properties = store.select(registry.get("published-properties").text).rows
-    known = {str(ns): str(ns) for ns in PREFIXES.values()}
-    known.update(vocabularies or {})
-    used: set[str] = set()
-    for index, row in enumerate(properties):
-        part = URIRef(f"{base}catalog#property-{index}")
-        iri = row["p"].value
-        g.add((dataset, VOID.propertyPartition, part))
-        g.add((part, VOID.property, URIRef(iri)))
-        g.add((part, VOID.triples, Literal(int(row["n"].value))))
-        used.update(ns for ns in known if iri.startswith(ns))
-    for ns in sorted(used):
-        if not ns.startswith(base) or ns.startswith(base + "ont"):
-            g.add((dataset, VOID.vocabulary, URIRef(base + "ont" if ns.startswith(base + "ont") else ns)))
-    return g
-
-
 def sparql_examples(settings: Settings, registry: QueryRegistry) -> Graph:
     """Every named query as an ``sh:SPARQLExecutable`` (the SIB sparql-examples convention)."""
     base = BASE
@@ -288,22 +232,76 @@ def sparql_examples(settings: Settings, registry: QueryRegistry) -> Graph:
     return g
 
 
-def query_texts(store: Store, lang: str) -> dict[str, str]:
-    """The named queries' titles and descriptions in `lang` (editorial translations), by subject.
+class CatalogService:
+    """What the store says about itself: the facts the catalogue is dated with, VoID, the queries' texts."""
 
-    Keys are ``<name>`` (title), ``<name>#description`` and ``<name>/parameter/<p>`` (a
-    parameter's description); a query without a text in `lang` keeps its English header.
-    """
-    base = "https://w3id.org/imvokg/query/"
-    registry = default_registry()
-    rows = store.select(
-        registry.get("query-texts").text, bindings={"lang": registry.term("query-texts", "lang", lang)}
-    ).rows
-    found: dict[str, str] = {}
-    for row in rows:
-        name = row["q"].value[len(base) :]
-        if "/parameter/" in name or row["p"].value == str(RDFS.label):
-            found[name] = row["t"].value
-        else:
-            found[name + "#description"] = row["t"].value
-    return found
+    def __init__(self, runner: QueryRunner) -> None:
+        self.runner = runner
+
+    def facts(self) -> Facts:
+        """Version, build time and the span of dates the agreements cover."""
+        span = self.runner.select("date-span").rows
+        modified = self.runner.select("last-modified").rows
+        row = span[0] if span else {}
+        return Facts(
+            version=self.runner.version(),
+            modified=modified[0]["m"].value if modified and "m" in modified[0] else None,
+            first_date=row["first"].value[:10] if "first" in row else None,
+            last_date=row["last"].value[:10] if "last" in row else None,
+        )
+
+    def void(self, dumps: list[DumpFile], *, vocabularies: dict[str, str] | None = None) -> Graph:
+        """VoID: size, class and property partitions, endpoint, dumps, URI space, vocabularies."""
+        base = BASE
+        g = bind_prefixes(Graph())
+        g.bind("void", VOID)
+        dataset = URIRef(base + "catalog#dataset")
+        g.add((dataset, RDF.type, VOID.Dataset))
+        g.add((dataset, DCTERMS.title, Literal("IMVO knowledge graph", lang="en")))
+        g.add((dataset, VOID.sparqlEndpoint, URIRef(base + "sparql")))
+        g.add((dataset, VOID.uriSpace, Literal(base)))
+        g.add((dataset, VOID.rootResource, URIRef(base + "catalog")))
+        g.add((dataset, DCTERMS.license, LICENCE))
+        for dump in dumps:
+            g.add((dataset, VOID.dataDump, URIRef(f"{base}dumps/{dump.name}")))
+        total = self.runner.select("published-size").rows
+        g.add((dataset, VOID.triples, Literal(int(total[0]["n"].value) if total else 0)))
+        classes = self.runner.select("published-classes").rows
+        for index, row in enumerate(classes):
+            part = URIRef(f"{base}catalog#class-{index}")
+            g.add((dataset, VOID.classPartition, part))
+            g.add((part, VOID["class"], URIRef(row["c"].value)))
+            g.add((part, VOID.entities, Literal(int(row["n"].value))))
+        properties = self.runner.select("published-properties").rows
+        known = {str(ns): str(ns) for ns in PREFIXES.values()}
+        known.update(vocabularies or {})
+        used: set[str] = set()
+        for index, row in enumerate(properties):
+            part = URIRef(f"{base}catalog#property-{index}")
+            iri = row["p"].value
+            g.add((dataset, VOID.propertyPartition, part))
+            g.add((part, VOID.property, URIRef(iri)))
+            g.add((part, VOID.triples, Literal(int(row["n"].value))))
+            used.update(ns for ns in known if iri.startswith(ns))
+        for ns in sorted(used):
+            if not ns.startswith(base) or ns.startswith(base + "ont"):
+                g.add((dataset, VOID.vocabulary, URIRef(base + "ont" if ns.startswith(base + "ont") else ns)))
+        return g
+
+    def query_texts(self, lang: str) -> dict[str, str]:
+        """The named queries' titles and descriptions in `lang` (editorial translations), by subject.
+
+        Keys are ``<name>`` (title), ``<name>#description`` and ``<name>/parameter/<p>`` (a
+        parameter's description); a query without a text in `lang` keeps its English header.
+        """
+        base = "https://w3id.org/imvokg/query/"
+        language = self.runner.registry.term("query-texts", "lang", lang)
+        rows = self.runner.select("query-texts", {"lang": language}).rows
+        found: dict[str, str] = {}
+        for row in rows:
+            name = row["q"].value[len(base) :]
+            if "/parameter/" in name or row["p"].value == str(RDFS.label):
+                found[name] = row["t"].value
+            else:
+                found[name + "#description"] = row["t"].value
+        return found

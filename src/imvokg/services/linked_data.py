@@ -17,9 +17,8 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SH, SKOS
 
 from imvokg.namespaces import PREFIXES
-from imvokg.queries import default_registry
-from imvokg.store import Store, Term
-from imvokg.store.base import with_rows
+from imvokg.services.runner import QueryRunner
+from imvokg.store import Term
 
 LABEL_PREDICATES = (RDFS.label, SKOS.prefLabel, DCTERMS.title, SH.name)
 """In the order a name is preferred; ``labels-of.rq`` asks for these."""
@@ -39,10 +38,6 @@ QUERIES = (
 """The named queries behind a resource's page (queries/linked-data/)."""
 RDF_QUERIES = ("resource-exists", "resource-description", "resource-object-labels")
 """The named queries behind a resource's RDF: its description and the names of what it points to."""
-
-
-def _text(name: str) -> str:
-    return default_registry().get(name).text
 
 
 @dataclass(frozen=True)
@@ -69,89 +64,86 @@ class ResourcePage:
     """(predicate, text, language) of the statements that are editorial translations."""
 
 
-def resource_exists(store: Store, iri: str) -> bool:
-    """True when the IRI is used as subject or object in any graph."""
-    return store.ask(_text("resource-exists"), bindings={"iri": Term.iri(iri)})
+class LinkedDataService:
+    """What the graph says about a resource, for its RDF and its page, from the named queries above."""
 
+    def __init__(self, runner: QueryRunner) -> None:
+        self.runner = runner
 
-def describe(store: Store, iri: str) -> Graph:
-    """The Concise Bounded Description of ``iri`` plus the labels of its IRI objects."""
-    subject = Term.iri(iri)
-    graph = Graph()
-    cbd = store.construct(_text("resource-description"), bindings={"resource": subject})
-    if cbd:
-        graph.parse(data=cbd, format="nt")
-    labels = store.construct(_text("resource-object-labels"), bindings={"resource": subject})
-    if labels:
-        graph.parse(data=labels, format="nt")
-    return graph
+    def exists(self, iri: str) -> bool:
+        """True when the IRI is used as subject or object in any graph."""
+        return self.runner.ask_named("resource-exists", {"iri": Term.iri(iri)})
 
+    def describe(self, iri: str) -> Graph:
+        """The Concise Bounded Description of ``iri`` plus the labels of its IRI objects."""
+        about = {"resource": Term.iri(iri)}
+        graph = Graph()
+        for name in ("resource-description", "resource-object-labels"):
+            triples = self.runner.construct_named(name, about)
+            if triples:
+                graph.parse(data=triples, format="nt")
+        return graph
 
-def resource_page(store: Store, iri: str) -> ResourcePage:
-    """The description plus incoming links, provenance, sources and every label the page needs."""
-    subject = Term.iri(iri)
-    graph = describe(store, iri)
-    about = {"resource": subject}
-    incoming_rows = store.select(_text("resource-incoming"), bindings=about).rows
-    incoming = sorted((row["x"].value, row["p"].value) for row in incoming_rows[:MAX_INCOMING])
-    provenance_rows = store.select(_text("resource-graphs"), bindings=about).rows
-    provenance = [(row["g"].value, row["title"].value if "title" in row else None) for row in provenance_rows]
-    source_rows = store.select(_text("resource-sources"), bindings=about).rows
-    pages: dict[str, str | None] = {}
-    for row in source_rows:
-        pages.setdefault(row["src"].value, row["page"].value if "page" in row else None)
-    wanted = {iri, *pages}
-    wanted.update(str(t) for triple in graph for t in triple if isinstance(t, URIRef))
-    wanted.update(x for pair in incoming for x in pair)
-    labels = labels_of(store, wanted)
-    for s, p, o in graph:
-        if p in LABEL_PREDICATES and isinstance(s, URIRef) and isinstance(o, Literal):
-            labels.setdefault(str(s), {}).setdefault(o.language or "", str(o))
-    sources = [Source(src, labels.get(src, {}), page) for src, page in pages.items()]
-    editorial_rows = store.select(_text("resource-editorial"), bindings=about).rows
-    return ResourcePage(
-        iri=iri,
-        graph=graph,
-        incoming=incoming,
-        incoming_truncated=len(incoming_rows) > MAX_INCOMING,
-        provenance=provenance,
-        sources=sources,
-        labels=labels,
-        editorial=frozenset((row["p"].value, row["o"].value, row["o"].lang or "") for row in editorial_rows),
-    )
+    def page(self, iri: str) -> ResourcePage:
+        """The description plus incoming links, provenance, sources and every label the page needs."""
+        select = self.runner.select
+        graph = self.describe(iri)
+        about = {"resource": Term.iri(iri)}
+        incoming_rows = select("resource-incoming", about).rows
+        incoming = sorted((row["x"].value, row["p"].value) for row in incoming_rows[:MAX_INCOMING])
+        provenance = [
+            (row["g"].value, row["title"].value if "title" in row else None)
+            for row in select("resource-graphs", about).rows
+        ]
+        pages: dict[str, str | None] = {}
+        for row in select("resource-sources", about).rows:
+            pages.setdefault(row["src"].value, row["page"].value if "page" in row else None)
+        wanted = {iri, *pages}
+        wanted.update(str(t) for triple in graph for t in triple if isinstance(t, URIRef))
+        wanted.update(x for pair in incoming for x in pair)
+        labels = self.labels_of(wanted)
+        for s, p, o in graph:
+            if p in LABEL_PREDICATES and isinstance(s, URIRef) and isinstance(o, Literal):
+                labels.setdefault(str(s), {}).setdefault(o.language or "", str(o))
+        editorial = select("resource-editorial", about).rows
+        return ResourcePage(
+            iri=iri,
+            graph=graph,
+            incoming=incoming,
+            incoming_truncated=len(incoming_rows) > MAX_INCOMING,
+            provenance=provenance,
+            sources=[Source(src, labels.get(src, {}), page) for src, page in pages.items()],
+            labels=labels,
+            editorial=frozenset((row["p"].value, row["o"].value, row["o"].lang or "") for row in editorial),
+        )
 
+    def type_names(self, iris: Iterable[str], lang: str) -> dict[str, str]:
+        """What each resource is, in `lang`: the name of a class of the ontology it is stated to be.
 
-def type_names(store: Store, iris: Iterable[str], lang: str) -> dict[str, str]:
-    """What each resource is, in `lang`: the name of a class of the ontology it is stated to be.
+        Only stated types count (not the superclasses the reasoner adds), so a trade union
+        reads "trade union", not "party".
+        """
+        valid = sorted({i for i in iris if _is_iri(i)})
+        if not valid:
+            return {}
+        language = self.runner.registry.term("type-names", "lang", lang)
+        rows = self.runner.select_rows("type-names", "x", [Term.iri(i) for i in valid], {"lang": language})
+        names: dict[str, str] = {}
+        for row in rows:
+            names.setdefault(row["x"].value, row["name"].value)
+        return names
 
-    Only stated types count (not the superclasses the reasoner adds), so a trade union
-    reads "trade union", not "party".
-    """
-    valid = sorted({i for i in iris if _is_iri(i)})
-    if not valid:
-        return {}
-    registry = default_registry()
-    query = with_rows(registry.get("type-names").text, "x", [Term.iri(i) for i in valid])
-    rows = store.select(query, bindings={"lang": registry.term("type-names", "lang", lang)}).rows
-    names: dict[str, str] = {}
-    for row in rows:
-        names.setdefault(row["x"].value, row["name"].value)
-    return names
-
-
-def labels_of(store: Store, iris: Iterable[str], chunk: int = 400) -> dict[str, dict[str, str]]:
-    """Labels per IRI and language (rdfs:label first, then skos:prefLabel, dcterms:title, sh:name)."""
-    found: dict[str, dict[str, str]] = {}
-    valid = sorted({i for i in iris if _is_iri(i)})
-    rank = {str(p): n for n, p in enumerate(LABEL_PREDICATES)}
-    query = _text("labels-of")
-    for start in range(0, len(valid), chunk):
-        terms = [Term.iri(i) for i in valid[start : start + chunk]]
-        rows = store.select(with_rows(query, "x", terms)).rows
-        ordered = sorted(rows, key=lambda r: rank.get(r["lp"].value, 99))
-        for row in ordered:
-            found.setdefault(row["x"].value, {}).setdefault(row["l"].lang or "", row["l"].value)
-    return found
+    def labels_of(self, iris: Iterable[str], chunk: int = 400) -> dict[str, dict[str, str]]:
+        """Labels per IRI and language (rdfs:label first, then skos:prefLabel, dcterms:title, sh:name)."""
+        found: dict[str, dict[str, str]] = {}
+        valid = sorted({i for i in iris if _is_iri(i)})
+        rank = {str(p): n for n, p in enumerate(LABEL_PREDICATES)}
+        for start in range(0, len(valid), chunk):
+            terms = [Term.iri(i) for i in valid[start : start + chunk]]
+            rows = self.runner.select_rows("labels-of", "x", terms).rows
+            for row in sorted(rows, key=lambda r: rank.get(r["lp"].value, 99)):
+                found.setdefault(row["x"].value, {}).setdefault(row["l"].lang or "", row["l"].value)
+        return found
 
 
 def pick_label(labels: dict[str, str] | None, lang: str) -> str | None:

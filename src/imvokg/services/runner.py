@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import TypeVar
 
 from imvokg.cache import Answer, Key, Part, Question, VersionedCache
 from imvokg.languages import choose
 from imvokg.queries import QueryRegistry
-from imvokg.store.base import Row, SelectResult, Store, Term
+from imvokg.store.base import Row, SelectResult, Store, Term, with_rows
 from imvokg.store.results import serialize_select
 
 Accelerator = Callable[[Mapping[str, Term]], SelectResult]
@@ -80,6 +80,14 @@ class QueryRunner:
         if accelerator is not None:
             return accelerator(bound)
         return self.store.select(query.text, bindings=bound)
+
+    def select_rows(
+        self, name: str, variable: str, terms: Sequence[Term], bindings: Mapping[str, Term] | None = None
+    ) -> SelectResult:
+        """The named SELECT query `name` asked of many values of `variable` at once (one VALUES row each)."""
+        query = self.registry.get(name)
+        _record((name,))
+        return self.store.select(with_rows(query.text, variable, terms), bindings=dict(bindings or {}))
 
     def ask_named(self, name: str, bindings: Mapping[str, Term] | None = None) -> bool:
         """Run the named ASK query `name`."""

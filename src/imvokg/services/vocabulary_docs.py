@@ -14,8 +14,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SH, SKOS
 
 from imvokg.namespaces import BASE
-from imvokg.queries import default_registry
-from imvokg.store import Store
+from imvokg.services.runner import QueryRunner
 
 ONTOLOGY_IRI = BASE + "ont"
 
@@ -27,16 +26,23 @@ _KINDS = {
 }
 
 
-def ontology_graph(store: Store) -> Graph:
-    """Every triple of the named graph that declares the imvo ontology."""
-    body = store.construct(default_registry().get("ontology-document").text)
-    return Graph().parse(data=body, format="nt") if body else Graph()
+class VocabularyService:
+    """The ontology and the shapes as the store holds them (the documents below are made from these)."""
 
+    def __init__(self, runner: QueryRunner) -> None:
+        self.runner = runner
 
-def shapes_graph(store: Store) -> Graph:
-    """Every triple of the named graphs that hold SHACL node shapes."""
-    body = store.construct(default_registry().get("shapes-document").text)
-    return Graph().parse(data=body, format="nt") if body else Graph()
+    def ontology_graph(self) -> Graph:
+        """Every triple of the named graph that declares the imvo ontology."""
+        return self._graph("ontology-document")
+
+    def shapes_graph(self) -> Graph:
+        """Every triple of the named graphs that hold SHACL node shapes."""
+        return self._graph("shapes-document")
+
+    def _graph(self, name: str) -> Graph:
+        body = self.runner.construct_named(name)
+        return Graph().parse(data=body, format="nt") if body else Graph()
 
 
 def _texts(graph: Graph, node: Node, *predicates: URIRef) -> dict[str, str]:

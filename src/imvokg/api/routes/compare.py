@@ -10,7 +10,6 @@ from imvokg.api import models
 from imvokg.api.answers import json_answer
 from imvokg.api.deps import ServicesDep
 from imvokg.api.lang import LangDep
-from imvokg.services.compare import CompareService
 
 router = APIRouter(prefix="/api/v1", tags=["api"])
 
@@ -24,5 +23,6 @@ async def compare(
 ) -> Response:
     """Parties by kind, sectors, risks and provisions (shared, only in a, only in b), and the
     minimum-requirement conformance of both, row by row."""
-    service = CompareService(services.knowledge)
-    return await json_answer(services, service.compare_question(a, b, lang=language.lang), lang=language)
+    return await json_answer(
+        services, services.compare.compare_question(a, b, lang=language.lang), lang=language
+    )

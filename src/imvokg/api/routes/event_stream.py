@@ -15,7 +15,7 @@ from imvokg.api.deps import ServicesDep
 from imvokg.api.docs import answers_in
 from imvokg.api.negotiation import negotiate
 from imvokg.errors import NotAcceptable
-from imvokg.services.event_stream import FORMATS, EventStream
+from imvokg.services.event_stream import FORMATS
 
 router = APIRouter(tags=["event stream"])
 
@@ -31,10 +31,6 @@ def _media_type(request: Request) -> str:
     return chosen
 
 
-def _stream(services: ServicesDep) -> EventStream:
-    return EventStream(services.runner, services.registry, page_size=services.settings.ldes_page_size)
-
-
 def _answer(body: bytes, media: str, cache: str) -> Response:
     return Response(body, media_type=media, headers={"Cache-Control": cache, "Vary": "Accept"})
 
@@ -43,13 +39,14 @@ def _answer(body: bytes, media: str, cache: str) -> Response:
 async def event_stream(request: Request, services: ServicesDep) -> Response:
     media = _media_type(request)
     return _answer(
-        _stream(services).stream_document(str(request.base_url), media), media, "public, max-age=60"
+        services.event_stream.stream_document(str(request.base_url), media), media, "public, max-age=60"
     )
 
 
 @router.get("/ldes/{number}", summary="One page of the event stream", responses=answers_in(*FORMATS))
 async def event_stream_page(number: int, request: Request, services: ServicesDep) -> Response:
     media = _media_type(request)
-    stream = _stream(services)
-    body, immutable = await run_in_threadpool(stream.page_document, number, str(request.base_url), media)
+    body, immutable = await run_in_threadpool(
+        services.event_stream.page_document, number, str(request.base_url), media
+    )
     return _answer(body, media, IMMUTABLE if immutable else OPEN)

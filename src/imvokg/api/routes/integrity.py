@@ -16,15 +16,9 @@ from imvokg.api import models
 from imvokg.api.deps import ServicesDep
 from imvokg.api.docs import answers_in
 from imvokg.formats import JSON_LD
-from imvokg.services.authority import AuthorityKeys, authority_document, controller_iri, keys_file_for
-from imvokg.services.network import NetworkService
-from imvokg.services.verification import VerificationService, local_resolver
+from imvokg.services.authority import authority_document
 
 router = APIRouter(tags=["integrity"])
-
-
-def _keys(services: ServicesDep) -> AuthorityKeys:
-    return AuthorityKeys(keys_file_for(services.settings))
 
 
 @router.get(
@@ -34,7 +28,7 @@ def _keys(services: ServicesDep) -> AuthorityKeys:
 )
 async def authority(services: ServicesDep) -> Response:
     """The keys that verify this registry's decisions, retired ones included (with `expires`)."""
-    keys = await run_in_threadpool(_keys(services).public_keys)
+    keys = await run_in_threadpool(services.authority_keys.public_keys)
     body = json.dumps(authority_document(services.settings, keys), indent=2)
     return Response(body, media_type="application/ld+json", headers={"Cache-Control": "public, max-age=300"})
 
@@ -47,9 +41,7 @@ async def authority(services: ServicesDep) -> Response:
 async def decision_verification(decision_id: str, services: ServicesDep) -> dict[str, object]:
     """`valid`, `invalid`, `unknown_key` or `unsigned`, with the reason, for the decision's graph
     and, for a recognition, the graph of the agreement it recognised."""
-    resolve = local_resolver(_keys(services), controller_iri(services.settings))
-    service = VerificationService(services.store, services.registry, resolve)
-    return await run_in_threadpool(service.decision, decision_id)
+    return await run_in_threadpool(services.verification.decision, decision_id)
 
 
 @router.get(
@@ -60,8 +52,7 @@ async def decision_verification(decision_id: str, services: ServicesDep) -> dict
 async def initiative_recognitions(slug: str, services: ServicesDep) -> list[dict[str, object]]:
     """Every decision on the initiative, this registry's own and those harvested from other member
     states, with the member state, outcome, dates, whose registry and whether its proof holds now."""
-    network = NetworkService(services.settings, services.runner, services.registry)
-    return await run_in_threadpool(network.initiative_recognitions, slug)
+    return await run_in_threadpool(services.network.initiative_recognitions, slug)
 
 
 @router.get(
@@ -71,5 +62,4 @@ async def initiative_recognitions(slug: str, services: ServicesDep) -> list[dict
 )
 async def recognised_elsewhere(member_state: str, services: ServicesDep) -> list[dict[str, str]]:
     """`member_state`: the state whose (harvested) recognitions to compare with, e.g. NL."""
-    network = NetworkService(services.settings, services.runner, services.registry)
-    return await run_in_threadpool(network.recognised_elsewhere, member_state)
+    return await run_in_threadpool(services.network.recognised_elsewhere, member_state)

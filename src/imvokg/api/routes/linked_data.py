@@ -58,7 +58,7 @@ def _segments(request: Request, prefix: str, least: int, most: int) -> list[str]
 def resource_html(request: Request, services: Services, iri: str, lang: str) -> bytes:
     """The readable page of one resource."""
     link = local_link(BASE)
-    page = linked_data.resource_page(services.store, iri)
+    page = services.linked_data.page(iri)
     labels = page.labels
 
     def label(target: str) -> str:
@@ -93,7 +93,7 @@ def resource_html(request: Request, services: Services, iri: str, lang: str) -> 
 def resource_response(request: Request, services: Services, iri: str) -> Response:
     """Content negotiation for one IRI of ours, with validators and 304."""
     media_type = choose(request, WITH_HTML)
-    if not linked_data.resource_exists(services.store, iri):
+    if not services.linked_data.exists(iri):
         raise NotFound(N_("nothing is known about <%(iri)s>"), iri=iri)
     language = page_language(request)
     lang = language.lang
@@ -102,7 +102,7 @@ def resource_response(request: Request, services: Services, iri: str) -> Respons
     def make() -> bytes:
         if media_type == "text/html":
             return resource_html(request, services, iri, lang)
-        return serialize(linked_data.describe(services.store, iri), media_type, context_url=ctx)
+        return serialize(services.linked_data.describe(iri), media_type, context_url=ctx)
 
     return respond(
         request,
@@ -151,13 +151,13 @@ def ontology(request: Request, services: ServicesDep) -> Response:
     ctx = context_url(request)
 
     def make() -> bytes:
-        graph = vocabulary_docs.ontology_graph(services.store)
+        graph = services.vocabulary.ontology_graph()
         if media_type != "text/html":
             return serialize(graph, media_type, context_url=ctx)
         doc = vocabulary_docs.ontology_doc(graph)
         names = {t.iri: t.labels for t in (*doc.classes, *doc.properties)}
         iris = {i for t in (*doc.classes, *doc.properties) for i in (*t.supers, *t.domains, *t.ranges)}
-        names.update(linked_data.labels_of(services.store, iris - set(names)))
+        names.update(services.linked_data.labels_of(iris - set(names)))
         return site.render(
             "ontology.html",
             lang=lang,
@@ -193,12 +193,12 @@ def shapes(request: Request, services: ServicesDep) -> Response:
     ctx = context_url(request)
 
     def make() -> bytes:
-        graph = vocabulary_docs.shapes_graph(services.store)
+        graph = services.vocabulary.shapes_graph()
         if media_type != "text/html":
             return serialize(graph, media_type, context_url=ctx)
         docs = vocabulary_docs.shapes_doc(graph)
         iris = {i for d in docs for i in (*d.targets, *d.see_also, *([d.path] if d.path else []))}
-        names = linked_data.labels_of(services.store, iris)
+        names = services.linked_data.labels_of(iris)
         return site.render(
             "shapes.html",
             lang=lang,

@@ -21,8 +21,6 @@ from imvokg.api.lang import page_language
 from imvokg.api.state import Services
 from imvokg.errors import ImvokgError, InputError, NotFound
 from imvokg.namespaces import BASE
-from imvokg.services.catalog import query_texts
-from imvokg.services.linked_data import type_names
 from imvokg.store.base import Term
 from imvokg.web import views
 from imvokg.web.site import STATIC_DIR, render
@@ -88,7 +86,7 @@ async def home(request: Request, services: ServicesDep) -> HTMLResponse:
         results = None
         if len(query) >= SEARCH_MIN:
             found = _rows(services, "label-search", {"text": Term.literal(query), "lang": Term.literal(lang)})
-            kinds = type_names(services.store, (r["resource"] for r in found), lang)
+            kinds = services.linked_data.type_names((r["resource"] for r in found), lang)
             results = [
                 {**r, "kind": kinds.get(r["resource"], ""), "slug": views.slug_of(r["resource"])}
                 for r in found
@@ -106,7 +104,7 @@ async def home(request: Request, services: ServicesDep) -> HTMLResponse:
 async def query_page(request: Request, services: Services, query: str | None = None) -> HTMLResponse:
     """The SPARQL editor page; `query` (from ?query=) is put in the editor and run."""
     lang = page_language(request).lang
-    said = services.runner.cached(("query-texts", lang), lambda: query_texts(services.store, lang))
+    said = services.runner.cached(("query-texts", lang), lambda: services.catalog.query_texts(lang))
     examples = [
         {
             **q.to_dict(),

@@ -41,13 +41,13 @@ def current_dumps(services: Services) -> list[dumps.DumpFile]:
 
 
 def _facts(services: Services) -> catalog.Facts:
-    return services.runner.cached(("catalog-facts",), lambda: catalog.read_facts(services.store))
+    return services.runner.cached(("catalog-facts",), services.catalog.facts)
 
 
 def _catalog_html(request: Request, services: Services, lang: str, files: list[dumps.DumpFile]) -> bytes:
     link = local_link(BASE)
     entries = [row["x"].value for row in services.runner.select("catalog-entries").rows]
-    labels = linked_data.labels_of(services.store, entries)
+    labels = services.linked_data.labels_of(entries)
     browse = sorted(
         ({"href": link(i), "text": linked_data.pick_label(labels.get(i), lang) or i} for i in entries),
         key=lambda e: str(e["text"]).lower(),
@@ -102,7 +102,7 @@ def get_void(request: Request, services: ServicesDep) -> Response:
     ctx = context_url(request)
 
     def make() -> bytes:
-        graph = catalog.void_description(services.settings, services.store, files)
+        graph = services.catalog.void(files)
         return serialize(graph, media_type, context_url=ctx)
 
     version = services.store.version()
@@ -206,8 +206,7 @@ def get_feed(request: Request, services: ServicesDep) -> Response:
     self_url = str(request.url_for("get_feed"))
 
     def make() -> bytes:
-        return feed.atom_feed(
-            services.store,
+        return services.feed.atom_feed(
             feed_id=base + "feed",
             self_url=self_url,
             alternate_url=base + "catalog",
@@ -222,5 +221,5 @@ def get_feed(request: Request, services: ServicesDep) -> Response:
         media_type="application/atom+xml",
         make=make,
         cache=services.runner.cache,
-        queries=(*catalog.FACT_QUERIES, "recognition-feed"),
+        queries=(*catalog.FACT_QUERIES, "recognition-feed", "labels-of"),
     )

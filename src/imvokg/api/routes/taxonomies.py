@@ -8,15 +8,8 @@ from imvokg.api import models
 from imvokg.api.answers import json_answer
 from imvokg.api.deps import ServicesDep
 from imvokg.api.lang import LangDep
-from imvokg.services.taxonomies import TaxonomyService
 
 router = APIRouter(prefix="/api/v1", tags=["taxonomies"])
-
-
-def _service(services: ServicesDep) -> TaxonomyService:
-    # Stateless apart from the runner, whose cache is shared: building one per
-    # request costs nothing and keeps the shared Services container untouched.
-    return TaxonomyService(services.runner)
 
 
 @router.get("/risks", response_model=list[models.RiskTopic])
@@ -25,7 +18,7 @@ async def risks(
     language: LangDep,
 ) -> Response:
     """The risk-topic hierarchy: labels in four languages, definition, broader, narrower, groundings."""
-    return await json_answer(services, _service(services).risks_question(lang=language.lang), lang=language)
+    return await json_answer(services, services.taxonomies.risks_question(lang=language.lang), lang=language)
 
 
 @router.get("/sectors", response_model=list[models.Sector])
@@ -34,7 +27,9 @@ async def sectors(
     language: LangDep,
 ) -> Response:
     """The sector hierarchy: labels in four languages, broader, narrower and NACE mappings."""
-    return await json_answer(services, _service(services).sectors_question(lang=language.lang), lang=language)
+    return await json_answer(
+        services, services.taxonomies.sectors_question(lang=language.lang), lang=language
+    )
 
 
 @router.get("/instruments", response_model=list[models.Instrument])
@@ -44,7 +39,7 @@ async def instruments(
 ) -> Response:
     """Instruments with their kind (guideline or binding), dates and number of provisions."""
     return await json_answer(
-        services, _service(services).instruments_question(lang=language.lang), lang=language
+        services, services.taxonomies.instruments_question(lang=language.lang), lang=language
     )
 
 
@@ -56,5 +51,5 @@ async def provision(
 ) -> Response:
     """One provision, named by the path after /id/instrument/ (e.g. ungp-2011/principle-14)."""
     return await json_answer(
-        services, _service(services).provision_question(slug, lang=language.lang), lang=language
+        services, services.taxonomies.provision_question(slug, lang=language.lang), lang=language
     )

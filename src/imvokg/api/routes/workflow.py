@@ -14,13 +14,11 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
 from imvokg.api import models
-from imvokg.api.deps import ServicesDep
+from imvokg.api.deps import PrincipalDep, ServicesDep, WorkflowDep
 from imvokg.api.lang import LangDep
 from imvokg.api.negotiation import negotiate
-from imvokg.api.workflow_deps import PrincipalDep, WorkflowDep
 from imvokg.errors import InputError, NotAcceptable, NotFound
 from imvokg.messages import N_
-from imvokg.services.network import NetworkService
 from imvokg.services.publication import DecisionDraft
 from imvokg.services.reports import report_json
 from imvokg.services.workflow import validate_body
@@ -182,7 +180,7 @@ async def adopt(
     if not isinstance(peer_decision, str) or outcome not in ("adopt", "decline"):
         raise InputError('the body names "decision" (an IRI) and "outcome" ("adopt" or "decline")')
     draft = DecisionDraft.from_json(body)
-    network = NetworkService(services.settings, services.runner, services.registry)
+    network = services.network
 
     def run() -> dict[str, Any]:
         peer = network.peer_decision(peer_decision)

@@ -597,8 +597,8 @@ def test_every_write_side_answer_has_its_declared_shape(env: Env) -> None:
     models.SubmissionCreated.model_validate(created.json())
     sid = created.json()["id"]
     with env.client("bob") as http:
-        TypeAdapter(list[models.SubmissionRecord]).validate_python(http.get("/api/v1/submissions").json())
-        models.SubmissionRecord.model_validate(http.get(f"/api/v1/submissions/{sid}").json())
+        TypeAdapter(list[models.Submission]).validate_python(http.get("/api/v1/submissions").json())
+        TypeAdapter(models.Submission).validate_python(http.get(f"/api/v1/submissions/{sid}").json())
         approved = http.post(f"/api/v1/submissions/{sid}/approve", json={"valid_from": "2026-01-01"})
         models.Approval.model_validate(approved.json())
         withdrawn = http.post("/api/v1/agreements/example-shapes/withdraw", json={"valid_from": "2027-01-01"})
@@ -608,4 +608,4 @@ def test_every_write_side_answer_has_its_declared_shape(env: Env) -> None:
     with env.client("bob") as http:
         rejected = http.post(f"/api/v1/submissions/{other}/reject", json={"reason": "incomplete"})
     assert rejected.status_code == 200, rejected.text
-    assert models.SubmissionRecord.model_validate(rejected.json()).status == "rejected"
+    assert TypeAdapter(models.Submission).validate_python(rejected.json()).status == "rejected"

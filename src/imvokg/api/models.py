@@ -13,6 +13,13 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from imvokg.services.journal import Submission
+from imvokg.services.signing import GraphVerification
+
+# Answers that are a service's own record use its class (one definition, no copy to drift):
+# what the journal keeps of a submission, and one graph's proof checked.
+__all__ = ["GraphVerification", "Submission"]
+
 Scalar = str | int | float | bool | None
 
 
@@ -347,35 +354,16 @@ class ValidationReport(Shape):
 # -- the write side ----------------------------------------------------------------------
 
 
-class SubmissionRecord(Shape):
-    """What the registry keeps of one submission (pending, approved or rejected)."""
-
-    id: str
-    status: str
-    agreement: str
-    agreement_label: str | None
-    member_state: str
-    submitted_by: str
-    submitted_at: str
-    conforms: bool
-    violations: int
-    warnings: int
-    decided_by: str | None
-    decided_at: str | None
-    decision: str | None
-    reason: str | None
-
-
 class SubmissionCreated(Shape):
     id: str
     status: str
     location: str
-    submission: SubmissionRecord
+    submission: Submission
     report: ValidationReport
 
 
 class Approval(Shape):
-    submission: SubmissionRecord
+    submission: Submission
     decision: str
     agreement: str
 
@@ -389,21 +377,11 @@ class Withdrawal(Shape):
 # -- signed decisions and the network of registries ------------------------------------------
 
 
-class GraphCheck(Shape):
-    """One graph's proof checked: valid, invalid, unknown_key or unsigned, and why."""
-
-    graph: str
-    state: str
-    reason: str
-    verification_method: str | None
-    created: str | None
-
-
 class DecisionVerification(Shape):
     decision: str
     state: str
     reason: str
-    graphs: list[GraphCheck]
+    graphs: list[GraphVerification]
 
 
 class InitiativeRecognition(Shape):

@@ -23,7 +23,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from imvokg.errors import NotFound
 from imvokg.messages import N_
@@ -34,7 +34,13 @@ _ID = re.compile(r"^[0-9a-f]{16}$")
 
 @dataclass(frozen=True)
 class Submission:
-    """What the journal knows of one submission."""
+    """What the journal knows of one submission, and what the API answers about it (api/models.py).
+
+    One definition for both: the journal's file and the JSON answer cannot drift apart.
+    """
+
+    __pydantic_config__: ClassVar[dict[str, str]] = {"extra": "forbid"}
+    """As for every answer model: a field the answer holds but this class does not name fails validation."""
 
     id: str
     status: str

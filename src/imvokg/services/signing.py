@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import ClassVar
 
 import pyoxigraph as ox
 
@@ -110,7 +111,9 @@ class Signer:
 
 @dataclass(frozen=True)
 class GraphVerification:
-    """What a reader learns from checking one graph's proof."""
+    """What a reader learns from checking one graph's proof (also the API's shape of it, api/models.py)."""
+
+    __pydantic_config__: ClassVar[dict[str, str]] = {"extra": "forbid"}
 
     graph: str
     state: str

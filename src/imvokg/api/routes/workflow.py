@@ -101,7 +101,7 @@ async def submit(
     )
 
 
-@router.get("/submissions", response_model=list[models.SubmissionRecord])
+@router.get("/submissions", response_model=list[models.Submission])
 async def submissions(
     principal: PrincipalDep,
     workflow: WorkflowDep,
@@ -112,7 +112,7 @@ async def submissions(
     return [r.to_dict() for r in records]
 
 
-@router.get("/submissions/{submission_id}", response_model=models.SubmissionRecord)
+@router.get("/submissions/{submission_id}", response_model=models.Submission)
 async def submission(submission_id: str, principal: PrincipalDep, workflow: WorkflowDep) -> dict[str, Any]:
     """One submission and its status."""
     record = await run_in_threadpool(workflow.get, principal, submission_id)
@@ -133,7 +133,7 @@ async def approve(
     return await run_in_threadpool(workflow.approve, principal, submission_id, draft)
 
 
-@router.post("/submissions/{submission_id}/reject", response_model=models.SubmissionRecord)
+@router.post("/submissions/{submission_id}/reject", response_model=models.Submission)
 async def reject(
     submission_id: str, request: Request, principal: PrincipalDep, workflow: WorkflowDep
 ) -> dict[str, Any]:

@@ -169,15 +169,19 @@ def _parser() -> argparse.ArgumentParser:
 
     apikey = sub.add_parser(
         "apikey",
-        help="create or list API keys for submitters and supervisors",
+        help="create, list or revoke API keys for submitters and supervisors",
         description="Keys are stored hashed (SHA-256) in a JSON file: $IMVOKG_API_KEYS_FILE, "
         "or api-keys.json next to the store. A new key is printed once and cannot be shown again.",
     )
-    apikey.add_argument("action", choices=["create", "list"])
+    apikey.add_argument("action", choices=["create", "list", "revoke"])
+    apikey.add_argument("key_id", nargs="?", help="for revoke: the key's id (as `apikey list` shows it)")
     apikey.add_argument("--user", help="user name (lowercase letters, digits, '.', '_', '-')")
     apikey.add_argument("--role", choices=["submitter", "supervisor"], help="what the key may do")
     apikey.add_argument("--member-state", help="for a supervisor: the member state (ISO 3166-1, e.g. NL)")
     apikey.add_argument("--authority", help="for a supervisor: IRI of their authority (default: minted)")
+    apikey.add_argument(
+        "--organisation", help="the organisation the person works for (nobody decides on its submissions)"
+    )
     apikey.add_argument("--keys-file", type=Path, help="key file (default: see above)")
     apikey.add_argument("--store", type=Path, help="store directory (locates the default key file)")
     cli_registry.add_parsers(sub)
@@ -446,10 +450,29 @@ def cmd_apikey(args: argparse.Namespace, settings: Settings, progress: Progress)
             state = f" {listed.member_state}" if listed.member_state else ""
             print(f"{listed.key_id}  {listed.user:24} {listed.role}{state}  created {listed.created}")
         return 0
+    if args.action == "revoke":
+        from imvokg.services.sessions import SessionStore
+
+        if not args.key_id:
+            raise InputError(N_("apikey revoke needs the key's id (see apikey list)"))
+        revoked = credentials.revoke(args.key_id)
+        sessions = SessionStore(
+            settings.var.sessions, idle_s=settings.session_idle_s, max_s=settings.session_max_s
+        )
+        ended = sessions.close_for_key(revoked.key_id)
+        print(
+            f"revoked key {revoked.key_id} of {revoked.user}; {ended} browser session(s) ended",
+            file=sys.stderr,
+        )
+        return 0
     if not args.user or not args.role:
         raise InputError(N_("apikey create needs --user and --role"))
     key, stored = credentials.create(
-        args.user, args.role, member_state=args.member_state, authority=args.authority
+        args.user,
+        args.role,
+        member_state=args.member_state,
+        authority=args.authority,
+        organisation=args.organisation,
     )
     print(key)
     print(

@@ -44,6 +44,16 @@ class VarLayout:
         return self.root / "api-keys.json"
 
     @property
+    def sessions(self) -> Path:
+        """Browser sessions of the workspace (one file per session, holding only the token's hash)."""
+        return self.root / "sessions"
+
+    @property
+    def drafts(self) -> Path:
+        """Drafts of agreements being written in the workspace, per user."""
+        return self.root / "drafts"
+
+    @property
     def authority_keys(self) -> Path:
         """The authority's signing keys (mode 0600), unless ``Settings.authority_keys_file`` names one."""
         return self.root / "authority-keys.json"
@@ -147,6 +157,15 @@ class Settings(BaseSettings):
 
     api_keys_file: Path | None = None
     """JSON file of hashed API keys (see `imvokg apikey create`)."""
+
+    session_idle_s: int = 30 * 60
+    """A workspace session unused this long ends (the person signs in again with their key)."""
+
+    session_max_s: int = 8 * 3600
+    """A workspace session ends this long after sign-in, however busy."""
+
+    four_eyes: bool = False
+    """An approval needs a second supervisor of the same member state before it is published."""
 
     member_state: str | None = None
     """The EU member state whose registry this is (ISO 3166-1, e.g. NL); `imvokg init-registry` sets it."""

@@ -23,6 +23,7 @@ from imvokg.api.routes import (
     sparql,
     taxonomies,
     workflow,
+    workspace,
 )
 from imvokg.api.state import wire
 from imvokg.config import Settings
@@ -36,8 +37,8 @@ from imvokg.store import Store, open_store, sparql_pool
 
 # Every router of the application, in the order their paths are matched.
 ROUTERS = (
-    health, pages, sparql, queries, rest, taxonomies, compare, workflow, publication, integrity, event_stream,
-    linked_data,
+    health, pages, workspace, sparql, queries, rest, taxonomies, compare, workflow, publication, integrity,
+    event_stream, linked_data,
 )  # fmt: skip
 
 

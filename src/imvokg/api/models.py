@@ -364,8 +364,10 @@ class SubmissionCreated(Shape):
 
 class Approval(Shape):
     submission: Submission
-    decision: str
+    decision: str | None
+    """None while a four-eyes approval awaits the second supervisor."""
     agreement: str
+    approvals_needed: int = 0
 
 
 class Withdrawal(Shape):

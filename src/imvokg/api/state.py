@@ -25,11 +25,13 @@ from imvokg.services.knowledge import KnowledgeService
 from imvokg.services.linked_data import LinkedDataService
 from imvokg.services.network import NetworkService
 from imvokg.services.runner import QueryRunner
+from imvokg.services.sessions import SessionStore
 from imvokg.services.signing import Signer
 from imvokg.services.taxonomies import TaxonomyService
 from imvokg.services.verification import VerificationService, local_resolver
 from imvokg.services.vocabulary_docs import VocabularyService
 from imvokg.services.workflow import WorkflowService
+from imvokg.services.workspace import DraftStore
 from imvokg.store import Store
 
 
@@ -54,6 +56,10 @@ class Services:
     credentials: Credentials
     """The API keys of the write side."""
     workflow: WorkflowService
+    sessions: SessionStore
+    """The workspace's browser sessions (an API key exchanged once for a session)."""
+    drafts: DraftStore
+    """Agreements being written in the workspace, per user."""
     sparql_answers: VersionedCache = field(default_factory=lambda: VersionedCache(size=256))
     """Small /sparql answers by (version, query, media type, dataset): at most 256 x the size limit.
 
@@ -91,5 +97,10 @@ def wire(settings: Settings, runner: QueryRunner) -> Services:
             Journal(settings.var.submissions),
             read_only=settings.read_only,
             signer=Signer(authority_keys, controller),
+            four_eyes=settings.four_eyes,
         ),
+        sessions=SessionStore(
+            settings.var.sessions, idle_s=settings.session_idle_s, max_s=settings.session_max_s
+        ),
+        drafts=DraftStore(settings.var.drafts),
     )

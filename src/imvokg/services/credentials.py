@@ -25,7 +25,7 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from imvokg.errors import AuthError, ConfigError, Forbidden, InputError
+from imvokg.errors import AuthError, ConfigError, Forbidden, InputError, NotFound
 from imvokg.messages import N_
 from imvokg.services.identifiers import iso3
 
@@ -44,6 +44,10 @@ class Principal:
     """ISO 3166-1 alpha-3 code; set for supervisors only."""
     authority: str | None = None
     """IRI of the supervisor's authority (an imvo:GovernmentBody); minted when absent."""
+    organisation: str | None = None
+    """The organisation the person works for; nobody decides on their own organisation's submission."""
+    key_id: str | None = None
+    """The stored key this principal was found by (a browser session ends when it is revoked)."""
 
     def require_role(self, role: str) -> None:
         if self.role != role:
@@ -77,9 +81,12 @@ class StoredKey:
     authority: str | None
     sha256: str
     created: str
+    organisation: str | None = None
 
     def principal(self) -> Principal:
-        return Principal(self.user, self.role, self.member_state, self.authority)
+        return Principal(
+            self.user, self.role, self.member_state, self.authority, self.organisation, self.key_id
+        )
 
 
 def _digest(key: str) -> str:
@@ -119,6 +126,10 @@ class Credentials:
                 N_("the API key file %(path)s cannot be read; recreate it"), path=self.path
             ) from exc
 
+    def by_id(self, key_id: str) -> StoredKey | None:
+        """The stored key with this id, or None once it was revoked (a session checks it every request)."""
+        return next((k for k in self.stored_keys() if k.key_id == key_id), None)
+
     def authenticate(self, presented: str | None) -> Principal:
         """The principal of a key, or 401. Every stored hash is compared, in constant time each."""
         if not presented:
@@ -140,6 +151,7 @@ class Credentials:
         *,
         member_state: str | None = None,
         authority: str | None = None,
+        organisation: str | None = None,
     ) -> tuple[str, StoredKey]:
         """Add a key and return it (the only time it exists in clear) with its stored form."""
         if not _USER.match(user):
@@ -164,12 +176,24 @@ class Credentials:
             authority=authority,
             sha256=_digest(key),
             created=datetime.now(UTC).isoformat(timespec="seconds"),
+            organisation=organisation.strip() if organisation and organisation.strip() else None,
         )
         with self._lock:
             existing = self._read() if self.path.exists() else ()
             self._write((*existing, stored))
             self._loaded_stamp = None
         return key, stored
+
+    def revoke(self, key_id: str) -> StoredKey:
+        """Remove a key: requests with it get 401 and the browser sessions it opened end."""
+        with self._lock:
+            existing = self._read() if self.path.exists() else ()
+            found = next((k for k in existing if k.key_id == key_id), None)
+            if found is None:
+                raise NotFound(N_("there is no API key '%(key_id)s'"), key_id=key_id[:40])
+            self._write(tuple(k for k in existing if k.key_id != key_id))
+            self._loaded_stamp = None
+        return found
 
     def _write(self, keys: tuple[StoredKey, ...]) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)

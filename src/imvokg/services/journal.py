@@ -56,6 +56,11 @@ class Submission:
     decided_at: str | None = None
     decision: str | None = None
     reason: str | None = None
+    submitted_by_organisation: str | None = None
+    first_approval: dict[str, Any] | None = None
+    """Under the four-eyes rule: the first supervisor's approval (by, at, reason) awaiting a second."""
+    idempotency_key: str | None = None
+    """The client's key for this submission: the same key again answers with this one, stores nothing."""
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

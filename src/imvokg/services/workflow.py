@@ -15,6 +15,7 @@ compare-and-set): two concurrent approvals give one decision and one 409.
 
 from __future__ import annotations
 
+import re
 import secrets
 from datetime import UTC, datetime
 from typing import Any
@@ -22,7 +23,7 @@ from typing import Any
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, RDFS
 
-from imvokg.errors import Conflict, InputError, NotFound, StoreError, ValidationFailed
+from imvokg.errors import Conflict, Forbidden, InputError, NotFound, StoreError, ValidationFailed
 from imvokg.messages import N_
 from imvokg.namespaces import ID, IMVO
 from imvokg.rdfio import format_for_media_type, parse_untrusted
@@ -63,8 +64,16 @@ class WorkflowService:
     """Submissions and decisions for one public store."""
 
     def __init__(
-        self, runner: QueryRunner, journal: Journal, *, read_only: bool = False, signer: Signer | None = None
+        self,
+        runner: QueryRunner,
+        journal: Journal,
+        *,
+        read_only: bool = False,
+        signer: Signer | None = None,
+        four_eyes: bool = False,
     ) -> None:
+        self.four_eyes = four_eyes
+        """An approval needs two different supervisors of the member state (``IMVOKG_FOUR_EYES``)."""
         self.runner = runner
         self.store = runner.store
         self.journal = journal
@@ -81,10 +90,20 @@ class WorkflowService:
         *,
         member_state: str | None = None,
         lang: str = "en",
+        idempotency_key: str | None = None,
     ) -> tuple[Submission, ValidationReport]:
-        """Validate and keep as pending; 422 (nothing stored) when it does not conform."""
+        """Validate and keep as pending; 422 (nothing stored) when it does not conform.
+
+        With an ``idempotency_key`` (a form sent twice, a retried request) the second
+        call with the same key by the same person answers with the first submission.
+        """
         principal.require_role("submitter")
         self._writable()
+        if idempotency_key is not None and not _IDEMPOTENCY.match(idempotency_key):
+            raise InputError(N_("an idempotency key is 8-100 letters, digits, '-' or '_'"))
+        earlier = self._replayed(principal, idempotency_key)
+        if earlier is not None:
+            return earlier
         data = parse_body(body, content_type)
         _refuse_decisions(data)
         agreements = agreements_in(data, load_ontology())
@@ -132,9 +151,25 @@ class WorkflowService:
             conforms=True,
             violations=0,
             warnings=len(report.warnings),
+            submitted_by_organisation=principal.organisation,
+            idempotency_key=idempotency_key,
         )
-        self.journal.add(record, data.serialize(format="nt", encoding="utf-8"), report.to_turtle())
+        with self.journal.lock():
+            earlier = self._replayed(principal, idempotency_key)
+            if earlier is not None:
+                return earlier
+            self.journal.add(record, data.serialize(format="nt", encoding="utf-8"), report.to_turtle())
         return record, report
+
+    def _replayed(self, principal: Principal, key: str | None) -> tuple[Submission, ValidationReport] | None:
+        """The submission this person already made with this idempotency key, with its report again."""
+        if key is None:
+            return None
+        for record in self.journal.all():
+            if record.idempotency_key == key and record.submitted_by == principal.user:
+                data = Graph().parse(data=self.journal.data(record.id), format="nt")
+                return record, validate_graph(data, profile="agreement")
+        return None
 
     # -- read ----------------------------------------------------------------
     def get(self, principal: Principal, submission_id: str) -> Submission:
@@ -155,12 +190,38 @@ class WorkflowService:
 
     # -- decide --------------------------------------------------------------
     def approve(self, principal: Principal, submission_id: str, draft: DecisionDraft) -> dict[str, Any]:
-        """Publish the agreement and the recognition decision in one store write."""
+        """Publish the agreement and the recognition decision in one store write.
+
+        Under the four-eyes rule the first approval is recorded and nothing is published;
+        a second, different supervisor of the same member state publishes it.
+        """
         record = self.journal.get(submission_id)
         principal.require_supervisor_of(record.member_state)
+        _not_own_organisation(principal, record)
         self._writable()
         with self.journal.lock():
             record = self._decidable(submission_id)
+            if self.four_eyes:
+                first = record.first_approval
+                if first is None:
+                    record = self.journal.update(
+                        record, first_approval={"by": principal.user, "at": _now(), "reason": draft.reason}
+                    )
+                    return {
+                        "submission": record.to_dict(),
+                        "decision": None,
+                        "agreement": record.agreement,
+                        "approvals_needed": 1,
+                    }
+                if first.get("by") == principal.user:
+                    raise Conflict(
+                        N_(
+                            "the four-eyes rule: %(user)s approved this already; "
+                            "a second supervisor of %(state)s must approve it"
+                        ),
+                        user=principal.user,
+                        state=record.member_state,
+                    )
             if self._published(record.agreement):
                 raise Conflict(
                     N_("the agreement %(agreement)s was published meanwhile"),
@@ -201,12 +262,18 @@ class WorkflowService:
                 decision=str(decision),
                 reason=draft.reason,
             )
-        return {"submission": record.to_dict(), "decision": str(decision), "agreement": record.agreement}
+        return {
+            "submission": record.to_dict(),
+            "decision": str(decision),
+            "agreement": record.agreement,
+            "approvals_needed": 0,
+        }
 
     def reject(self, principal: Principal, submission_id: str, reason: str | None) -> Submission:
         """Close a submission without publishing anything."""
         record = self.journal.get(submission_id)
         principal.require_supervisor_of(record.member_state)
+        _not_own_organisation(principal, record)
         self._writable()
         if reason is not None and len(reason) > 2000:
             raise InputError(N_("reason is text of at most 2000 characters"))
@@ -349,6 +416,10 @@ class WorkflowService:
                 reason="reconciled from the public store after a restart",
             )
 
+    def is_published(self, iri: str) -> bool:
+        """The resource is described in the public graph."""
+        return self._published(iri)
+
     def _published(self, iri: str) -> bool:
         return self.runner.ask_named("resource-described", {"iri": Term.iri(iri)})
 
@@ -406,6 +477,19 @@ class WorkflowService:
     def _label_in_store(self, agreement: Term) -> str | None:
         rows = self.runner.select("english-label", {"a": agreement})
         return rows.rows[0]["label"].value if len(rows) else None
+
+
+_IDEMPOTENCY = re.compile(r"^[A-Za-z0-9_-]{8,100}$")
+
+
+def _not_own_organisation(principal: Principal, record: Submission) -> None:
+    """Nobody decides on a submission made by their own organisation (a conflict of interest)."""
+    if principal.organisation and principal.organisation == record.submitted_by_organisation:
+        raise Forbidden(
+            N_("%(user)s works for %(organisation)s, which made this submission; another supervisor decides"),
+            user=principal.user,
+            organisation=principal.organisation,
+        )
 
 
 def _refuse_decisions(data: Graph) -> None:

@@ -76,7 +76,11 @@ async def submit(
         Query(description="member state asked to recognise it (ISO 3166-1); default: the agreement's"),
     ] = None,
 ) -> JSONResponse:
-    """Submit an agreement (submitter role): 201 pending, or 422 with the report and nothing stored."""
+    """Submit an agreement (submitter role): 201 pending, or 422 with the report and nothing stored.
+
+    An ``Idempotency-Key`` header makes a retry safe: the same key again answers with the
+    submission it made, and nothing new is stored.
+    """
     body = await request.body()
     record, report = await run_in_threadpool(
         workflow.submit,
@@ -85,6 +89,7 @@ async def submit(
         request.headers.get("content-type"),
         member_state=member_state,
         lang=language.lang,
+        idempotency_key=request.headers.get("idempotency-key"),
     )
     location = f"/api/v1/submissions/{record.id}"
     readable = report_json(report, language.lang)
@@ -119,18 +124,25 @@ async def submission(submission_id: str, principal: PrincipalDep, workflow: Work
     return record.to_dict()
 
 
-@router.post("/submissions/{submission_id}/approve", response_model=models.Approval)
+@router.post(
+    "/submissions/{submission_id}/approve",
+    response_model=models.Approval,
+    responses={202: {"model": models.Approval, "description": "four-eyes: first approval recorded"}},
+)
 async def approve(
     submission_id: str, request: Request, principal: PrincipalDep, workflow: WorkflowDep
-) -> dict[str, Any]:
+) -> JSONResponse:
     """Publish the agreement and record the recognition decision, in one store write.
 
     Optional JSON body (a decision draft): ``issued``, ``valid_from``,
     ``valid_until`` (dates, default today / open-ended),
     ``supervision_regime`` (``risk-based-lighter`` or ``regular``), ``reason``.
+    With the four-eyes rule on, the first approval answers 202 (``decision`` null,
+    ``approvals_needed`` 1) and a second supervisor's approval publishes.
     """
     draft = DecisionDraft.from_json(await _json_body(request))
-    return await run_in_threadpool(workflow.approve, principal, submission_id, draft)
+    answer = await run_in_threadpool(workflow.approve, principal, submission_id, draft)
+    return JSONResponse(answer, status_code=202 if answer["decision"] is None else 200)
 
 
 @router.post("/submissions/{submission_id}/reject", response_model=models.Submission)

@@ -1,0 +1,234 @@
+"""What the workspace pages show of submissions: the agreement as a person reads it, the
+requirement statuses, the trail of an agreement, and drafts kept on the server.
+
+The pages never show RDF syntax unless asked ("view as RDF"); a submission is read
+here into rows of names (labels in the reader's language, else English, else the
+IRI's last segment), so the web layer needs no RDF library.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import secrets
+import threading
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF, RDFS, SKOS
+from rdflib.term import Node
+
+from imvokg.errors import InputError, NotFound
+from imvokg.messages import N_
+from imvokg.namespaces import IMVO
+from imvokg.services.credentials import Principal
+from imvokg.services.identifiers import short
+from imvokg.services.journal import Submission
+from imvokg.services.runner import QueryRunner
+from imvokg.services.workflow import parse_body
+from imvokg.store.base import Term
+from imvokg.validation import load_ontology, requirement_conformance
+
+_DRAFT_ID = re.compile(r"^[0-9a-f]{12}$")
+MAX_DRAFTS = 50
+
+
+def _name(graph: Graph, node: Node, lang: str) -> str:
+    """A node as a person reads it: its label in ``lang``, else English, else any, else the IRI's tail."""
+    if isinstance(node, Literal):
+        return str(node)
+    labels = [o for p in (RDFS.label, SKOS.prefLabel) for o in graph.objects(node, p)]
+    for wanted in (lang, "en", None):
+        for label in labels:
+            if wanted is None or getattr(label, "language", None) == wanted:
+                return str(label)
+    return short(str(node)) if isinstance(node, URIRef) else ""
+
+
+def readable(data_nt: bytes, lang: str) -> list[dict[str, Any]]:
+    """The submitted agreement as resources with named properties, the agreement first.
+
+    Names of properties and classes come from the ontology; values are labels or literals.
+    """
+    data = Graph().parse(data=data_nt, format="nt")
+    names = load_ontology() + data
+    agreements = set(data.subjects(RDF.type, IMVO.IrbcAgreement)) | set(
+        data.subjects(RDF.type, IMVO.SectorAgreement)
+    )
+    subjects = sorted(
+        {s for s in data.subjects() if isinstance(s, URIRef)}, key=lambda s: (s not in agreements, str(s))
+    )
+    out = []
+    for subject in subjects:
+        rows = []
+        for prop, value in sorted(data.predicate_objects(subject), key=lambda po: (str(po[0]), str(po[1]))):
+            if prop in (RDFS.label, RDF.type):
+                continue
+            rows.append({"property": _name(names, prop, lang), "value": _name(names, value, lang)})
+        kinds = sorted(_name(names, t, lang) for t in data.objects(subject, RDF.type))
+        out.append(
+            {
+                "iri": str(subject),
+                "name": _name(data, subject, lang),
+                "kinds": kinds,
+                "rows": rows,
+            }
+        )
+    return out
+
+
+def requirement_rows(data_nt: bytes, agreement: str, lang: str) -> list[dict[str, Any]]:
+    """MR-01 ... MR-14 for a submission: met / not_met / warning with messages in ``lang``."""
+    data = Graph().parse(data=data_nt, format="nt")
+    return requirement_conformance(data, agreement, lang=lang)
+
+
+def check_text(body: bytes, content_type: str, lang: str) -> dict[str, Any]:
+    """A text the person is writing, checked as it is: per requirement, or why it cannot be read.
+
+    Stores nothing. ``agreement`` is None when the text describes no sector agreement.
+    """
+    from imvokg.validation import agreements_in
+
+    data = parse_body(body, content_type)
+    found = agreements_in(data, load_ontology())
+    if len(found) != 1:
+        raise InputError(
+            N_("the text must describe exactly one sector agreement (a resource typed imvo:SectorAgreement)")
+        )
+    agreement = str(found[0])
+    nt = data.serialize(format="nt", encoding="utf-8")
+    return {
+        "agreement": agreement,
+        "requirements": requirement_conformance(data, agreement, lang=lang),
+        "triples": len(data),
+        "ntriples": nt.decode("utf-8"),
+    }
+
+
+# -- the trail of an agreement ----------------------------------------------------------
+
+
+def trail(
+    runner: QueryRunner, agreement: str, submissions: list[Submission], principal: Principal | None
+) -> list[dict[str, Any]]:
+    """Every event on an agreement, oldest first: the published decisions (anyone may read them,
+    with their reasons) and, for a signed-in person, the submissions they may see."""
+    events: list[dict[str, Any]] = []
+    for row in runner.select("agreement-trail", {"agreement": Term.iri(agreement)}):
+        values = {k: t.value for k, t in row.items()}
+        events.append(
+            {
+                "kind": "decision",
+                "at": values.get("time", values.get("issued", "")),
+                "outcome": short(values["outcome"]),
+                "state": short(values["state"]),
+                "issued": values.get("issued"),
+                "valid_from": values.get("valid_from"),
+                "valid_until": values.get("valid_until"),
+                "regime": short(values["regime"]) if "regime" in values else None,
+                "reason": values.get("reason"),
+                "who": values.get("who"),
+                "decision": values["decision"],
+                "submission": short(values["submission"]) if "submission" in values else None,
+                "report": values.get("report"),
+            }
+        )
+    if principal is not None:
+        for record in submissions:
+            if record.agreement != agreement:
+                continue
+            events.append(
+                {
+                    "kind": "submission",
+                    "at": record.submitted_at,
+                    "who": record.submitted_by,
+                    "status": record.status,
+                    "id": record.id,
+                    "reason": record.reason if record.status == "rejected" else None,
+                    "decided_by": record.decided_by,
+                    "decided_at": record.decided_at,
+                }
+            )
+    return sorted(events, key=lambda e: str(e["at"]))
+
+
+# -- drafts -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Draft:
+    """An agreement being written: the text, its syntax and the member state asked."""
+
+    id: str
+    user: str
+    text: str
+    media_type: str
+    member_state: str
+    saved: str
+
+
+class DraftStore:
+    """Drafts per user, one JSON file each (mode 0600), beside the store."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._lock = threading.Lock()
+
+    def _dir(self, user: str) -> Path:
+        return self.root / user
+
+    def save(
+        self, user: str, text: str, media_type: str, member_state: str, draft_id: str | None = None
+    ) -> Draft:
+        if draft_id is not None and not _DRAFT_ID.match(draft_id):
+            raise NotFound(N_("there is no draft '%(draft_id)s'"), draft_id=draft_id[:40])
+        if draft_id is None and len(self.list(user)) >= MAX_DRAFTS:
+            raise InputError(N_("at most %(count)s drafts are kept; delete one first"), count=MAX_DRAFTS)
+        draft = Draft(
+            id=draft_id or secrets.token_hex(6),
+            user=user,
+            text=text,
+            media_type=media_type,
+            member_state=member_state,
+            saved=datetime.now(UTC).isoformat(timespec="seconds"),
+        )
+        with self._lock:
+            folder = self._dir(user)
+            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+            path = folder / f"{draft.id}.json"
+            tmp = folder / f".{draft.id}.{os.getpid()}.{threading.get_ident()}.tmp"
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(json.dumps(asdict(draft), ensure_ascii=False).encode("utf-8"))
+            os.replace(tmp, path)
+        return draft
+
+    def get(self, user: str, draft_id: str) -> Draft:
+        if _DRAFT_ID.match(draft_id):
+            try:
+                return Draft(**json.loads((self._dir(user) / f"{draft_id}.json").read_text(encoding="utf-8")))
+            except (FileNotFoundError, ValueError, TypeError):
+                pass
+        raise NotFound(N_("there is no draft '%(draft_id)s'"), draft_id=draft_id[:40])
+
+    def list(self, user: str) -> list[Draft]:
+        folder = self._dir(user)
+        if not folder.exists():
+            return []
+        found = []
+        for path in folder.glob("*.json"):
+            if _DRAFT_ID.match(path.stem):
+                try:
+                    found.append(Draft(**json.loads(path.read_text(encoding="utf-8"))))
+                except (ValueError, TypeError):
+                    continue
+        return sorted(found, key=lambda d: d.saved, reverse=True)
+
+    def delete(self, user: str, draft_id: str) -> None:
+        self.get(user, draft_id)
+        (self._dir(user) / f"{draft_id}.json").unlink(missing_ok=True)

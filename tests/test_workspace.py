@@ -43,6 +43,17 @@ class Registry:
             base_url=self.url, timeout=60, headers={"Authorization": f"Bearer {self.keys[who][0]}"}
         )
 
+    def submitted(self, who: str, slug: str) -> str:
+        """The id of a new pending submission of the conforming agreement as ``slug`` (by the API)."""
+        with self.api(who) as api:
+            made = api.post(
+                "/api/v1/submissions?member_state=NL",
+                content=agreement_ttl(slug),
+                headers={"Content-Type": "text/turtle"},
+            )
+        assert made.status_code == 201, made.text
+        return str(made.json()["id"])
+
 
 def start_registry(store_path: Path, root: Path, **settings: object) -> Registry:
     store = copy_store(store_path, root)
@@ -320,14 +331,7 @@ def test_a_script_in_a_party_name_is_shown_as_text(registry: Registry) -> None:
 
 
 def test_nobody_decides_on_their_own_organisations_submission(registry: Registry) -> None:
-    with registry.api("alice") as api:
-        made = api.post(
-            "/api/v1/submissions?member_state=NL",
-            content=agreement_ttl("own-org"),
-            headers={"Content-Type": "text/turtle"},
-        )
-        assert made.status_code == 201
-        sid = made.json()["id"]
+    sid = registry.submitted("alice", "own-org")
     with registry.api("sam") as api:
         assert api.post(f"/api/v1/submissions/{sid}/approve").status_code == 403
     with signed_in(registry, "sam") as http:
@@ -339,13 +343,7 @@ def test_nobody_decides_on_their_own_organisations_submission(registry: Registry
 
 
 def test_four_eyes_needs_a_second_supervisor(four_eyes: Registry) -> None:
-    with four_eyes.api("erin") as api:
-        made = api.post(
-            "/api/v1/submissions?member_state=NL",
-            content=agreement_ttl("four-eyes"),
-            headers={"Content-Type": "text/turtle"},
-        )
-        sid = made.json()["id"]
+    sid = four_eyes.submitted("erin", "four-eyes")
     with four_eyes.api("bob") as api:
         first = api.post(f"/api/v1/submissions/{sid}/approve", json={"reason": "looks right"})
         assert first.status_code == 202 and first.json()["decision"] is None

@@ -1,0 +1,190 @@
+"""The workspace end to end in Debian's Chromium: a submitter and a supervisor in two browsers.
+
+The submitter signs in, writes an agreement that misses two requirements, sees them not met
+as they type, fixes them and submits (twice, quickly: one submission); the supervisor, in a
+second browser context, finds it in the queue and approves it; the public pages, the feed and
+the event stream show the decision. Every workspace page is checked with axe-core (vendored in
+tests/browser/vendor/axe-core, injected by the test, never by the pages) and at 400 px width.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from tests.browser.conftest import PageProblems
+from tests.test_workflow import agreement_ttl
+from tests.test_workspace import Registry, start_registry
+
+pytestmark = pytest.mark.slow  # a real Chromium and a writable server
+
+AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
+HOSTILE = '<script>alert("party")</script><img src=x onerror=alert(2)>'
+
+
+@pytest.fixture(scope="module")
+def registry(store_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Registry]:
+    env = start_registry(store_path, tmp_path_factory.mktemp("browser-workspace"))
+    yield env
+    env.live.stop()
+
+
+class Browsers:
+    """Fresh browser contexts (each its own cookies) on the registry's server."""
+
+    def __init__(self, browser: Any, url: str) -> None:
+        self.browser = browser
+        self.url = url
+        self.contexts: list[Any] = []
+
+    def page(self, width: int = 1280) -> Any:
+        context = self.browser.new_context(
+            base_url=self.url, locale="en-GB", viewport={"width": width, "height": 900}
+        )
+        context.set_default_timeout(30_000)
+        self.contexts.append(context)
+        tab = context.new_page()
+        tab.problems = PageProblems()
+        tab.problems.attach(tab)
+        tab.dialogs = []
+        tab.on("dialog", lambda dialog: (tab.dialogs.append(dialog.message), dialog.dismiss()))
+        return tab
+
+    def close(self) -> None:
+        for context in self.contexts:
+            context.close()
+
+
+@pytest.fixture()
+def browsers(browser: Any, registry: Registry) -> Iterator[Browsers]:
+    made = Browsers(browser, registry.url)
+    yield made
+    made.close()
+
+
+def serious_violations(page: Any) -> list[str]:
+    """axe-core's serious and critical findings on the page as it is now."""
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.evaluate(AXE.read_text(encoding="utf-8"))  # evaluated by the driver: the page's CSP stays on
+    found = page.evaluate(
+        """async () => {
+            const result = await axe.run(document, {resultTypes: ['violations']});
+            return result.violations
+              .filter(v => v.impact === 'serious' || v.impact === 'critical')
+              .map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', '));
+        }"""
+    )
+    return list(found)
+
+
+def fits(page: Any, width: int) -> bool:
+    """Nothing sticks out sideways (no horizontal scrolling needed at this width)."""
+    return bool(page.evaluate(f"() => document.documentElement.scrollWidth <= {width}"))
+
+
+def sign_in(page: Any, registry: Registry, who: str, then: str = "/workspace") -> None:
+    page.goto(then)
+    assert "/workspace/sign-in" in page.url  # not signed in yet: to the sign-in page, and back after
+    assert serious_violations(page) == []
+    page.fill("#key", registry.keys[who][0])
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"**{then}")
+
+
+def broken_twice(slug: str) -> str:
+    """The conforming agreement with two requirements broken: no union signs, no OECD Guidelines."""
+    text = agreement_ttl(slug).decode()
+    text = text.replace(
+        "org:member party:example-union ; org:role role:signatory",
+        "org:member party:example-union ; org:role role:supporter",
+    )
+    return text.replace("imvo:refersTo inst:oecd-mne-guidelines-2023 ,\n        ", "imvo:refersTo ")
+
+
+def not_met(page: Any) -> list[str]:
+    return page.eval_on_selector_all(
+        '#check-table tr[data-status="not_met"]', "rows => rows.map(r => r.dataset.requirement)"
+    )
+
+
+def test_submit_fix_approve_and_everyone_sees_the_decision(browsers: Browsers, registry: Registry) -> None:
+    slug = "browser-widgets"
+    submitter = browsers.page()
+    sign_in(submitter, registry, "erin", "/workspace/new")
+    assert serious_violations(submitter) == []
+
+    # typing: two requirements are not met, each with its message and a link to the text
+    submitter.fill("#text", broken_twice(slug))
+    submitter.wait_for_function(
+        "() => document.querySelectorAll('#check-table tr[data-status]').length === 14"
+    )
+    assert sorted(not_met(submitter)) == ["MR-01", "MR-03"]
+    row = submitter.locator('#check-table tr[data-requirement="MR-03"]')
+    assert row.locator("a[href='#text']").count() == 1 and row.locator("td p").count() >= 1
+    assert serious_violations(submitter) == []
+
+    # fixed (with a hostile party name): every violation gone; "view as RDF" shows what is sent
+    fixed = agreement_ttl(slug).decode().replace('"Example Union"', '"' + HOSTILE.replace('"', '\\"') + '"')
+    submitter.fill("#text", fixed)
+    submitter.wait_for_function(
+        "() => document.querySelectorAll('#check-table tr[data-status]').length === 14 && "
+        "!document.querySelector('#check-table tr[data-status=\"not_met\"]')"
+    )
+    submitter.locator("#rdf-view summary").click()
+    assert f"<https://w3id.org/imvokg/id/agreement/{slug}>" in submitter.inner_text("#rdf-text")
+    submitter.fill("#member_state", "NL")
+    submitter.locator("#submit-button").dblclick()  # a double click makes one submission
+    submitter.wait_for_url("**/workspace/submissions/*?done=submitted")
+    submission_path = submitter.url.split("?")[0].replace(registry.url, "")
+    assert serious_violations(submitter) == []
+    with registry.api("erin") as api:
+        assert len([s for s in api.get("/api/v1/submissions").json() if s["agreement"].endswith(slug)]) == 1
+
+    # the supervisor, in a browser of their own: the queue, the submission, the approval
+    supervisor = browsers.page()
+    sign_in(supervisor, registry, "bob")
+    assert serious_violations(supervisor) == []
+    supervisor.locator(f'a[href="{submission_path}"]').click()
+    supervisor.wait_for_url(f"**{submission_path}")
+    assert supervisor.get_by_text(HOSTILE, exact=False).count() >= 1  # the name, shown as text
+    assert supervisor.locator('#requirements tr[data-status="not_met"]').count() == 0
+    assert serious_violations(supervisor) == []
+    supervisor.fill("#valid_from", "2031-03-01")
+    supervisor.fill("#approve-reason", "all fourteen requirements checked")
+    supervisor.get_by_role("button", name="Approve").click()
+    supervisor.wait_for_url("**?done=approved")
+    assert "approved" in supervisor.inner_text("#status")
+
+    # everyone: the trail, the agreement's page, the feed and the event stream show the decision
+    public = browsers.page()
+    public.goto(f"/workspace/agreements/{slug}")
+    trail = public.inner_text("ol.trail")
+    assert "all fourteen requirements checked" in trail and "2031-03-01" in trail
+    assert public.locator('a[href^="/workspace/submissions/"]').count() == 0
+    assert serious_violations(public) == []
+    assert public.goto(f"/id/agreement/{slug}").status == 200
+    assert f"recognition-{submission_path.rsplit('/', 1)[-1]}" in public.request.get("/feed").text()
+    assert f"recognition-{submission_path.rsplit('/', 1)[-1]}" in public.request.get("/ldes/0").text()
+    for page in (submitter, supervisor, public):
+        assert page.dialogs == [] and page.problems.errors == []
+
+
+def test_the_workspace_pages_are_usable_at_400_px(browsers: Browsers, registry: Registry) -> None:
+    sid = registry.submitted("erin", "narrow-widgets")
+    narrow = browsers.page(width=400)
+    sign_in(narrow, registry, "bob")
+    for path in ("/workspace", f"/workspace/submissions/{sid}"):
+        narrow.goto(path)
+        assert fits(narrow, 400), path
+        assert serious_violations(narrow) == [], path
+        narrow.get_by_role("button", name="Sign out").scroll_into_view_if_needed()
+        assert narrow.get_by_role("button", name="Sign out").is_visible()
+    writer = browsers.page(width=400)
+    sign_in(writer, registry, "erin", "/workspace/new")
+    assert fits(writer, 400)
+    writer.fill("#text", agreement_ttl("narrow-check").decode())
+    writer.wait_for_function("() => document.querySelectorAll('#check-table tr[data-status]').length === 14")
+    assert fits(writer, 400) and serious_violations(writer) == []
+    assert writer.problems.errors == [] and narrow.problems.errors == []

@@ -9,6 +9,7 @@ they were made.
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -169,6 +170,62 @@ def test_an_error_body_speaks_the_language_of_the_request(client: httpx.Client) 
     )
     assert answer.json()["detail"] == expected
     assert expected != "there is no agreement 'no-such-agreement'; GET /api/v1/agreements lists them"
+
+
+LATE_ERRORS = [  # network, event stream, verification, parameters and the hardening of uploads
+    (
+        "get",
+        "/ldes/999999",
+        {},
+        404,
+        "the event stream has pages 0 to %(last)s",
+    ),
+    (
+        "get",
+        "/api/v1/decisions/no-such-decision/verification",
+        {},
+        404,
+        "there is no decision '%(decision_id)s'",
+    ),
+    (
+        "post",
+        "/api/v1/validate",
+        {
+            "content": b"@prefix owl: <http://www.w3.org/2002/07/owl#> .\n"
+            b"<https://example.org/a> owl:imports <https://example.org/b> .\n",
+            "headers": {"Content-Type": "text/turtle"},
+        },
+        400,
+        "%(name)s: owl:imports is refused; include what you need in the document itself",
+    ),
+    (
+        "post",
+        "/api/v1/validate",
+        {
+            "content": b'{"@context": "https://example.org/context.jsonld", "@id": "https://example.org/a"}',
+            "headers": {"Content-Type": "application/ld+json"},
+        },
+        400,
+        "%(name)s: a remote JSON-LD @context (%(context)s) is refused; put the context inline",
+    ),
+]
+
+
+@pytest.mark.parametrize("lang", ["de", "el", "ga"])
+@pytest.mark.parametrize(("method", "path", "send", "status", "msgid"), LATE_ERRORS)
+def test_late_error_messages_speak_the_language_of_the_request(
+    client: httpx.Client, lang: str, method: str, path: str, send: dict, status: int, msgid: str
+) -> None:
+    english = client.request(method, path, **send)
+    send = {**send, "headers": {**send.get("headers", {}), "Accept-Language": lang}}
+    answer = client.request(method, path, **send)
+    assert answer.status_code == english.status_code == status, answer.text
+    detail = answer.json()["detail"]
+    assert answer.headers["content-language"] == lang and detail != english.json()["detail"]
+    # the translated message, with the same values filled in as in the English one
+    translated = messages.say(lang, msgid)
+    pieces = [p for p in re.split(r"%\([a-z_]+\)s", translated) if p.strip()]
+    assert pieces and all(piece in detail for piece in pieces), (detail, translated)
 
 
 @pytest.mark.parametrize(

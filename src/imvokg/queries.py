@@ -159,14 +159,19 @@ def to_term(param: Parameter, raw: str) -> Term:
         try:
             moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
         except ValueError:
-            # not in the catalogues yet (came after the translations): said in English
             raise InputError(
-                f"parameter '{param.name}' must be a date and time with its zone, e.g. {param.example}"
+                N_("parameter '%(name)s' must be a date and time with its zone, e.g. %(example)s"),
+                name=param.name,
+                example=param.example,
             ) from None
         if moment.tzinfo is None:
             raise InputError(
-                f"parameter '{param.name}' must be a date and time with its zone (Z or +01:00), "
-                f"e.g. {param.example}"
+                N_(
+                    "parameter '%(name)s' must be a date and time with its zone (Z or +01:00), "
+                    "e.g. %(example)s"
+                ),
+                name=param.name,
+                example=param.example,
             )
         return Term.literal(moment.isoformat().replace("+00:00", "Z"), datatype=XSD + "dateTime")
     if param.type == "lang":

@@ -20,6 +20,7 @@ from rdflib.term import Node
 
 from imvokg.errors import InputError, UnreadableInput, UnsupportedMediaType
 from imvokg.formats import READABLE, READABLE_SUFFIXES
+from imvokg.messages import N_
 
 _LINE = re.compile(r"line (\d+)", re.I)
 _DTD = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.I)
@@ -73,12 +74,17 @@ def parse_untrusted(data: bytes, fmt: str, *, name: str = "the body") -> Graph:
     if fmt == "xml":
         if _DTD.search(data):
             raise InputError(
-                f"{name}: RDF/XML with a DOCTYPE or ENTITY declaration is refused (no external entities)"
+                N_(
+                    "%(name)s: RDF/XML with a DOCTYPE or ENTITY declaration is refused (no external entities)"
+                ),
+                name=name,
             )
         _check_xml(data, name)
     graph = _parse_json_ld(data, name) if fmt == "json-ld" else _parse_strict(data, fmt, name)
     if any(True for _ in graph.triples((None, URIRef(_IMPORTS), None))):
-        raise InputError(f"{name}: owl:imports is refused; include what you need in the document itself")
+        raise InputError(
+            N_("%(name)s: owl:imports is refused; include what you need in the document itself"), name=name
+        )
     _check_values(graph, data, name, strict=fmt == "json-ld")
     _check_depth(graph, name)
     return graph
@@ -114,7 +120,7 @@ def _term(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
         if term.datatype.value == _XSD_STRING:
             return Literal(term.value)
         return Literal(term.value, datatype=URIRef(term.datatype.value))
-    raise InputError("RDF-star triple terms are not accepted")
+    raise InputError(N_("RDF-star triple terms are not accepted"))
 
 
 def _parse_json_ld(data: bytes, name: str) -> Graph:
@@ -147,24 +153,32 @@ def _check_values(graph: Graph, data: bytes, name: str, *, strict: bool) -> None
             problem = _problem(term, strict=strict)
             if problem:
                 shown = str(term)[:120].encode("utf-8", "backslashreplace").decode()
-                raise InputError(f"{_where(name, data, str(term))}: {problem} ({shown!r})")
+                raise InputError(
+                    problem[0], place=_where(name, data, str(term)), shown=repr(shown), **problem[1]
+                )
 
 
-def _problem(term: Node, *, strict: bool) -> str | None:
+def _problem(term: Node, *, strict: bool) -> tuple[str, dict[str, str]] | None:
+    """The message (and its values) of what is wrong with one term, or None."""
     text = str(term)
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
-        return "the text is not valid Unicode (a lone surrogate)"
+        return N_("%(place)s: the text is not valid Unicode (a lone surrogate) (%(shown)s)"), {}
     try:
         if strict and isinstance(term, URIRef):
             ox.NamedNode(text)
         elif strict and isinstance(term, Literal) and term.language:
             ox.Literal(text, language=term.language)
     except ValueError:
-        return "not a valid IRI" if isinstance(term, URIRef) else "not a valid language tag"
+        if isinstance(term, URIRef):
+            return N_("%(place)s: not a valid IRI (%(shown)s)"), {}
+        return N_("%(place)s: not a valid language tag (%(shown)s)"), {}
     if isinstance(term, Literal) and str(term.datatype or "").startswith(_XSD) and term.ill_typed:
-        return f"the value does not fit its datatype xsd:{str(term.datatype)[len(_XSD) :]}"
+        datatype = str(term.datatype)[len(_XSD) :]
+        return N_("%(place)s: the value does not fit its datatype xsd:%(datatype)s (%(shown)s)"), {
+            "datatype": datatype
+        }
     return None
 
 
@@ -193,7 +207,11 @@ def _check_depth(graph: Graph, name: str) -> None:
     while level:
         depth += 1
         if depth > MAX_DEPTH:
-            raise InputError(f"{name}: blank nodes nest deeper than {MAX_DEPTH} levels")
+            raise InputError(
+                N_("%(name)s: blank nodes nest deeper than %(max_depth)s levels"),
+                name=name,
+                max_depth=MAX_DEPTH,
+            )
         level = [child for node in level for child in children.get(node, ()) if child not in seen]
         seen.update(level)
 
@@ -214,7 +232,9 @@ def _check_json_ld(data: bytes, name: str) -> None:
     try:
         document = json.loads(data)
     except RecursionError:
-        raise InputError(f"{name}: the JSON-LD nests deeper than {MAX_DEPTH} levels") from None
+        raise InputError(
+            N_("%(name)s: the JSON-LD nests deeper than %(max_depth)s levels"), name=name, max_depth=MAX_DEPTH
+        ) from None
     except (ValueError, UnicodeDecodeError) as exc:
         line = getattr(exc, "lineno", None)
         where = f"{name}, line {line}, column {getattr(exc, 'colno', 0)}" if line else name
@@ -229,7 +249,9 @@ def _check_json_ld(data: bytes, name: str) -> None:
                 if key == "@context":
                     _check_context(value)
                 elif key == "@import":
-                    raise InputError(f"{name}: JSON-LD @import is refused (no remote documents)")
+                    raise InputError(
+                        N_("%(name)s: JSON-LD @import is refused (no remote documents)"), name=name
+                    )
                 walk(value)
         elif isinstance(node, list):
             for item in node:
@@ -238,13 +260,15 @@ def _check_json_ld(data: bytes, name: str) -> None:
     def _check_context(value: object) -> None:
         if isinstance(value, str):
             raise InputError(
-                f"{name}: a remote JSON-LD @context ({value[:80]}) is refused; put the context inline"
+                N_("%(name)s: a remote JSON-LD @context (%(context)s) is refused; put the context inline"),
+                name=name,
+                context=value[:80],
             )
         if isinstance(value, list):
             for item in value:
                 _check_context(item)
         elif isinstance(value, dict) and "@import" in value:
-            raise InputError(f"{name}: JSON-LD @import is refused (no remote documents)")
+            raise InputError(N_("%(name)s: JSON-LD @import is refused (no remote documents)"), name=name)
 
     walk(document)
 
@@ -260,4 +284,6 @@ def _check_json_depth(document: object, name: str) -> None:
         ]
         if not level:
             return
-    raise InputError(f"{name}: the JSON-LD nests deeper than {MAX_DEPTH} levels")
+    raise InputError(
+        N_("%(name)s: the JSON-LD nests deeper than %(max_depth)s levels"), name=name, max_depth=MAX_DEPTH
+    )

@@ -28,6 +28,7 @@ import pyoxigraph as ox
 
 from imvokg.errors import NotFound
 from imvokg.integrity import serialize as write
+from imvokg.messages import N_
 from imvokg.queries import QueryRegistry
 from imvokg.services.runner import QueryRunner
 from imvokg.services.signing import proof_graph_iri
@@ -120,7 +121,7 @@ class EventStream:
         members = self.members()
         count = max(1, -(-len(members) // self.page_size))  # an empty stream still has page 0
         if not 0 <= number < count:
-            raise NotFound(f"the event stream has pages 0 to {count - 1}")
+            raise NotFound(N_("the event stream has pages 0 to %(last)s"), last=count - 1)
         start = number * self.page_size
         chunk = members[start : start + self.page_size]
         following = members[start + self.page_size] if start + self.page_size < len(members) else None

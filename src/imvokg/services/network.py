@@ -14,6 +14,7 @@ from typing import Any
 
 from imvokg.config import Settings
 from imvokg.errors import InputError
+from imvokg.messages import N_
 from imvokg.namespaces import GRAPH
 from imvokg.queries import QueryRegistry
 from imvokg.services.authority import AuthorityKey, AuthorityKeys, controller_iri, keys_file_for
@@ -81,7 +82,7 @@ class NetworkService:
         try:
             bindings = {"decision": Term.iri(decision)}
         except ValueError:
-            raise InputError("decision is the IRI of another member state's decision") from None
+            raise InputError(N_("decision is the IRI of another member state's decision")) from None
         rows = self.runner.select("peer-decision", bindings).rows
         if not rows:
             return None

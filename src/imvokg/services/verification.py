@@ -14,6 +14,7 @@ import pyoxigraph as ox
 
 from imvokg.errors import InputError, NotFound
 from imvokg.integrity import serialize
+from imvokg.messages import N_
 from imvokg.namespaces import ID
 from imvokg.queries import QueryRegistry
 from imvokg.services.authority import AuthorityKey, AuthorityKeys
@@ -55,10 +56,10 @@ class VerificationService:
 
     def decision(self, decision_id: str) -> dict[str, Any]:
         if not SLUG.match(decision_id):
-            raise NotFound(f"there is no decision '{decision_id}'")
+            raise NotFound(N_("there is no decision '%(decision_id)s'"), decision_id=decision_id)
         graph = decision_graph_iri(decision_id)
         if graph not in self.store.graph_names():
-            raise NotFound(f"there is no decision '{decision_id}'")
+            raise NotFound(N_("there is no decision '%(decision_id)s'"), decision_id=decision_id)
         checks = [verify_graph_in_store(self.store, self.query, graph, self.resolve)]
         submission = decision_id.removeprefix("recognition-")
         if submission != decision_id and data_graph_iri(submission) in self.store.graph_names():

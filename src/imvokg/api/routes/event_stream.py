@@ -15,6 +15,7 @@ from imvokg.api.deps import ServicesDep
 from imvokg.api.docs import answers_in
 from imvokg.api.negotiation import negotiate
 from imvokg.errors import NotAcceptable
+from imvokg.messages import N_
 from imvokg.services.event_stream import FORMATS
 
 router = APIRouter(tags=["event stream"])
@@ -27,7 +28,7 @@ def _media_type(request: Request) -> str:
     """The client's preferred format of the stream (Turtle for */*)."""
     chosen = negotiate(request.headers.get("accept"), list(FORMATS))
     if chosen is None:
-        raise NotAcceptable("the event stream is available as " + ", ".join(FORMATS))
+        raise NotAcceptable(N_("the event stream is available as %(formats)s"), formats=", ".join(FORMATS))
     return chosen
 
 

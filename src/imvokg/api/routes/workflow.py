@@ -190,14 +190,16 @@ async def adopt(
     peer_decision = body.pop("decision", None)
     outcome = body.pop("outcome", None)
     if not isinstance(peer_decision, str) or outcome not in ("adopt", "decline"):
-        raise InputError('the body names "decision" (an IRI) and "outcome" ("adopt" or "decline")')
+        raise InputError(N_('the body names "decision" (an IRI) and "outcome" ("adopt" or "decline")'))
     draft = DecisionDraft.from_json(body)
     network = services.network
 
     def run() -> dict[str, Any]:
         peer = network.peer_decision(peer_decision)
         if peer is None:
-            raise NotFound(f"no decision {peer_decision} was harvested from another registry")
+            raise NotFound(
+                N_("no decision %(decision)s was harvested from another registry"), decision=peer_decision
+            )
         return workflow.adopt(principal, peer, peer_decision, adopt=outcome == "adopt", draft=draft)
 
     return await run_in_threadpool(run)

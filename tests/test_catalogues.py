@@ -66,7 +66,7 @@ def test_a_translation_that_loses_a_placeholder_is_reported(tmp_path, monkeypatc
 # Words that are the same in every language: names, formats, keys on the keyboard.
 NOT_TRANSLATED = {
     "imvokg", "SPARQL", "CSV", "TSV", "JSON", "XML", "SHA-256", "CC BY 4.0", "Ctrl", "Enter",
-    "ASK", "/queries", "/docs", "SPARQL DESCRIBE", ".rq", "SER",
+    "ASK", "/queries", "/docs", "SPARQL DESCRIBE", ".rq", "SER", "JSON-LD", "N-Triples", "Turtle",
 }  # fmt: skip
 _JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
 _TEXT_ATTRIBUTES = {"title", "alt", "placeholder", "aria-label", "label", "summary"}
@@ -99,7 +99,7 @@ def _words_outside_the_catalogue(source: str) -> list[str]:
     parser.feed(_JINJA.sub(" ", source))
     leftovers = []
     for chunk in parser.found:
-        for token in NOT_TRANSLATED:
+        for token in sorted(NOT_TRANSLATED, key=len, reverse=True):  # "JSON-LD" before "JSON"
             chunk = chunk.replace(token, " ")
         if re.search(r"[^\W\d_]{2,}", chunk):
             leftovers.append(chunk.strip())

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 import pytest
 
@@ -28,8 +26,8 @@ def unlabelled_controls(page: Any) -> list[str]:
     """Form controls a screen reader could not name (no <label>, aria-label or aria-labelledby)."""
     return page.evaluate(
         """() => Array.from(document.querySelectorAll('input, select, textarea'))
-            .filter(el => el.type !== 'hidden' && !(el.closest('.CodeMirror') && el.id !== 'query-input'))
-            .filter(el => el.offsetParent !== null || el.id === 'query-input')
+            .filter(el => el.type !== 'hidden')
+            .filter(el => el.offsetParent !== null || el.closest('.CodeMirror'))
             .filter(el => !(el.labels && el.labels.length) && !el.getAttribute('aria-label')
                           && !el.getAttribute('aria-labelledby'))
             .map(el => el.outerHTML.slice(0, 120))"""
@@ -52,110 +50,6 @@ def test_each_page_loads_with_a_title_a_language_and_labelled_inputs(
     assert page.evaluate("document.activeElement.className") == "skip-link"
     shot(page, artifacts, f"page-{name}")
     assert page.problems.errors == []
-
-
-def test_an_example_query_runs_with_ctrl_enter_and_a_result_leads_to_a_resource_page(
-    page: Any, artifacts: Path
-) -> None:
-    page.goto("/sparql")
-    example = page.locator('#example-list li[data-name="agreements"]')
-    example.locator("summary").click()
-    example.locator("button.load-example").click()
-    assert "SELECT" in page.evaluate("document.querySelector('.CodeMirror').CodeMirror.getValue()")
-    page.keyboard.press("Control+Enter")
-    rows = page.locator("#results table.results-table tbody tr")
-    rows.first.wait_for()
-    assert rows.count() >= 20  # 12 Dutch agreements and 14 foreign initiatives
-    assert re.match(r"^Results: \d+ \(\d+ ms\)$", page.locator("#result-status").inner_text())
-    # IRIs are links shown by label, pointing at this server's /id/ pages
-    link = page.locator('#results a[href^="/id/agreement/"]').first
-    page.wait_for_function(
-        "() => Array.from(document.querySelectorAll('#results a[data-iri]'))"
-        ".some(a => !a.textContent.startsWith('agr:') && !a.textContent.startsWith('http'))"
-    )
-    assert "?query=" in page.url  # the shareable link is in the address bar
-    shot(page, artifacts, "query-results")
-    href = link.get_attribute("href")
-    link.click()
-    page.wait_for_load_state()
-    assert page.url.endswith(href)
-    assert page.locator("h1").count() >= 1 and page.title()
-    shot(page, artifacts, "resource-from-result")
-
-
-def test_results_download_as_csv_tsv_and_json(page: Any, artifacts: Path) -> None:
-    query = "SELECT ?s WHERE { ?s a <https://w3id.org/imvokg/ont#IrbcAgreement> } ORDER BY ?s"
-    page.goto("/sparql?query=" + quote(query))
-    page.locator("#results tbody tr").first.wait_for()
-    assert page.locator("#results tbody tr").count() == 12
-    for kind, first in (("csv", "s\r\n"), ("tsv", "?s\n"), ("json", "{")):  # SPARQL 1.1 CSV ends lines CRLF
-        with page.expect_download() as info:
-            page.locator(f'#downloads button[data-download="{kind}"]').click()
-        saved = artifacts / f"download.{kind}"
-        info.value.save_as(saved)
-        text = saved.read_bytes().decode("utf-8")
-        assert text.startswith(first), (kind, text[:40])
-        assert "nl-garment-textile" in text
-
-
-def test_a_shared_link_reopens_the_query(page: Any) -> None:
-    query = "SELECT ?x WHERE { VALUES ?x { 1 2 3 } }"
-    page.goto("/sparql?query=" + quote(query))
-    page.locator("#results tbody tr").first.wait_for()
-    assert page.evaluate("document.querySelector('.CodeMirror').CodeMirror.getValue()") == query
-    assert page.locator("#results tbody tr").count() == 3
-
-
-def test_a_bad_query_shows_the_error_detail(page: Any, artifacts: Path) -> None:
-    page.goto("/sparql")
-    page.evaluate("document.querySelector('.CodeMirror').CodeMirror.setValue('SELECT ?x WHERE { ?x ?y')")
-    page.locator("#run").click()
-    error = page.locator("#result-error")
-    error.wait_for(state="visible")
-    text = error.inner_text()
-    assert "The query failed (400)" in text
-    assert len(text.split("\n", 1)[1].strip()) > 5  # the server's detail is shown
-    assert page.locator("#results table").count() == 0
-    shot(page, artifacts, "query-error")
-
-
-def test_the_editor_is_usable_with_the_keyboard_alone(page: Any) -> None:
-    page.goto("/sparql")
-    page.locator("#share").focus()
-    page.keyboard.press("Shift+Tab")  # back from "Copy link" to "Run"
-    page.keyboard.press("Shift+Tab")  # back into the editor
-    assert page.evaluate("document.activeElement.id") == "query-input"
-    page.keyboard.press("Control+a")
-    page.keyboard.press("Delete")
-    page.keyboard.type("PREFIX sk")
-    page.keyboard.press("Control+Space")
-    page.locator(".CodeMirror-hints li", has_text="skos:").first.wait_for()
-    page.keyboard.press("Enter")
-    page.keyboard.press("End")
-    page.keyboard.press("Enter")
-    page.keyboard.type("ASK { ?c a skos:Concept }")
-    value = page.evaluate("document.querySelector('.CodeMirror').CodeMirror.getValue()")
-    assert value.startswith("PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\nASK")
-    page.keyboard.press("Control+Enter")
-    page.locator(".ask-answer").wait_for()
-    assert "yes" in page.locator(".ask-answer").inner_text()
-    # Tab leaves the editor (it does not trap the keyboard) and reaches the Run button
-    page.locator(".CodeMirror").click()
-    page.keyboard.press("Tab")
-    assert page.evaluate("document.activeElement.id") == "run"
-
-
-def test_prefix_completion_declares_the_prefix(page: Any) -> None:
-    page.goto("/sparql")
-    page.evaluate("document.querySelector('.CodeMirror').CodeMirror.setValue('')")
-    page.locator(".CodeMirror").click()
-    page.keyboard.type("SELECT * WHERE { ?a a imv")
-    page.keyboard.press("Control+Space")
-    page.locator(".CodeMirror-hints li", has_text="imvo:").first.wait_for()
-    page.keyboard.press("Enter")
-    value = page.evaluate("document.querySelector('.CodeMirror').CodeMirror.getValue()")
-    assert value.startswith("PREFIX imvo: <https://w3id.org/imvokg/ont#>\n")
-    assert value.endswith("?a a imvo:")
 
 
 def test_switching_to_german_shows_german_labels_and_is_remembered(page: Any, artifacts: Path) -> None:
@@ -253,8 +147,9 @@ def test_a_query_over_its_time_limit_says_so(browser: Any, settings: Any, artifa
         tab = context.new_page()
         tab.goto("/sparql")
         heavy = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
-        tab.evaluate(f"document.querySelector('.CodeMirror').CodeMirror.setValue({heavy!r})")
-        tab.locator("#run").click()
+        tab.locator(".tabPanel.active .CodeMirror").first.wait_for()
+        tab.evaluate(f"document.querySelector('.tabPanel.active .CodeMirror').CodeMirror.setValue({heavy!r})")
+        tab.locator("#run-js").click()
         error = tab.locator("#result-error")
         error.wait_for(state="visible", timeout=60_000)
         assert error.inner_text().startswith("The query ran out of time")

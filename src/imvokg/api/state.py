@@ -16,6 +16,7 @@ from imvokg.config import Settings
 from imvokg.queries import QueryRegistry
 from imvokg.services.authority import AuthorityKeys, controller_iri, keys_file_for
 from imvokg.services.catalog import CatalogService
+from imvokg.services.completion import CompletionService
 from imvokg.services.compare import CompareService
 from imvokg.services.credentials import Credentials
 from imvokg.services.event_stream import EventStream
@@ -47,6 +48,7 @@ class Services:
     linked_data: LinkedDataService
     vocabulary: VocabularyService
     catalog: CatalogService
+    completion: CompletionService
     feed: FeedService
     event_stream: EventStream
     authority_keys: AuthorityKeys
@@ -86,6 +88,7 @@ def wire(settings: Settings, runner: QueryRunner) -> Services:
         linked_data=linked_data,
         vocabulary=VocabularyService(runner),
         catalog=CatalogService(runner),
+        completion=CompletionService(runner),
         feed=FeedService(runner, linked_data),
         event_stream=EventStream(runner, registry, page_size=settings.ldes_page_size),
         authority_keys=authority_keys,

@@ -50,18 +50,28 @@ def _literal(ptype: str, value: str) -> str:
     return f'"{text}"'
 
 
-def runnable_text(text: str, parameters: Iterable[Mapping[str, Any]], lang: str) -> str:
-    """A named query with its required parameters (and `lang`) bound by VALUES at the top of WHERE.
+def runnable_text(
+    text: str,
+    parameters: Iterable[Mapping[str, Any]],
+    lang: str,
+    values_given: Mapping[str, str] | None = None,
+) -> str:
+    """A named query with its parameters (and `lang`) bound by VALUES at the top of WHERE.
 
     The named-query service binds parameters as RDF terms; in the editor the same
-    bindings are written out, so the loaded example runs as it is.
+    bindings are written out, so the loaded example runs as it is. Without
+    `values_given` (the example form's fields, already checked by the registry)
+    the required parameters get their examples and the optional ones stay unbound.
     """
     values = []
     for param in parameters:
         name, ptype = str(param["name"]), str(param["type"])
+        given = (values_given or {}).get(name, "")
         if ptype == "lang":
-            values.append(f'  VALUES ?{name} {{ "{lang}" }}')
-        elif param.get("required", True):
+            values.append(f'  VALUES ?{name} {{ "{given or lang}" }}')
+        elif given:
+            values.append(f"  VALUES ?{name} {{ {_literal(ptype, given)} }}")
+        elif param.get("required", True) and values_given is None:
             values.append(f"  VALUES ?{name} {{ {_literal(ptype, str(param['example']))} }}")
     if not values:
         return text

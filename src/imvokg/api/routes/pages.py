@@ -12,7 +12,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 
 from imvokg import languages
@@ -102,8 +102,22 @@ async def home(request: Request, services: ServicesDep) -> HTMLResponse:
 
 
 async def query_page(request: Request, services: Services, query: str | None = None) -> HTMLResponse:
-    """The SPARQL editor page; `query` (from ?query=) is put in the editor and run."""
+    """The SPARQL editor page; `query` (from ?query=) is put in the editor and run.
+
+    ``?example=NAME`` with the named query's parameters (the example forms) puts
+    that query in the editor with the values bound, checked as the named-query
+    service checks them, and runs it.
+    """
     lang = page_language(request).lang
+    example = request.query_params.get("example")
+    if query is None and example:
+        given = {
+            p.name: value
+            for p in services.registry.get(example).parameters
+            if (value := request.query_params.get(p.name, "").strip())
+        }
+        named, _ = services.registry.bind(example, given)
+        query = views.runnable_text(named.text, [p.to_dict() for p in named.parameters], lang, given)
     said = services.runner.cached(("query-texts", lang), lambda: services.catalog.query_texts(lang))
     examples = [
         {
@@ -124,10 +138,19 @@ async def query_page(request: Request, services: Services, query: str | None = N
         query_text=query if query is not None else views.default_query(lang),
         autorun=query is not None,
         examples=examples,
-        examples_for_js={e["name"]: e["text"] for e in examples},
         timeout_s=services.settings.query_timeout_s,
         prefixes=services_prefixes(),
     )
+
+
+@router.get("/sparql/completions")
+async def completions(
+    request: Request, services: ServicesDep, text: str = "", kind: str = "resource", namespace: str = ""
+) -> JSONResponse:
+    """What the editor offers as the reader types: terms of the graph by name in the page language."""
+    lang = page_language(request).lang
+    found = await run_in_threadpool(services.completion.complete, text, kind, lang, namespace)
+    return JSONResponse({"lang": lang, "completions": [c.to_dict() for c in found]})
 
 
 def services_prefixes() -> dict[str, str]:

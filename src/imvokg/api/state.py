@@ -16,8 +16,8 @@ from imvokg.config import Settings
 from imvokg.queries import QueryRegistry
 from imvokg.services.authority import AuthorityKeys, controller_iri, keys_file_for
 from imvokg.services.catalog import CatalogService
-from imvokg.services.completion import CompletionService
 from imvokg.services.compare import CompareService
+from imvokg.services.completion import CompletionService
 from imvokg.services.credentials import Credentials
 from imvokg.services.event_stream import EventStream
 from imvokg.services.feed import FeedService

@@ -41,9 +41,10 @@ def exchange(port: int, data: bytes, *, wait_s: float = 30, host: str = "127.0.0
 def status_and_json(answer: bytes) -> tuple[int, dict, bytes]:
     head, _, body = answer.partition(b"\r\n\r\n")
     status = int(head.split(b" ", 2)[1])
-    assert b"content-type: application/json" in head.lower(), head
+    assert b"content-type: application/problem+json" in head.lower(), head
     document = json.loads(body)
-    assert set(document) == {"error", "detail"}, document
+    assert set(document) == {"type", "title", "status", "error", "detail"}, document
+    assert document["status"] == status and document["type"] == "about:blank", document
     return status, document, head.lower()
 
 
@@ -173,7 +174,7 @@ def test_406_varies_on_accept(tight: LiveServer) -> None:
     response = httpx.get(tight.url + "/id/agreement/nl-gold", headers={"Accept": "image/png"})
     assert response.status_code == 406
     assert "accept" in response.headers["vary"].lower()
-    assert set(response.json()) == {"error", "detail"}
+    assert set(response.json()) == {"type", "title", "status", "error", "detail"}
 
 
 SLOW_CLIENTS = 200

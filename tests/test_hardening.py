@@ -188,7 +188,7 @@ def test_runaway_query_gets_503_json_within_the_deadline(http: httpx.Client) -> 
     response = http.post("/sparql", data={"query": RUNAWAY}, headers={"Accept": "text/csv"})
     took = time.monotonic() - started
     assert response.status_code == 503
-    assert response.headers["content-type"].startswith("application/json")
+    assert response.headers["content-type"].startswith("application/problem+json")
     assert response.json()["error"] == "query_timeout"
     assert int(response.headers["retry-after"]) >= 1
     assert took < 5
@@ -476,7 +476,7 @@ def raw_get(url: str, path: str) -> tuple[int, bytes, bytes]:
 def test_bad_paths_are_404_json(hard: LiveServer, path: str) -> None:
     status, head, body = raw_get(hard.url, path)
     assert status == 404, (path, status)
-    assert b"application/json" in head.lower()
+    assert b"application/problem+json" in head.lower()
     assert b'"not_found"' in body
 
 
@@ -542,5 +542,5 @@ def test_errors_leak_nothing(http: httpx.Client, method: str, path: str, kwargs:
     response = http.request(method, path, **kwargs)  # type: ignore[arg-type]
     assert 400 <= response.status_code < 500, (path, response.status_code, response.text[:200])
     assert_clean(response)
-    if response.headers.get("content-type", "").startswith("application/json"):
-        assert set(response.json()) >= {"error", "detail"}
+    if response.headers.get("content-type", "").startswith("application/problem+json"):
+        assert set(response.json()) >= {"type", "title", "status", "error", "detail"}

@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 
 from imvokg import __version__
 from imvokg.api import docs, errors, security
+from imvokg.api.conventions import Conventions
 from imvokg.api.limits import BodySizeLimit
+from imvokg.api.parameters import known_parameters
 from imvokg.api.routes import (
     compare,
     event_stream,
@@ -84,9 +86,12 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
         lifespan=lifespan,
         docs_url=None,
         redoc_url=None,
+        dependencies=[Depends(known_parameters)],
+        generate_unique_id_function=docs.operation_id,  # every route: unknown query parameters are a 400
     )
     errors.install(app)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(Conventions)  # HEAD, Cache-Control, ETag and 304, paging of lists
     security.install(app, settings)  # path guard, security headers, CORS, /sparql rate limit
     for module in ROUTERS:
         app.include_router(module.router)

@@ -1,10 +1,11 @@
 """Interactive API documentation served from this package, never from a CDN.
 
-FastAPI's default /docs page loads Swagger UI from a CDN, which breaks on an
-offline machine and needs a looser content policy. The `swagger-ui-bundle`
-package ships the same assets; we serve them under /docs-assets and keep the
-page's only inline script (Swagger's start-up call), so the policy for /docs
-names no remote source.
+``/docs`` is Swagger UI 5 (npm ``swagger-ui-dist``, vendored under
+``web/static/vendor/swagger-ui/`` with its licence): version 4 cannot read the
+OpenAPI 3.1 document FastAPI writes and showed a blank page. The page has no
+inline script (its start-up is ``static/js/api-docs.js``), so it runs under
+the site's ordinary content policy. The OpenAPI document itself is completed
+here: the problem+json error shape on every operation, paging on every list.
 """
 
 from __future__ import annotations
@@ -12,27 +13,50 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import FastAPI
-from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
-from fastapi.staticfiles import StaticFiles
-from swagger_ui_bundle import swagger_ui_path
+from fastapi.routing import APIRoute
 
-ASSETS = "/docs-assets"
+from imvokg import __version__
+from imvokg.api import problem
+from imvokg.api.conventions import MAX_LIMIT
+
+VENDOR = "/static/vendor/swagger-ui"
+PAGE = """<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>imvokg API</title>
+<link rel="stylesheet" href="{vendor}/swagger-ui.css?v={version}">
+<link rel="icon" type="image/png" href="{vendor}/favicon-32x32.png">
+</head>
+<body>
+<div id="swagger-ui" data-openapi="{openapi}"></div>
+<script src="{vendor}/swagger-ui-bundle.js?v={version}"></script>
+<script src="/static/js/api-docs.js?v={version}"></script>
+</body>
+</html>
+"""
+
+
+def operation_id(route: APIRoute) -> str:
+    """The operationId of a route that does not choose one: its function's name in camelCase.
+
+    Routes of the API choose theirs (``operation_id=`` in the decorator:
+    ``listAgreements``, ``sparqlQuery``); pages for people end in ``Page``.
+    """
+    first, *rest = route.name.split("_")
+    name = first + "".join(word[:1].upper() + word[1:] for word in rest)
+    return name + "Page" if route.response_class is HTMLResponse else name
 
 
 def install(app: FastAPI) -> None:
-    """Mount the Swagger UI assets and the /docs page (the app is created with docs_url=None)."""
-    app.mount(ASSETS, StaticFiles(directory=str(swagger_ui_path)), name="docs-assets")
+    """The /docs page (the app is created with docs_url=None) and the completed OpenAPI document."""
+    page = PAGE.format(vendor=VENDOR, version=__version__, openapi=app.openapi_url or "/openapi.json")
 
     @app.get("/docs", include_in_schema=False)
     async def swagger_ui() -> HTMLResponse:
-        return get_swagger_ui_html(
-            openapi_url=app.openapi_url or "/openapi.json",
-            title="imvokg API",
-            swagger_js_url=f"{ASSETS}/swagger-ui-bundle.js",
-            swagger_css_url=f"{ASSETS}/swagger-ui.css",
-            swagger_favicon_url=f"{ASSETS}/favicon-32x32.png",
-        )
+        return HTMLResponse(page)
 
     document_errors(app)
 
@@ -47,18 +71,37 @@ def answers_in(*media_types: str) -> dict[int | str, dict[str, Any]]:
     }
 
 
-ERROR_SCHEMA = {
-    "type": "object",
-    "required": ["error", "detail"],
-    "properties": {
-        "error": {"type": "string", "description": "a stable code, e.g. bad_request, not_found"},
-        "detail": {"type": "string", "description": "what went wrong, for the person who sent the request"},
-    },
-}
+def document_paging(operation: dict[str, Any]) -> None:
+    """A list operation (a JSON array answer) takes ``limit`` and ``offset`` (api/conventions.py)."""
+    answer = operation.get("responses", {}).get("200", {})
+    schema = answer.get("content", {}).get("application/json", {}).get("schema", {})
+    if schema.get("type") != "array":
+        return
+    parameters = operation.setdefault("parameters", [])
+    parameters += [
+        {
+            "name": "limit",
+            "in": "query",
+            "required": False,
+            "description": f"at most this many items (the page size), 1 to {MAX_LIMIT}",
+            "schema": {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": MAX_LIMIT},
+        },
+        {
+            "name": "offset",
+            "in": "query",
+            "required": False,
+            "description": "skip this many items; the Link header names the next page",
+            "schema": {"type": "integer", "minimum": 0, "default": 0},
+        },
+    ]
+    answer.setdefault("headers", {})["Link"] = {
+        "description": 'RFC 8288: rel="next", "prev" and "first" pages where there are more',
+        "schema": {"type": "string"},
+    }
 
 
 def document_errors(app: FastAPI) -> None:
-    """Say in /openapi.json what every error answer is: ``{"error", "detail"}``, on any status.
+    """Say in /openapi.json what every error answer is: problem+json (api/problem.py), on any status.
 
     FastAPI documents a 422 ``HTTPValidationError`` that this API never sends
     (bad parameters are 400, see api/errors.py); each operation instead gets a
@@ -72,13 +115,13 @@ def document_errors(app: FastAPI) -> None:
             return app.openapi_schema
         schema = generate()
         components = schema.setdefault("components", {}).setdefault("schemas", {})
-        components["Error"] = ERROR_SCHEMA
+        components["Problem"] = problem.SCHEMA
         for name in ("HTTPValidationError", "ValidationError"):
             components.pop(name, None)
         error = {
-            "description": "Refused or failed: the JSON error shape (401 adds WWW-Authenticate; 429 and 503 "
-            "add Retry-After)",
-            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+            "description": "Refused or failed: RFC 9457 problem details with the members error and detail "
+            "(401 adds WWW-Authenticate, 405 Allow, 429 and 503 Retry-After)",
+            "content": {problem.PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}},
         }
         for operations in schema.get("paths", {}).values():
             for operation in operations.values():
@@ -87,6 +130,7 @@ def document_errors(app: FastAPI) -> None:
                 if validation is not None and "HTTPValidationError" not in str(validation):
                     responses["422"] = validation  # a route's own 422 (a validation report) stays
                 responses["default"] = error
+                document_paging(operation)
         app.openapi_schema = schema
         return schema
 

@@ -1,7 +1,8 @@
 """The one place where project errors become HTTP answers.
 
-Every error answer is JSON ``{"error": code, "detail": message}``; no raw
-library text and no stack trace ever reaches a client. A refusal that carries
+Every error answer is ``application/problem+json`` (RFC 9457, the shape is in
+``api/problem.py``) with the members ``error`` (a stable code) and ``detail``;
+no raw library text and no stack trace ever reaches a client. A refusal that carries
 a validation report (422) adds it in the shape ``services/reports.py`` gives,
 in the request's language, whichever route refused. The detail is said in that
 language too (``lang=``, then ``Accept-Language``, then English).
@@ -16,9 +17,12 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import ClientDisconnect
+from starlette.routing import Match
 
 from imvokg import errors
 from imvokg.api.lang import api_language
+from imvokg.api.problem import PROBLEM_JSON, problem
+from imvokg.api.publishing import add_vary
 from imvokg.messages import N_, say
 from imvokg.services.reports import report_json
 from imvokg.validation import ValidationReport
@@ -56,12 +60,36 @@ HTTP_CODES = {
 }
 
 
+METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
+"""The methods a 405's ``Allow`` may name (OPTIONS is answered for CORS preflights only)."""
+
 RETRY_AFTER_S = 5
 """Seconds a client is told to wait after a 503 (busy, timed out, store away) before trying again."""
 
 
+class ProblemResponse(JSONResponse):
+    media_type = PROBLEM_JSON
+
+
 def error_response(status: int, code: str, detail: str, **extra: object) -> JSONResponse:
-    return JSONResponse({"error": code, "detail": detail, **extra}, status_code=status)
+    return ProblemResponse(problem(status, code, detail, **extra), status_code=status)
+
+
+def allowed_methods(request: Request) -> str:
+    """``Allow`` of a 405: the methods of every route at this path, not only the first one matched.
+
+    Starlette names the methods of the first route whose path matches; GET and
+    POST of one path are often two routes (``/sparql``), and other routers add
+    their own, so each method is tried against the whole routing table.
+    """
+    allowed = []
+    for method in METHODS:
+        scope = {**request.scope, "method": method}
+        if any(route.matches(scope)[0] == Match.FULL for route in request.app.router.routes):
+            allowed.append(method)
+    if "GET" in allowed and "HEAD" not in allowed:
+        allowed.insert(1, "HEAD")  # every GET answers HEAD too (api/conventions.py)
+    return ", ".join(allowed)
 
 
 def install(app: FastAPI) -> None:
@@ -83,7 +111,7 @@ def install(app: FastAPI) -> None:
         if status == 401:
             response.headers["WWW-Authenticate"] = 'Bearer realm="imvokg"'
         if status == 406:  # the answer depends on Accept: a cache must not serve it to others
-            response.headers["Vary"] = "Accept"
+            add_vary(response, "Accept")
         if status in (429, 503):
             response.headers["Retry-After"] = str(RETRY_AFTER_S)
         return response
@@ -94,16 +122,22 @@ def install(app: FastAPI) -> None:
         for item in exc.errors():
             where = ".".join(str(p) for p in item.get("loc", ()) if p not in ("query", "path", "body"))
             problems.append(f"{where}: {item.get('msg', 'invalid')}")
-        lang = api_language(request, request.query_params.get("lang")).lang
-        detail = say(lang, "invalid parameters: %(problems)s", problems="; ".join(problems))
-        return error_response(400, "bad_request", detail)
+        language = api_language(request, request.query_params.get("lang"))
+        detail = say(language.lang, "invalid parameters: %(problems)s", problems="; ".join(problems))
+        response = error_response(400, "bad_request", detail)
+        response.headers.update(language.headers())
+        return response
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         detail = exc.detail if isinstance(exc.detail, str) else N_("request failed")
-        detail = say(api_language(request, request.query_params.get("lang")).lang, detail)
+        language = api_language(request, request.query_params.get("lang"))
+        detail = say(language.lang, detail)
         response = error_response(exc.status_code, HTTP_CODES.get(exc.status_code, "error"), detail)
-        response.headers.update(exc.headers or {})  # e.g. Allow on a 405
+        response.headers.update(exc.headers or {})
+        response.headers.update(language.headers())  # the detail is in the reader's language
+        if exc.status_code == 405:
+            response.headers["Allow"] = allowed_methods(request)
         return response
 
     @app.exception_handler(ClientDisconnect)

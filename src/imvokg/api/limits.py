@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import json
-
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from imvokg.api.problem import PROBLEM_JSON, problem_bytes
 
 
 class BodySizeLimit:
@@ -64,18 +64,15 @@ class BodySizeLimit:
                 await self._reject(send)
 
     async def _reject(self, send: Send) -> None:
-        body = json.dumps(
-            {
-                "error": "payload_too_large",
-                "detail": f"the request body is larger than {self.max_bytes} bytes",
-            }
-        ).encode()
+        body = problem_bytes(
+            413, "payload_too_large", f"the request body is larger than {self.max_bytes} bytes"
+        )
         await send(
             {
                 "type": "http.response.start",
                 "status": 413,
                 "headers": [
-                    (b"content-type", b"application/json"),
+                    (b"content-type", PROBLEM_JSON.encode()),
                     (b"content-length", str(len(body)).encode()),
                 ],
             }

@@ -14,6 +14,9 @@ from imvokg.errors import NotAcceptable
 from imvokg.formats import ACCEPT_ALIASES, FORMAT_PARAM, GRAPH_MEDIA_TYPES, HTML, RESULT_MEDIA_TYPES
 from imvokg.messages import N_
 
+FORMAT_PARAMETERS = ("format", "output", "results")
+"""Names SPARQL clients give the answer format in the query string (SPARQLWrapper sends all three)."""
+
 
 def parse_accept(header: str | None) -> list[tuple[str, float]]:
     """Media ranges with their q-values, best first (stable for equal q)."""

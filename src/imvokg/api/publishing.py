@@ -70,6 +70,14 @@ def validator_headers(etag: str, modified: datetime, *, vary: bool = True) -> di
     return headers
 
 
+def add_vary(response: Response, *names: str) -> Response:
+    """Add request headers to the answer's ``Vary``, keeping those already named (once each)."""
+    present = [v.strip() for v in response.headers.get("Vary", "").split(",") if v.strip()]
+    lowered = {v.lower() for v in present}
+    response.headers["Vary"] = ", ".join([*present, *(n for n in names if n.lower() not in lowered)])
+    return response
+
+
 def context_url(request: Request) -> str:
     """Where this server publishes the JSON-LD @context its JSON-LD documents name."""
     return str(request.url_for("jsonld_context_document"))

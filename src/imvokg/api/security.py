@@ -21,7 +21,6 @@ against a raw Oxigraph server.
 from __future__ import annotations
 
 import hashlib
-import json
 import math
 import time
 from collections import OrderedDict
@@ -29,20 +28,13 @@ from collections import OrderedDict
 from fastapi import FastAPI
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from imvokg.api.problem import PROBLEM_JSON, problem_bytes
 from imvokg.config import Settings
 
 CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
     "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
-# The interactive API documentation (Swagger UI, served from this package by api/docs.py)
-# starts with one inline script; its page may run inline script, still from no remote source.
-DOCS_CSP = (
-    "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
-    "img-src 'self' data:; worker-src 'self' blob:; "
-    "object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
-)
-DOCS_PATHS = frozenset({"/docs"})
 HTML_HEADERS = [
     (b"x-frame-options", b"DENY"),
     (b"referrer-policy", b"strict-origin-when-cross-origin"),
@@ -54,9 +46,9 @@ _DOT_SEGMENTS = frozenset({"..", "."})
 
 
 def _json_answer(status: int, code: str, detail: str, headers: list[tuple[bytes, bytes]] = []) -> tuple:  # noqa: B006
-    body = json.dumps({"error": code, "detail": detail}).encode()
+    body = problem_bytes(status, code, detail)
     head = [
-        (b"content-type", b"application/json"),
+        (b"content-type", PROBLEM_JSON.encode()),
         (b"content-length", str(len(body)).encode()),
         NOSNIFF,
         *headers,
@@ -80,7 +72,7 @@ def bad_path(scope: Scope) -> bool:
 
 
 class PathGuard:
-    """404 JSON for any path a route should never have to see."""
+    """404 (problem+json) for any path a route should never have to see."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -104,7 +96,7 @@ class SecurityHeaders:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        csp = (DOCS_CSP if scope["path"] in DOCS_PATHS else CSP).encode()
+        csp = CSP.encode()
 
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":

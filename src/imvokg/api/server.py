@@ -12,7 +12,8 @@ likes; and malformed HTTP gets a plain-text 400 no client of ours can read.
 - a cap on header bytes and header count (431) and on the request target (414);
 - a deadline for the whole body once the headers are in (``body_timeout_s``): 408;
 - a cap on open connections per client address (429 with ``Retry-After``);
-- every answer it writes in the API's JSON error shape, ``Connection: close``.
+- every answer it writes in the API's error shape (``application/problem+json``, api/problem.py),
+  ``Connection: close``.
 
 Every place that starts a server (``imvokg serve``, the tests) takes its
 options from :func:`server_options`, so the limits hold wherever it runs.
@@ -23,7 +24,6 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import json
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any
@@ -31,6 +31,7 @@ from typing import Any
 import httptools
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
+from imvokg.api.problem import PROBLEM_JSON, problem_bytes
 from imvokg.config import Settings
 
 REASONS = {
@@ -80,11 +81,11 @@ class _Refused(Exception):
 
 
 def error_bytes(status: int, code: str, detail: str, extra: tuple[tuple[bytes, bytes], ...] = ()) -> bytes:
-    """A complete HTTP/1.1 answer in the API's error shape, closing the connection."""
-    body = json.dumps({"error": code, "detail": detail}).encode()
+    """A complete HTTP/1.1 answer in the API's error shape (problem+json), closing the connection."""
+    body = problem_bytes(status, code, detail)
     head = [
         b"HTTP/1.1 %d %s\r\n" % (status, REASONS.get(status, b"Error")),
-        b"content-type: application/json\r\n",
+        b"content-type: " + PROBLEM_JSON.encode() + b"\r\n",
         b"content-length: %d\r\n" % len(body),
         b"x-content-type-options: nosniff\r\n",
         b"connection: close\r\n",

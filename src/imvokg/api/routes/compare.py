@@ -14,7 +14,7 @@ from imvokg.api.lang import LangDep
 router = APIRouter(prefix="/api/v1", tags=["api"])
 
 
-@router.get("/compare", response_model=models.Comparison)
+@router.get("/compare", operation_id="compareInitiatives", response_model=models.Comparison)
 async def compare(
     services: ServicesDep,
     language: LangDep,

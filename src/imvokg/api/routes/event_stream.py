@@ -11,6 +11,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request, Response
 from fastapi.concurrency import run_in_threadpool
 
+from imvokg.api.conventions import IMMUTABLE
 from imvokg.api.deps import ServicesDep
 from imvokg.api.docs import answers_in
 from imvokg.api.negotiation import negotiate
@@ -20,7 +21,6 @@ from imvokg.services.event_stream import FORMATS
 
 router = APIRouter(tags=["event stream"])
 
-IMMUTABLE = "public, max-age=31536000, immutable"
 OPEN = "public, max-age=5"
 
 
@@ -36,7 +36,12 @@ def _answer(body: bytes, media: str, cache: str) -> Response:
     return Response(body, media_type=media, headers={"Cache-Control": cache, "Vary": "Accept"})
 
 
-@router.get("/ldes", summary="The event stream of this registry's decisions", responses=answers_in(*FORMATS))
+@router.get(
+    "/ldes",
+    operation_id="getEventStream",
+    summary="The event stream of this registry's decisions",
+    responses=answers_in(*FORMATS),
+)
 async def event_stream(request: Request, services: ServicesDep) -> Response:
     media = _media_type(request)
     return _answer(
@@ -44,7 +49,12 @@ async def event_stream(request: Request, services: ServicesDep) -> Response:
     )
 
 
-@router.get("/ldes/{number}", summary="One page of the event stream", responses=answers_in(*FORMATS))
+@router.get(
+    "/ldes/{number}",
+    operation_id="getEventStreamPage",
+    summary="One page of the event stream",
+    responses=answers_in(*FORMATS),
+)
 async def event_stream_page(number: int, request: Request, services: ServicesDep) -> Response:
     media = _media_type(request)
     body, immutable = await run_in_threadpool(

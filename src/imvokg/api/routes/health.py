@@ -10,7 +10,7 @@ from imvokg.api.deps import ServicesDep
 router = APIRouter()
 
 
-@router.get("/healthz", tags=["meta"])
+@router.get("/healthz", operation_id="getHealth", tags=["meta"])
 async def healthz(services: ServicesDep) -> dict[str, object]:
     """Alive and able to read the store."""
     version = services.store.known_version() or await run_in_threadpool(services.store.version)

@@ -23,6 +23,7 @@ router = APIRouter(tags=["integrity"])
 
 @router.get(
     "/authority",
+    operation_id="getAuthorityKeys",
     summary="The authority's public keys (controlled identifier document)",
     responses=answers_in(JSON_LD),
 )
@@ -35,6 +36,7 @@ async def authority(services: ServicesDep) -> Response:
 
 @router.get(
     "/api/v1/decisions/{decision_id}/verification",
+    operation_id="verifyDecision",
     summary="Check a decision's signature",
     response_model=models.DecisionVerification,
 )
@@ -46,6 +48,7 @@ async def decision_verification(decision_id: str, services: ServicesDep) -> dict
 
 @router.get(
     "/api/v1/initiatives/{slug}/recognitions",
+    operation_id="listInitiativeRecognitions",
     summary="Where an initiative is recognised, across this registry and its peers",
     response_model=list[models.InitiativeRecognition],
 )
@@ -57,6 +60,7 @@ async def initiative_recognitions(slug: str, services: ServicesDep) -> list[dict
 
 @router.get(
     "/api/v1/network/recognised-elsewhere",
+    operation_id="listRecognisedElsewhere",
     summary="Initiatives another member state recognised that this registry has not decided on",
     response_model=list[models.RecognisedElsewhere],
 )

@@ -20,6 +20,7 @@ from imvokg.api.deps import ServicesDep
 from imvokg.api.docs import answers_in
 from imvokg.api.lang import page_language
 from imvokg.api.negotiation import choose
+from imvokg.api.parameters import accepts
 from imvokg.api.publishing import WITH_HTML, context_url, local_link, respond
 from imvokg.api.state import Services
 from imvokg.errors import NotFound
@@ -116,32 +117,42 @@ def resource_response(request: Request, services: Services, iri: str) -> Respons
     )
 
 
-@router.get("/id/{rest:path}", response_model=None, responses=answers_in(*WITH_HTML))
+@router.get(
+    "/id/{rest:path}", operation_id="getResource", response_model=None, responses=answers_in(*WITH_HTML)
+)
 @router.head("/id/{rest:path}", response_model=None, include_in_schema=False)
+@accepts("format")
 def instance(request: Request, rest: str, services: ServicesDep) -> Response:
     """An instance IRI (``/id/{type}/{slug}``, deeper for provisions)."""
     parts = _segments(request, "/id/", 2, 6)
     return resource_response(request, services, BASE + "id/" + "/".join(parts))
 
 
-@router.get("/scheme/{rest:path}", response_model=None, responses=answers_in(*WITH_HTML))
+@router.get(
+    "/scheme/{rest:path}", operation_id="getConcept", response_model=None, responses=answers_in(*WITH_HTML)
+)
 @router.head("/scheme/{rest:path}", response_model=None, include_in_schema=False)
+@accepts("format")
 def concept(request: Request, rest: str, services: ServicesDep) -> Response:
     """A concept scheme (``/scheme/{scheme}``) or one of its concepts (``/scheme/{scheme}/{code}``)."""
     parts = _segments(request, "/scheme/", 1, 2)
     return resource_response(request, services, BASE + "scheme/" + "/".join(parts))
 
 
-@router.get("/graph/{rest:path}", response_model=None, responses=answers_in(*WITH_HTML))
+@router.get(
+    "/graph/{rest:path}", operation_id="getNamedGraph", response_model=None, responses=answers_in(*WITH_HTML)
+)
 @router.head("/graph/{rest:path}", response_model=None, include_in_schema=False)
+@accepts("format")
 def named_graph(request: Request, rest: str, services: ServicesDep) -> Response:
     """A named graph: its source file, checksum and build time (the provenance pages link here)."""
     parts = _segments(request, "/graph/", 1, 1)
     return resource_response(request, services, BASE + "graph/" + parts[0])
 
 
-@router.get("/ontology", response_model=None, responses=answers_in(*WITH_HTML))
+@router.get("/ontology", operation_id="getOntology", response_model=None, responses=answers_in(*WITH_HTML))
 @router.head("/ontology", response_model=None, include_in_schema=False)
+@accepts("format")
 def ontology(request: Request, services: ServicesDep) -> Response:
     """The imvo ontology: HTML documentation of every class and property, or the OWL as RDF."""
     media_type = choose(request, WITH_HTML)
@@ -182,8 +193,9 @@ def ontology(request: Request, services: ServicesDep) -> Response:
     )
 
 
-@router.get("/shapes", response_model=None, responses=answers_in(*WITH_HTML))
+@router.get("/shapes", operation_id="getShapes", response_model=None, responses=answers_in(*WITH_HTML))
 @router.head("/shapes", response_model=None, include_in_schema=False)
+@accepts("format")
 def shapes(request: Request, services: ServicesDep) -> Response:
     """The SHACL shapes: Turtle (or another RDF format), or an HTML list with messages and requirements."""
     media_type = choose(request, WITH_HTML)
@@ -224,7 +236,11 @@ def shapes(request: Request, services: ServicesDep) -> Response:
 
 
 @router.get(
-    "/context.jsonld", name="jsonld_context_document", response_model=None, responses=answers_in(JSON_LD)
+    "/context.jsonld",
+    operation_id="getJsonLdContext",
+    name="jsonld_context_document",
+    response_model=None,
+    responses=answers_in(JSON_LD),
 )
 def jsonld_context_document(request: Request, services: ServicesDep) -> Response:
     """The JSON-LD @context every JSON-LD answer names (prefixes only; stable per release)."""

@@ -7,10 +7,12 @@ from datetime import UTC, datetime
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
 
+from imvokg.api.conventions import IMMUTABLE
 from imvokg.api.deps import ServicesDep
 from imvokg.api.docs import answers_in
 from imvokg.api.lang import page_language
 from imvokg.api.negotiation import choose
+from imvokg.api.parameters import accepts
 from imvokg.api.publishing import (
     RDF_OFFERED,
     WITH_HTML,
@@ -64,8 +66,9 @@ def _catalog_html(request: Request, services: Services, lang: str, files: list[d
     ).encode("utf-8")
 
 
-@router.get("/catalog", response_model=None, responses=answers_in(*WITH_HTML))
+@router.get("/catalog", operation_id="getCatalog", response_model=None, responses=answers_in(*WITH_HTML))
 @router.head("/catalog", response_model=None, include_in_schema=False)
+@accepts("format")
 def get_catalog(request: Request, services: ServicesDep) -> Response:
     """DCAT-AP 3: the catalogue, the dataset, a distribution per release file, the SPARQL service."""
     media_type = choose(request, WITH_HTML)
@@ -93,8 +96,11 @@ def get_catalog(request: Request, services: ServicesDep) -> Response:
     )
 
 
-@router.get("/.well-known/void", response_model=None, responses=answers_in(*RDF_OFFERED))
+@router.get(
+    "/.well-known/void", operation_id="getVoid", response_model=None, responses=answers_in(*RDF_OFFERED)
+)
 @router.head("/.well-known/void", response_model=None, include_in_schema=False)
+@accepts("format")
 def get_void(request: Request, services: ServicesDep) -> Response:
     """VoID: size, partitions, endpoint, dumps, URI space and vocabularies."""
     media_type = choose(request, RDF_OFFERED)
@@ -117,8 +123,14 @@ def get_void(request: Request, services: ServicesDep) -> Response:
     )
 
 
-@router.get("/.well-known/sparql-examples", response_model=None, responses=answers_in(*RDF_OFFERED))
+@router.get(
+    "/.well-known/sparql-examples",
+    operation_id="getSparqlExamples",
+    response_model=None,
+    responses=answers_in(*RDF_OFFERED),
+)
 @router.head("/.well-known/sparql-examples", response_model=None, include_in_schema=False)
+@accepts("format")
 def get_sparql_examples(request: Request, services: ServicesDep) -> Response:
     """Every named query as an sh:SPARQLExecutable."""
     media_type = choose(request, RDF_OFFERED)
@@ -145,8 +157,9 @@ def dumps_redirect() -> RedirectResponse:
     return RedirectResponse("/dumps/", status_code=308)
 
 
-@router.get("/dumps/", response_model=None)
+@router.get("/dumps/", operation_id="listDumps", response_model=None)
 @router.head("/dumps/", response_model=None, include_in_schema=False)
+@accepts("format")
 def list_dumps(request: Request, services: ServicesDep) -> Response:
     """Every release file: an HTML list for a browser, JSON otherwise."""
     current_dumps(services)
@@ -182,7 +195,10 @@ def list_dumps(request: Request, services: ServicesDep) -> Response:
 
 
 @router.get(
-    "/dumps/{name}", response_model=None, responses=answers_in(*RELEASE_FORMATS.values(), "application/gzip")
+    "/dumps/{name}",
+    operation_id="getDump",
+    response_model=None,
+    responses=answers_in(*RELEASE_FORMATS.values(), "application/gzip"),
 )
 @router.head("/dumps/{name}", response_model=None, include_in_schema=False)
 def get_dump(name: str, request: Request, services: ServicesDep) -> Response:
@@ -190,13 +206,16 @@ def get_dump(name: str, request: Request, services: ServicesDep) -> Response:
     found = dumps.find_dump(services.settings.var.dumps, name)
     etag = f'"{found.sha256[:32]}"'
     headers = validator_headers(etag, found.modified.replace(microsecond=0), vary=False)
+    headers["Cache-Control"] = IMMUTABLE  # a release's name carries its version: it never changes
     if not_modified(request, etag, found.modified.replace(microsecond=0)):
         return Response(status_code=304, headers=headers)
     media_type = "application/gzip" if found.compressed else found.media_type
     return FileResponse(found.path, media_type=media_type, filename=found.name, headers=headers)
 
 
-@router.get("/feed", response_model=None, responses=answers_in("application/atom+xml"))
+@router.get(
+    "/feed", operation_id="getFeed", response_model=None, responses=answers_in("application/atom+xml")
+)
 @router.head("/feed", response_model=None, include_in_schema=False)
 def get_feed(request: Request, services: ServicesDep) -> Response:
     """Atom feed of recognition decisions, newest first."""

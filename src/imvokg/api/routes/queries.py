@@ -11,6 +11,7 @@ from fastapi.responses import PlainTextResponse, Response
 from imvokg.api.deps import ServicesDep
 from imvokg.api.docs import answers_in
 from imvokg.api.negotiation import query_format
+from imvokg.api.parameters import ANY, accepts
 from imvokg.errors import InputError
 from imvokg.formats import GRAPH_MEDIA_TYPES, RESULT_MEDIA_TYPES, with_charset
 from imvokg.messages import N_
@@ -18,7 +19,7 @@ from imvokg.messages import N_
 router = APIRouter(tags=["queries"])
 
 
-@router.get("/queries")
+@router.get("/queries", operation_id="listNamedQueries")
 def list_queries(services: ServicesDep) -> list[dict[str, object]]:
     """Every named query: name, title, description and parameters (name, type, example)."""
     return [q.to_dict() for q in services.registry]
@@ -26,9 +27,11 @@ def list_queries(services: ServicesDep) -> list[dict[str, object]]:
 
 @router.get(
     "/queries/{name}",
+    operation_id="runNamedQuery",
     response_model=None,
     responses=answers_in(*RESULT_MEDIA_TYPES, *GRAPH_MEDIA_TYPES, "application/sparql-query"),
 )
+@accepts(ANY)
 async def run_named_query(name: str, request: Request, services: ServicesDep) -> Response:
     """Run a named query; parameters come as query-string fields and are bound as RDF terms.
 

@@ -14,7 +14,7 @@ from imvokg.api.lang import LangDep
 router = APIRouter(prefix="/api/v1", tags=["api"])
 
 
-@router.get("/agreements", response_model=list[models.AgreementSummary])
+@router.get("/agreements", operation_id="listAgreements", response_model=list[models.AgreementSummary])
 async def agreements(
     services: ServicesDep,
     language: LangDep,
@@ -35,7 +35,7 @@ async def agreements(
     )
 
 
-@router.get("/agreements/{slug}", response_model=models.AgreementDetail)
+@router.get("/agreements/{slug}", operation_id="getAgreement", response_model=models.AgreementDetail)
 async def agreement(
     slug: str,
     services: ServicesDep,
@@ -47,7 +47,7 @@ async def agreement(
     )
 
 
-@router.get("/coverage", response_model=models.Coverage)
+@router.get("/coverage", operation_id="getCoverage", response_model=models.Coverage)
 async def coverage(
     services: ServicesDep,
     language: LangDep,
@@ -64,7 +64,7 @@ async def coverage(
     )
 
 
-@router.get("/gaps", response_model=models.Gaps)
+@router.get("/gaps", operation_id="getGaps", response_model=models.Gaps)
 async def gaps(
     services: ServicesDep,
     language: LangDep,
@@ -81,7 +81,7 @@ async def gaps(
     )
 
 
-@router.get("/recognitions", response_model=list[models.Recognition])
+@router.get("/recognitions", operation_id="listRecognitions", response_model=list[models.Recognition])
 async def recognitions(
     services: ServicesDep,
     language: LangDep,

@@ -11,7 +11,9 @@ from fastapi.responses import Response
 
 from imvokg.api.deps import ServicesDep
 from imvokg.api.docs import answers_in
-from imvokg.api.negotiation import query_format, wants_page
+from imvokg.api.negotiation import FORMAT_PARAMETERS, query_format, wants_page
+from imvokg.api.parameters import accepts
+from imvokg.api.publishing import add_vary
 from imvokg.api.routes import pages
 from imvokg.api.state import Services
 from imvokg.errors import InputError, QueryRefused, UnsupportedMediaType
@@ -27,6 +29,9 @@ from imvokg.services.sparql import (
 )
 
 router = APIRouter(tags=["sparql"])
+
+PROTOCOL_PARAMETERS = ("query", "default-graph-uri", "named-graph-uri", "update", *FORMAT_PARAMETERS)
+"""What the SPARQL 1.1 Protocol and the clients people use send (``update`` is refused by name)."""
 
 
 async def execute(
@@ -78,8 +83,12 @@ def _answer(body: bytes, produced: str, *, cache: str) -> Response:
 
 
 @router.get(
-    "/sparql", response_model=None, responses=answers_in(*RESULT_MEDIA_TYPES, *GRAPH_MEDIA_TYPES, HTML)
+    "/sparql",
+    operation_id="sparqlQuery",
+    response_model=None,
+    responses=answers_in(*RESULT_MEDIA_TYPES, *GRAPH_MEDIA_TYPES, HTML),
 )
+@accepts(*PROTOCOL_PARAMETERS)
 async def sparql_get(request: Request, services: ServicesDep) -> Response:
     """Run `query=`; with no query: the Service Description, or the query page for a browser."""
     params = request.query_params
@@ -88,14 +97,14 @@ async def sparql_get(request: Request, services: ServicesDep) -> Response:
     query = params.get("query")
     if query is None:
         if wants_page(request, GRAPH_MEDIA_TYPES):  # a browser: the query page
-            return await pages.query_page(request, services)
+            return add_vary(await pages.query_page(request, services), "Accept")
         media_type = query_format(request, graph=True, format_param=params.get("format"))
         body = service_description(services.settings, str(request.url_for("sparql_get")), media_type)
         return Response(body, media_type=with_charset(media_type), headers={"Vary": "Accept"})
     if wants_page(
         request, RESULT_MEDIA_TYPES
     ):  # a browser following a shared link: the query page, query in the editor
-        return await pages.query_page(request, services, query)
+        return add_vary(await pages.query_page(request, services, query), "Accept")
     return await execute(
         services,
         request,
@@ -106,7 +115,13 @@ async def sparql_get(request: Request, services: ServicesDep) -> Response:
     )
 
 
-@router.post("/sparql", response_model=None, responses=answers_in(*RESULT_MEDIA_TYPES, *GRAPH_MEDIA_TYPES))
+@router.post(
+    "/sparql",
+    operation_id="sparqlQueryPost",
+    response_model=None,
+    responses=answers_in(*RESULT_MEDIA_TYPES, *GRAPH_MEDIA_TYPES),
+)
+@accepts(*PROTOCOL_PARAMETERS)
 async def sparql_post(request: Request, services: ServicesDep) -> Response:
     """urlencoded `query=` or a direct `application/sparql-query` body."""
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()

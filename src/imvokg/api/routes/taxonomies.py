@@ -12,7 +12,7 @@ from imvokg.api.lang import LangDep
 router = APIRouter(prefix="/api/v1", tags=["taxonomies"])
 
 
-@router.get("/risks", response_model=list[models.RiskTopic])
+@router.get("/risks", operation_id="listRisks", response_model=list[models.RiskTopic])
 async def risks(
     services: ServicesDep,
     language: LangDep,
@@ -21,7 +21,7 @@ async def risks(
     return await json_answer(services, services.taxonomies.risks_question(lang=language.lang), lang=language)
 
 
-@router.get("/sectors", response_model=list[models.Sector])
+@router.get("/sectors", operation_id="listSectors", response_model=list[models.Sector])
 async def sectors(
     services: ServicesDep,
     language: LangDep,
@@ -32,7 +32,7 @@ async def sectors(
     )
 
 
-@router.get("/instruments", response_model=list[models.Instrument])
+@router.get("/instruments", operation_id="listInstruments", response_model=list[models.Instrument])
 async def instruments(
     services: ServicesDep,
     language: LangDep,
@@ -43,7 +43,7 @@ async def instruments(
     )
 
 
-@router.get("/provisions/{slug:path}", response_model=models.Provision)
+@router.get("/provisions/{slug:path}", operation_id="getProvision", response_model=models.Provision)
 async def provision(
     slug: str,
     services: ServicesDep,

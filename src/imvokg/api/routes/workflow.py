@@ -45,7 +45,7 @@ async def _json_body(request: Request) -> dict[str, Any] | None:
     return body
 
 
-@router.post("/validate", response_model=models.ValidationReport)
+@router.post("/validate", operation_id="validateAgreement", response_model=models.ValidationReport)
 async def validate(request: Request, language: LangDep) -> Response:
     """Validate an agreement against the minimum requirements; stores nothing.
 
@@ -65,7 +65,9 @@ async def validate(request: Request, language: LangDep) -> Response:
     return JSONResponse(answer, headers=language.headers(answer["lang"], vary=("Accept",)))
 
 
-@router.post("/submissions", status_code=201, response_model=models.SubmissionCreated)
+@router.post(
+    "/submissions", operation_id="createSubmission", status_code=201, response_model=models.SubmissionCreated
+)
 async def submit(
     request: Request,
     principal: PrincipalDep,
@@ -106,7 +108,7 @@ async def submit(
     )
 
 
-@router.get("/submissions", response_model=list[models.Submission])
+@router.get("/submissions", operation_id="listSubmissions", response_model=list[models.Submission])
 async def submissions(
     principal: PrincipalDep,
     workflow: WorkflowDep,
@@ -117,7 +119,7 @@ async def submissions(
     return [r.to_dict() for r in records]
 
 
-@router.get("/submissions/{submission_id}", response_model=models.Submission)
+@router.get("/submissions/{submission_id}", operation_id="getSubmission", response_model=models.Submission)
 async def submission(submission_id: str, principal: PrincipalDep, workflow: WorkflowDep) -> dict[str, Any]:
     """One submission and its status."""
     record = await run_in_threadpool(workflow.get, principal, submission_id)
@@ -126,6 +128,7 @@ async def submission(submission_id: str, principal: PrincipalDep, workflow: Work
 
 @router.post(
     "/submissions/{submission_id}/approve",
+    operation_id="approveSubmission",
     response_model=models.Approval,
     responses={202: {"model": models.Approval, "description": "four-eyes: first approval recorded"}},
 )
@@ -145,7 +148,9 @@ async def approve(
     return JSONResponse(answer, status_code=202 if answer["decision"] is None else 200)
 
 
-@router.post("/submissions/{submission_id}/reject", response_model=models.Submission)
+@router.post(
+    "/submissions/{submission_id}/reject", operation_id="rejectSubmission", response_model=models.Submission
+)
 async def reject(
     submission_id: str, request: Request, principal: PrincipalDep, workflow: WorkflowDep
 ) -> dict[str, Any]:
@@ -163,7 +168,9 @@ async def reject(
     return record.to_dict()
 
 
-@router.post("/agreements/{slug}/withdraw", response_model=models.Withdrawal)
+@router.post(
+    "/agreements/{slug}/withdraw", operation_id="withdrawAgreement", response_model=models.Withdrawal
+)
 async def withdraw(
     slug: str, request: Request, principal: PrincipalDep, workflow: WorkflowDep
 ) -> dict[str, Any]:
@@ -176,7 +183,12 @@ async def withdraw(
     return await run_in_threadpool(workflow.withdraw, principal, slug, draft)
 
 
-@router.post("/network/adoptions", response_model=models.Adoption, response_model_exclude_none=True)
+@router.post(
+    "/network/adoptions",
+    operation_id="adoptDecision",
+    response_model=models.Adoption,
+    response_model_exclude_none=True,
+)
 async def adopt(
     request: Request, principal: PrincipalDep, workflow: WorkflowDep, services: ServicesDep
 ) -> dict[str, Any]:

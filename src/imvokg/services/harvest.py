@@ -237,10 +237,17 @@ class Harvester:
                 following = quad.object.value
         state.next_page = page_url
         written: dict[str, bytes] = {}
+        refreshed = False
         for member in members:
             if member in state.done_on_page:
                 continue
             outcome = self._member(peer, member, graphs, keys)
+            if isinstance(outcome, str) and outcome.startswith("unknown_key") and not refreshed:
+                # the peer may have made its key after this round read its keys: read them again once
+                refreshed = True
+                keys.update(self._keys(peer, state))
+                self._save(peer, state)  # pinned before any member they verify is stored
+                outcome = self._member(peer, member, graphs, keys)
             if isinstance(outcome, str):
                 report.refused.append((member, outcome))
                 state.refused += 1

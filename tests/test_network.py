@@ -24,6 +24,9 @@ from imvokg.services.credentials import Credentials
 from imvokg.services.signing import proof_graph_iri
 
 GRAPH = "https://w3id.org/imvokg/graph/"
+PROFILES = Path(__file__).parent / "profiles"
+EU_PROFILE = "https://w3id.org/imvokg/id/profile/eu-minimum/1.0"
+DE_PROFILE = "https://de.registry.example/profile/de-example/2"
 
 
 @dataclass
@@ -70,10 +73,12 @@ def network(store_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Itera
             submitter = credentials.create(f"secretariat-{state.lower()}", "submitter")[0]
             peers = [{"member_state": p, "base": f"http://127.0.0.1:{ports[p]}/"} for p in follows]
             (root / "peers.json").write_text(json.dumps(peers))
+            # DE decides under its own (example) national profile, the others under the EU minimum
+            profile = {"profiles_dir": PROFILES, "requirement_profile": "de-example"} if state == "DE" else {}
             settings = settings_for_tests(
                 store_path=store, api_keys_file=root / "keys.json", registry_base=f"http://127.0.0.1:{ports[state]}/",
                 member_state=state, peers_file=root / "peers.json", harvest_allow_private=True,
-                harvest_interval_s=0.5, ldes_page_size=2, sparql_workers=0,
+                harvest_interval_s=0.5, ldes_page_size=2, sparql_workers=0, **profile,
             )  # fmt: skip
             live = LiveServer(create_app(settings), ports[state])
             live.start()
@@ -109,11 +114,18 @@ def test_three_registries_publish_harvest_verify_and_adopt(network: dict[str, No
     decision = approve(nl, "example-network")
     delay = wait_for("DE harvesting NL's decision", lambda: bool(recognitions(de, "example-network")))
     [seen] = recognitions(de, "example-network")
-    assert (seen["decision"], seen["member_state"], seen["registry"], seen["verification"]) == (
+    assert (
+        seen["decision"],
+        seen["member_state"],
+        seen["registry"],
+        seen["verification"],
+        seen["profile"],
+    ) == (
         decision,
         "NLD",
         "peer",
         "valid",
+        EU_PROFILE,
     )
     with de.client(de.supervisor) as http:
         adopted = http.post(
@@ -128,10 +140,11 @@ def test_three_registries_publish_harvest_verify_and_adopt(network: dict[str, No
 
     wait_for("FR harvesting NL's decision and DE's adoption", fr_sees_both)
     rows = {r["decision"]: r for r in recognitions(fr, "example-network")}
-    assert {(r["member_state"], r["registry"], r["verification"]) for r in rows.values()} == {
-        ("NLD", "peer", "valid"),
-        ("DEU", "peer", "valid"),
+    assert {(r["member_state"], r["registry"], r["verification"], r["profile"]) for r in rows.values()} == {
+        ("NLD", "peer", "valid", EU_PROFILE),
+        ("DEU", "peer", "valid", DE_PROFILE),
     }
+    assert rows[adoption]["adopts"] == decision
     with fr.client() as http:
         adopts = http.post(
             "/sparql",

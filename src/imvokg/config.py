@@ -190,6 +190,14 @@ class Settings(BaseSettings):
     harvest_allow_private: bool = False
     """Let peers live on private or loopback addresses (tests; a closed network of registries)."""
 
+    requirement_profile: str = "eu-minimum"
+    """The requirement profile this registry checks submissions against and names in its decisions:
+    ``token`` (the version in force today) or ``token/version``; the EU minimum by default."""
+
+    profiles_dir: Path | None = None
+    """Folder of the member state's own requirement profiles, one folder per version (Turtle data
+    and ``*.shapes.ttl``, see ``src/imvokg/profiles.py``), on top of the EU minimum requirements."""
+
     authority_keys_file: Path | None = None
     """JSON file of the authority's signing keys (mode 0600); default: authority-keys.json by the store."""
 

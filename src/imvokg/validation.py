@@ -38,6 +38,7 @@ from imvokg.languages import DEFAULT as DEFAULT_LANGUAGE
 from imvokg.languages import LANGUAGES, normalise
 from imvokg.messages import N_, say, say_plural
 from imvokg.namespaces import IMVO, IMVOSH, bind_prefixes
+from imvokg.profiles import Applied
 from imvokg.resources import resource_dir
 
 PROFILES = ("curated", "agreement")
@@ -249,20 +250,27 @@ def validate_graph(
     profile: str = "agreement",
     lang: str = "en",
     focus_agreements: bool = True,
+    requirements: Applied | None = None,
 ) -> ValidationReport:
     """Validate ``data`` with one profile and explain each result.
 
     With the ``agreement`` profile and ``focus_agreements``, every
     ``imvo:SectorAgreement`` in the data (subclasses included) is also checked
-    against the minimum requirements. A Dataset is validated as the union of
-    its graphs (pySHACL would otherwise check each named graph on its own).
+    against the minimum requirements, or against the requirement profile
+    ``requirements`` (a member state's requirements and severities over the EU
+    minimum). A Dataset is validated as the union of its graphs (pySHACL would
+    otherwise check each named graph on its own).
     """
     shapes = load_shapes(profile)
+    if requirements is not None:
+        requirements.overlay(shapes)
     ontology = load_ontology()
     if profile == "agreement" and focus_agreements:
         for agreement in agreements_in(_as_graph(data), ontology):
             shapes.add((MINIMUM_SHAPE, SH.targetNode, agreement))
-    return _run(data, shapes, ontology, lang)
+    return _run(
+        data, shapes, ontology, lang, requirements.requirement_data if requirements is not None else None
+    )
 
 
 def requirement_conformance(data: Graph, agreement_iri: str, *, lang: str = "en") -> list[dict]:
@@ -348,7 +356,9 @@ def _working_graph(data: Graph) -> Graph:
     return work
 
 
-def _run(data: Graph, shapes: Graph, ontology: Graph, lang: str) -> ValidationReport:
+def _run(
+    data: Graph, shapes: Graph, ontology: Graph, lang: str, requirement_data: Graph | None = None
+) -> ValidationReport:
     """Call pySHACL with explicit graphs (never paths) and explain the report."""
     lookup = bind_prefixes(Graph())
     for triple in shapes:
@@ -370,7 +380,7 @@ def _run(data: Graph, shapes: Graph, ontology: Graph, lang: str) -> ValidationRe
             N_("The validation shapes could not be applied; check shapes/ for a broken shape."),
             reason=str(exc.message),
         ) from exc
-    requirements = load_requirements()
+    requirements = requirement_data if requirement_data is not None else load_requirements()
 
     @cache
     def explain(language: str) -> tuple[ValidationIssue, ...]:

@@ -19,6 +19,7 @@ from imvokg.api.routes import (
     integrity,
     linked_data,
     pages,
+    profiles,
     publication,
     queries,
     rest,
@@ -39,7 +40,8 @@ from imvokg.store import Store, open_store, sparql_pool
 
 # Every router of the application, in the order their paths are matched.
 ROUTERS = (
-    health, pages, workspace, sparql, queries, rest, taxonomies, compare, workflow, publication, integrity,
+    health, pages, workspace, sparql, queries, rest, taxonomies, compare, profiles, workflow, publication,
+    integrity,
     event_stream, linked_data,
 )  # fmt: skip
 

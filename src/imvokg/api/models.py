@@ -349,9 +349,59 @@ class ValidationReport(Shape):
     warnings: int
     lang: str
     results: list[ReportResult]
+    profile: str | None = Field(None, description="the requirement profile version checked against")
 
 
 # -- the write side ----------------------------------------------------------------------
+
+
+# -- requirement profiles --------------------------------------------------------
+
+
+class ProfileSummary(Shape):
+    """One version of a requirement profile."""
+
+    id: str
+    version: str
+    iri: str
+    title: str | None
+    valid_from: str | None
+    valid_until: str | None
+    in_force: bool
+    builds_on: str | None
+    example: bool
+    used_here: bool
+
+
+class ProfileRequirement(Shape):
+    id: str
+    iri: str
+    title: str | None
+    severity: str
+
+
+class ProfileDetail(ProfileSummary):
+    requirements: list[ProfileRequirement]
+
+
+class ComparedRequirement(Shape):
+    """One requirement and the severity each profile gives it (null: not checked)."""
+
+    id: str
+    iri: str
+    title: str | None
+    a: str | None
+    b: str | None
+
+
+class ProfileComparison(Shape):
+    a: ProfileSummary
+    b: ProfileSummary
+    only_a: list[ComparedRequirement]
+    only_b: list[ComparedRequirement]
+    stricter_a: list[ComparedRequirement]
+    stricter_b: list[ComparedRequirement]
+    same: list[ComparedRequirement]
 
 
 class SubmissionCreated(Shape):
@@ -396,6 +446,9 @@ class InitiativeRecognition(Shape):
     valid_from: str | None
     valid_until: str | None
     authority: str | None
+    profile: str | None = Field(None, description="the requirement profile version it was taken under")
+    adopts: str | None = Field(None, description="the other state's decision it takes over")
+    declines: str | None = Field(None, description="the other state's decision it does not take over")
     registry: str = Field(description="own, or peer (harvested from another member state's registry)")
     verification: str
     verification_reason: str

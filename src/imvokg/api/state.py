@@ -25,6 +25,7 @@ from imvokg.services.journal import Journal
 from imvokg.services.knowledge import KnowledgeService
 from imvokg.services.linked_data import LinkedDataService
 from imvokg.services.network import NetworkService
+from imvokg.services.profiles import ProfileService
 from imvokg.services.runner import QueryRunner
 from imvokg.services.sessions import SessionStore
 from imvokg.services.signing import Signer
@@ -57,6 +58,8 @@ class Services:
     network: NetworkService
     credentials: Credentials
     """The API keys of the write side."""
+    profiles: ProfileService
+    """The requirement profiles (the EU minimum and the member state's own) and the one in force."""
     workflow: WorkflowService
     sessions: SessionStore
     """The workspace's browser sessions (an API key exchanged once for a session)."""
@@ -77,6 +80,7 @@ def wire(settings: Settings, runner: QueryRunner) -> Services:
     linked_data = LinkedDataService(runner)
     authority_keys = AuthorityKeys(keys_file_for(settings))
     controller = controller_iri(settings)
+    profiles = ProfileService(settings)
     return Services(
         settings=settings,
         store=store,
@@ -95,12 +99,14 @@ def wire(settings: Settings, runner: QueryRunner) -> Services:
         verification=VerificationService(store, registry, local_resolver(authority_keys, controller)),
         network=NetworkService(settings, runner, registry),
         credentials=Credentials(settings.keys_file),
+        profiles=profiles,
         workflow=WorkflowService(
             runner,
             Journal(settings.var.submissions),
             read_only=settings.read_only,
             signer=Signer(authority_keys, controller),
             four_eyes=settings.four_eyes,
+            profiles=profiles,
         ),
         sessions=SessionStore(
             settings.var.sessions, idle_s=settings.session_idle_s, max_s=settings.session_max_s

@@ -61,6 +61,8 @@ class Submission:
     """Under the four-eyes rule: the first supervisor's approval (by, at, reason) awaiting a second."""
     idempotency_key: str | None = None
     """The client's key for this submission: the same key again answers with this one, stores nothing."""
+    profile: str | None = None
+    """The requirement profile version the submission was validated under."""
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

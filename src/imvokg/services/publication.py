@@ -141,11 +141,13 @@ def decision_graph(
     submission_id: str | None = None,
     report_turtle: str | None = None,
     published: datetime | None = None,
+    profile: str | None = None,
 ) -> Graph:
     """A recognition decision (or withdrawal) with PROV provenance, ready to publish.
 
     ``published`` is the moment of publication (the journal's stamp: strictly increasing, the
-    event stream's order); without one, now.
+    event stream's order); without one, now. ``profile`` is the IRI of the requirement profile
+    version the decision was taken under (``imvo:underProfile``), signed and streamed with it.
     """
     state = principal.member_state or ""
     now = Literal(published or datetime.now(UTC), datatype=XSD.dateTime)
@@ -179,6 +181,8 @@ def decision_graph(
         graph.add((decision, IMVO.legalEffect, EFFECT["lighter-supervision"]))
     if draft.reason:
         graph.add((decision, RDFS.comment, Literal(draft.reason)))
+    if profile is not None:
+        graph.add((decision, IMVO.underProfile, URIRef(profile)))
 
     # provenance: who, when, in which activity, from what
     graph.add((decision, PROV.wasAttributedTo, agent))

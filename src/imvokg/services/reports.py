@@ -12,8 +12,9 @@ from typing import Any
 from imvokg.validation import ValidationReport, message_language
 
 
-def report_json(report: ValidationReport, lang: str = "en") -> dict[str, Any]:
-    """``{conforms, violations, warnings, results[]}`` with messages in ``lang``."""
+def report_json(report: ValidationReport, lang: str = "en", *, profile: str | None = None) -> dict[str, Any]:
+    """``{conforms, violations, warnings, results[]}`` with messages in ``lang`` (and the IRI of the
+    requirement profile version checked against, when one was named)."""
     language = message_language(lang)
     results = []
     for issue in report.issues_in(language):
@@ -36,10 +37,13 @@ def report_json(report: ValidationReport, lang: str = "en") -> dict[str, Any]:
                 "shape": issue.source_shape,
             }
         )
-    return {
+    answer: dict[str, Any] = {
         "conforms": report.conforms,
         "violations": len(report.violations),
         "warnings": len(report.warnings),
         "lang": language,
         "results": results,
     }
+    if profile is not None:
+        answer["profile"] = profile
+    return answer

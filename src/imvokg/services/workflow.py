@@ -26,10 +26,12 @@ from rdflib.namespace import RDF, RDFS
 from imvokg.errors import Conflict, Forbidden, InputError, NotFound, StoreError, ValidationFailed
 from imvokg.messages import N_
 from imvokg.namespaces import ID, IMVO
+from imvokg.profiles import Applied
 from imvokg.rdfio import format_for_media_type, parse_untrusted
 from imvokg.services.credentials import Principal
 from imvokg.services.identifiers import agreement_iri, iso3, short
 from imvokg.services.journal import Journal, Submission
+from imvokg.services.profiles import ProfileService
 from imvokg.services.publication import (
     DecisionDraft,
     data_graph_iri,
@@ -55,9 +57,13 @@ def parse_body(body: bytes, content_type: str | None) -> Graph:
     return parse_untrusted(body, fmt)
 
 
-def validate_body(body: bytes, content_type: str | None, *, lang: str = "en") -> ValidationReport:
-    """Validate an agreement with the agreement profile; stores nothing."""
-    return validate_graph(parse_body(body, content_type), profile="agreement", lang=lang)
+def validate_body(
+    body: bytes, content_type: str | None, *, lang: str = "en", requirements: Applied | None = None
+) -> ValidationReport:
+    """Validate an agreement with the agreement profile (and the registry's requirements); stores nothing."""
+    return validate_graph(
+        parse_body(body, content_type), profile="agreement", lang=lang, requirements=requirements
+    )
 
 
 class WorkflowService:
@@ -71,6 +77,7 @@ class WorkflowService:
         read_only: bool = False,
         signer: Signer | None = None,
         four_eyes: bool = False,
+        profiles: ProfileService | None = None,
     ) -> None:
         self.four_eyes = four_eyes
         """An approval needs two different supervisors of the member state (``IMVOKG_FOUR_EYES``)."""
@@ -80,6 +87,8 @@ class WorkflowService:
         self.read_only = read_only
         self.signer = signer
         """Signs what approvals and withdrawals publish (None: published unsigned)."""
+        self.profiles = profiles
+        """The requirement profile submissions are checked against (None: the EU minimum, unnamed)."""
 
     # -- submit --------------------------------------------------------------
     def submit(
@@ -120,7 +129,8 @@ class WorkflowService:
                 + ", ".join(short(str(a)) for a in agreements)
             )
         agreement = agreements[0]
-        report = validate_graph(data, profile="agreement", lang=lang)
+        requirements = self.profiles.current_applied() if self.profiles is not None else None
+        report = validate_graph(data, profile="agreement", lang=lang, requirements=requirements)
         if not report.conforms:
             raise ValidationFailed(
                 N_(
@@ -153,6 +163,7 @@ class WorkflowService:
             warnings=len(report.warnings),
             submitted_by_organisation=principal.organisation,
             idempotency_key=idempotency_key,
+            profile=requirements.profile.iri if requirements is not None else None,
         )
         with self.journal.lock():
             earlier = self._replayed(principal, idempotency_key)
@@ -168,7 +179,8 @@ class WorkflowService:
         for record in self.journal.all():
             if record.idempotency_key == key and record.submitted_by == principal.user:
                 data = Graph().parse(data=self.journal.data(record.id), format="nt")
-                return record, validate_graph(data, profile="agreement")
+                applied = self.profiles.current_applied() if self.profiles is not None else None
+                return record, validate_graph(data, profile="agreement", requirements=applied)
         return None
 
     # -- read ----------------------------------------------------------------
@@ -241,6 +253,7 @@ class WorkflowService:
                 submission_id=submission_id,
                 report_turtle=report_turtle,
                 published=self.journal.stamp(),
+                profile=record.profile or self._profile(),
             )
             self._check_decision(data, decision_rdf)
             from imvokg.derive import derived_triples
@@ -316,6 +329,7 @@ class WorkflowService:
                 principal=principal,
                 activity_name=f"withdrawal-{token}",
                 published=self.journal.stamp(),
+                profile=self._profile(),
             )
             statements = {decision_graph_iri(f"withdrawal-{token}"): _nt(decision_rdf)}
             self.store.replace_graphs({**statements, **self._proofs(statements)})
@@ -362,6 +376,7 @@ class WorkflowService:
                 principal=principal,
                 activity_name=f"{kind}-{token}",
                 published=self.journal.stamp(),
+                profile=self._profile(),
             )
             decision_rdf.add((decision, IMVO.adopts if adopt else IMVO.declines, URIRef(peer_decision)))
             if peer.get("proof"):
@@ -375,6 +390,10 @@ class WorkflowService:
         }
 
     # -- internals -----------------------------------------------------------
+    def _profile(self) -> str | None:
+        """The IRI of the profile version in force here today, which a new decision names."""
+        return self.profiles.current().iri if self.profiles is not None else None
+
     def _proofs(self, statements: dict[str, bytes]) -> dict[str, bytes]:
         """The authority's proof of each graph, published in the same write as the graph."""
         return self.signer.proofs_for(statements) if self.signer is not None else {}

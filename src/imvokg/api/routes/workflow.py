@@ -46,8 +46,8 @@ async def _json_body(request: Request) -> dict[str, Any] | None:
 
 
 @router.post("/validate", operation_id="validateAgreement", response_model=models.ValidationReport)
-async def validate(request: Request, language: LangDep) -> Response:
-    """Validate an agreement against the minimum requirements; stores nothing.
+async def validate(request: Request, language: LangDep, services: ServicesDep) -> Response:
+    """Validate an agreement against the registry's requirement profile; stores nothing.
 
     Body: Turtle, JSON-LD, RDF/XML or N-Triples, by Content-Type. With
     ``Accept: text/turtle`` the answer is the raw ``sh:ValidationReport``.
@@ -56,12 +56,18 @@ async def validate(request: Request, language: LangDep) -> Response:
     if media is None:
         raise NotAcceptable(N_("the report is available as application/json or text/turtle"))
     body = await request.body()
-    report = await run_in_threadpool(
-        validate_body, body, request.headers.get("content-type"), lang=language.lang
-    )
+
+    def run() -> Any:
+        requirements = services.profiles.current_applied()
+        report = validate_body(
+            body, request.headers.get("content-type"), lang=language.lang, requirements=requirements
+        )
+        return report, requirements.profile.iri
+
+    report, profile = await run_in_threadpool(run)
     if media == "text/turtle":
         return Response(report.to_turtle(), media_type="text/turtle", headers={"Vary": "Accept"})
-    answer = report_json(report, language.lang)
+    answer = report_json(report, language.lang, profile=profile)
     return JSONResponse(answer, headers=language.headers(answer["lang"], vary=("Accept",)))
 
 

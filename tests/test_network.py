@@ -10,6 +10,8 @@ nothing of them.
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -186,3 +188,46 @@ def test_a_hostile_registry_is_refused_member_by_member(network: dict[str, Node]
     assert stored.json()["boolean"] is False
     assert json.loads(state_file.read_text())["stored"] == 0
     assert recognitions(fr, "example-hostile-a") == [] and recognitions(fr, "example-hostile-b") == []
+
+
+CLIENTS = Path(__file__).parent / "clients"
+
+
+def test_the_npm_ldes_client_follows_each_registry_of_the_network(network: dict[str, Node]) -> None:
+    """The reference client (npm ldes-client) reads every decision each of NL, DE and FR publishes."""
+    if shutil.which("node") is None or not (CLIENTS / "node_modules" / "ldes-client").exists():
+        pytest.skip("needs node and `npm ci` in tests/clients (.ci/run does both)")
+    from tests.test_profiles import german_agreement
+
+    for state in ("NL", "DE", "FR"):
+        node = network[state]
+        body = german_agreement(f"example-client-{state.lower()}")  # DE requires a German name
+        with node.client(node.submitter) as http:
+            created = http.post(
+                "/api/v1/submissions",
+                params={"member_state": state},
+                content=body,
+                headers={"Content-Type": "text/turtle"},
+            )
+        assert created.status_code == 201, created.text
+        with node.client(node.supervisor) as http:
+            assert http.post(f"/api/v1/submissions/{created.json()['id']}/approve").status_code == 200
+        with node.client() as http:
+            rows = http.post(
+                "/sparql",
+                data={
+                    "query": "SELECT DISTINCT ?d WHERE { GRAPH ?g { ?d a <https://w3id.org/imvokg/ont#"
+                    f'RecognitionDecision> }} FILTER(STRSTARTS(STR(?g), "{GRAPH}decision-")) }}'
+                },
+                headers={"Accept": "application/sparql-results+json"},
+            ).json()["results"]["bindings"]
+        published = {row["d"]["value"] for row in rows}
+        followed = subprocess.run(
+            ["node", str(CLIENTS / "follow-ldes.mjs"), node.live.url + "/ldes", str(len(published)), "120"],
+            capture_output=True,
+            text=True,
+            timeout=180,
+            check=True,
+        )
+        members = [json.loads(line)["id"] for line in followed.stdout.splitlines() if line.strip()]
+        assert sorted(members) == sorted(published), (state, followed.stderr[-500:])

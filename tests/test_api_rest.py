@@ -102,6 +102,7 @@ EMPTY_ON_CURATED = {
     "stream-page-graphs": NO_DECISION,
     "peer-decision": "no registry harvested yet (tests/test_harvest.py)",
     "initiative-recognitions": NO_DECISION,
+    "agreement-trail": NO_DECISION,  # decisions made in the workspace: tests/test_workspace.py
     "recognised-elsewhere-not-here": "no registry harvested yet (tests/test_harvest.py)",
 }
 

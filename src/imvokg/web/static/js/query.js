@@ -373,11 +373,41 @@
     table.defaults.openIriInNewWindow = false;
     table.defaults.tableConfig = Object.assign({}, table.defaults.tableConfig, {
       pageLength: 50,
-      language: Object.assign({}, (table.defaults.tableConfig || {}).language, { search: T.search, emptyTable: T.empty, zeroRecords: T.empty })
+      language: Object.assign({}, (table.defaults.tableConfig || {}).language, {
+        search: T.search, emptyTable: T.empty, zeroRecords: T.empty, infoEmpty: T.empty,
+        info: fmt(T.info, { start: "_START_", end: "_END_", total: "_TOTAL_" }),
+        infoFiltered: fmt(T.filtered, { max: "_MAX_" })
+      })
     });
   }
 
   function current() { return yasgui.getTab(); }
+
+  // YASGUI's own words, in the page language (it has no catalogue of its own)
+  function say(root, selector, text, attributes) {
+    root.querySelectorAll(selector).forEach(function (el) {
+      if (!attributes) { el.textContent = text; }
+      (attributes || []).forEach(function (a) { el.setAttribute(a, text); });
+    });
+  }
+  function translate(tab) {
+    var header = tab.getYasr().headerEl || tab.getYasr().rootEl;
+    say(header, ".select_table span", T.table);
+    say(header, ".select_table", T.table, ["title", "aria-label"]);
+    say(header, ".select_response span", T.response);
+    say(header, ".select_response", T.response, ["title", "aria-label"]);
+    [["chart", T.chart], ["timeline", T.timeline], ["graph", T.graph]].forEach(function (p) {
+      say(header, ".select_" + p[0], p[1], ["title", "aria-label"]);
+    });
+    var switches = header.querySelectorAll(".tableControls .switch .label");
+    if (switches[0]) { switches[0].textContent = T.simple; }
+    if (switches[1]) { switches[1].textContent = T.ellipse; }
+    say(header, ".tableFilter", T.search, ["placeholder", "aria-label"]);
+    say(header, ".pageSizerLabel", T.page_size + ": ");
+    say(header, '.tableSizer option[value="-1"]', T.all);
+    say(header, ".yasr_downloadIcon", T.download, ["title", "aria-label"]);
+    say(tab.getYasqe().rootEl, ".yasqe_queryButton", T.run, ["title", "aria-label"]);
+  }
 
   function watchTab(tab) {
     if (!tab || tab.imvokgWatched) { return; }
@@ -395,7 +425,8 @@
       statusEl.textContent = T.running;
     });
     var yasr = tab.getYasr();
-    yasr.on("drawn", function () { relabel(yasr.resultsEl); shown(tab); });
+    yasr.on("drawn", function () { translate(tab); relabel(yasr.resultsEl); shown(tab); });
+    translate(tab);
     new MutationObserver(function () { relabel(yasr.resultsEl); }).observe(yasr.resultsEl, { childList: true, subtree: true });
   }
 

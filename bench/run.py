@@ -491,6 +491,22 @@ def markdown(report: dict[str, object]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def log(message: str) -> None:
+    """Progress on stderr; the report goes to stdout and to files."""
+    print(message, file=sys.stderr, flush=True)
+
+
+def report_head(script: str, argv: list[str] | None, args: argparse.Namespace) -> dict[str, object]:
+    """The start of a report (when, the command, the machine); makes the work and output folders."""
+    args.work.mkdir(parents=True, exist_ok=True)
+    args.out.mkdir(parents=True, exist_ok=True)
+    return {
+        "started": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "command": f"python bench/{script} " + " ".join(argv if argv is not None else sys.argv[1:]),
+        "machine": machine(),
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -512,18 +528,11 @@ def main(argv: list[str] | None = None) -> int:
     args.rdflib_max = parse_size(args.rdflib_max)
     sizes = [s.strip() for s in args.sizes.split(",") if s.strip()]
 
-    def log(message: str) -> None:
-        print(message, file=sys.stderr, flush=True)
-
-    args.work.mkdir(parents=True, exist_ok=True)
-    args.out.mkdir(parents=True, exist_ok=True)
-    report: dict[str, object] = {
-        "started": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "command": "python bench/run.py " + " ".join(argv if argv is not None else sys.argv[1:]),
-        "machine": machine(),
-        "questions": [{"key": q.key, "title": q.title, "path": q.path, "query": q.query} for q in QUESTIONS],
-        "results": [],
-    }
+    report = report_head("run.py", argv, args)
+    report["questions"] = [
+        {"key": q.key, "title": q.title, "path": q.path, "query": q.query} for q in QUESTIONS
+    ]
+    report["results"] = []
     for size in sizes:
         result = run_size(size, args, args.work, log)
         result["ratios"] = ratios(result)

@@ -92,6 +92,7 @@ def test_a_full_line_is_refused_at_once_not_queued(store_path: Path) -> None:
     assert runaway.__name__ == "QueryTimeout"
 
 
+@pytest.mark.slow  # fills the worker pool with long queries
 def test_busy_sparql_over_http_is_503_with_retry_after(store_path: Path) -> None:
     live = start_server(
         Settings(

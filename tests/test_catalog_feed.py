@@ -50,6 +50,7 @@ def catalogue(client: httpx.Client) -> Graph:
 @pytest.mark.skipif(
     not DCAT_AP_SHAPES.is_file(), reason=f"the DCAT-AP 3.0.0 shapes are not at {DCAT_AP_SHAPES}"
 )
+@pytest.mark.slow  # pySHACL with the DCAT-AP 3 shapes
 def test_catalogue_conforms_to_dcat_ap_3(client: httpx.Client) -> None:
     data = catalogue(client)
     shapes = Graph().parse(DCAT_AP_SHAPES, format="turtle")

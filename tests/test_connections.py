@@ -180,6 +180,7 @@ def test_406_varies_on_accept(tight: LiveServer) -> None:
 SLOW_CLIENTS = 200
 
 
+@pytest.mark.slow  # 200 clients held open to their deadline
 def test_200_slow_header_clients_are_closed_and_others_are_served(store_path: Path) -> None:
     """Slowloris: 200 connections trickle header bytes; all are closed, a normal client is served.
 

@@ -55,6 +55,7 @@ def objects(triples: list[ox.Triple], subject: str, predicate: str) -> list[str]
     return [t.object.value for t in triples if t.subject.value == subject and t.predicate.value == predicate]
 
 
+@pytest.mark.slow  # three signed approvals published first
 def test_the_stream_names_its_view_and_paths(stream_env: tuple[LiveServer, Env]) -> None:
     live, _ = stream_env
     answer = httpx.get(live.url + "/ldes")
@@ -74,6 +75,7 @@ def test_the_stream_names_its_view_and_paths(stream_env: tuple[LiveServer, Env])
     assert refused.status_code == 406
 
 
+@pytest.mark.slow  # three signed approvals published first
 def test_pages_chain_by_time_and_full_pages_are_immutable(stream_env: tuple[LiveServer, Env]) -> None:
     live, _ = stream_env
     first = httpx.get(live.url + "/ldes/0")
@@ -109,6 +111,7 @@ def test_pages_chain_by_time_and_full_pages_are_immutable(stream_env: tuple[Live
     assert httpx.get(live.url + "/ldes/2").status_code == 404
 
 
+@pytest.mark.slow  # three signed approvals published first
 def test_the_trig_form_carries_each_members_graph_and_proof(
     stream_env: tuple[LiveServer, Env], tmp_path: Path
 ) -> None:

@@ -261,6 +261,7 @@ def fuzz_env(store_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iter
     live.stop()
 
 
+@pytest.mark.slow  # hypothesis: hundreds of documents over HTTP
 @given(document=documents(), lang=st.sampled_from([None, "en", "nl", "xx", "\u0000"]))
 @FUZZ
 def test_validate_never_5xx(http: httpx.Client, document: tuple[str, bytes], lang: str | None) -> None:
@@ -272,6 +273,7 @@ def test_validate_never_5xx(http: httpx.Client, document: tuple[str, bytes], lan
     assert response.status_code in (200, 400, 413, 415, 422), response.text[:300]
 
 
+@pytest.mark.slow  # hypothesis: submissions validated, stored and approved
 @given(document=documents())
 @FUZZ
 def test_an_accepted_submission_can_be_approved(fuzz_env: Env, document: tuple[str, bytes]) -> None:

@@ -23,6 +23,8 @@ from imvokg.services.harvest import Harvester, Peer
 from imvokg.services.signing import proof_graph_iri
 from imvokg.store.embedded import EmbeddedStore
 
+pytestmark = pytest.mark.slow  # peer registries as server processes of their own
+
 GRAPH = "https://w3id.org/imvokg/graph/"
 
 

@@ -35,7 +35,9 @@ def curated(store_path: Path) -> EmbeddedStore:
     return EmbeddedStore(store_path, read_only=True)
 
 
-@pytest.mark.parametrize("lang", ["en", "nl", "de", "fr", "es"])
+@pytest.mark.parametrize(
+    "lang", ["en", *(pytest.param(lang, marks=pytest.mark.slow) for lang in ("nl", "de", "fr", "es"))]
+)  # each language reads every name of the store through SPARQL: seconds; English in the fast tier
 def test_index_finds_what_the_named_query_finds(curated: EmbeddedStore, lang: str) -> None:
     query = default_registry().get("label-search").text
     index = LabelIndex(curated)

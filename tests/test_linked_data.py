@@ -285,6 +285,7 @@ def test_sparql_examples_cover_every_named_query(client: httpx.Client) -> None:
         assert {str(k) for k in examples.objects(node, schema.keywords)} == set(query.keywords)
 
 
+@pytest.mark.slow  # writes and reads every release file
 def test_dumps_are_listed_downloadable_and_match_the_checksums(client: httpx.Client) -> None:
     listing = client.get("/dumps/", headers={"Accept": "application/json"})
     assert listing.status_code == 200

@@ -25,6 +25,8 @@ from tests.test_workflow import agreement_ttl, copy_store
 from imvokg.services.credentials import Credentials
 from imvokg.services.signing import proof_graph_iri
 
+pytestmark = pytest.mark.slow  # three registries as server processes, harvesting each other
+
 GRAPH = "https://w3id.org/imvokg/graph/"
 PROFILES = Path(__file__).parent / "profiles"
 EU_PROFILE = "https://w3id.org/imvokg/id/profile/eu-minimum/1.0"

@@ -35,9 +35,10 @@ from imvokg.web.site import STATIC_DIR
 DEPLOY = Path(__file__).resolve().parents[1] / "deploy" / "nginx"
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 
-pytestmark = pytest.mark.skipif(
-    not Path(NGINX).exists(), reason="nginx is not installed (.ci/run installs it)"
-)
+pytestmark = [
+    pytest.mark.skipif(not Path(NGINX).exists(), reason="nginx is not installed (.ci/run installs it)"),
+    pytest.mark.slow,  # nginx and API worker processes per module, slow clients
+]
 
 
 @dataclass

@@ -156,6 +156,7 @@ def rotating(store_path: Path, tmp_path: Path) -> Iterator[Env]:
     live.stop()
 
 
+@pytest.mark.slow  # a registry of its own, approvals under three keys
 def test_rotation_keeps_old_decisions_valid_and_revocation_ends_them(rotating: Env) -> None:
     env = rotating
     before = approve(env, "example-before-rotation")
@@ -178,6 +179,7 @@ def test_rotation_keeps_old_decisions_valid_and_revocation_ends_them(rotating: E
     assert verification(env, after)["state"] == "valid"
 
 
+@pytest.mark.slow  # CLI processes
 def test_the_command_line_verifies_a_dump_and_finds_a_change(
     signed: tuple[LiveServer, Env], tmp_path: Path
 ) -> None:
@@ -244,6 +246,7 @@ def test_a_peers_authority_document_lets_its_proofs_verify(
     assert known.stdout.startswith("valid")
 
 
+@pytest.mark.slow  # CLI processes
 def test_init_registry_writes_settings_and_a_key_and_never_overwrites(
     tmp_path: Path, signed: tuple[LiveServer, Env]
 ) -> None:

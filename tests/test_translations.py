@@ -172,6 +172,36 @@ def test_an_error_body_speaks_the_language_of_the_request(client: httpx.Client) 
     assert expected != "there is no agreement 'no-such-agreement'; GET /api/v1/agreements lists them"
 
 
+def test_every_named_query_has_a_title_in_every_editorial_language() -> None:
+    """The query pages name every query in the reader's language (descriptions: see docs/QUERIES.md)."""
+    from imvokg.queries import default_registry
+
+    names = [URIRef(f"https://w3id.org/imvokg/query/{q.name}") for q in default_registry()]
+    lacking = {}
+    for path in sorted(resource_dir("translations").glob("*.ttl")):
+        lang = path.stem
+        if lang == "en":
+            continue
+        graph = Graph().parse(path)
+        titled = {s for s, o in graph.subject_objects(RDFS.label) if getattr(o, "language", None) == lang}
+        missing = [str(n).rsplit("/", 1)[-1] for n in names if n not in titled]
+        if missing:
+            lacking[lang] = missing
+    assert lacking == {}
+
+
+def test_the_query_page_names_and_describes_newer_queries_in_the_readers_language(
+    client: httpx.Client,
+) -> None:
+    page = client.get("/sparql", params={"lang": "de"}, headers=BROWSER)
+    assert page.status_code == 200
+    for text in (
+        "Was eine Ressource ist, in einer Sprache",
+        "Die redaktionellen Übersetzungen zu einer Ressource",
+    ):
+        assert text in page.text
+
+
 LATE_ERRORS = [  # network, event stream, verification, parameters and the hardening of uploads
     (
         "get",

@@ -24,7 +24,8 @@ Reading every name through SPARQL takes minutes at ten million triples, so
 (:data:`SAVED_FILE`, an SQLite database holding the build stamp) and a server
 on that store loads it instead; a file with another stamp is ignored.
 
-Results: resources under the project's base IRI; names that start with the
+Results: resources under the project's base IRI (not the named queries, whose titles are the
+query pages' interface text); names that start with the
 text first (``best`` 0), then names that contain it (1), then near matches
 (2); shorter names first; at most 50; each with the name that matched (its
 language tag says which language the hit is in) and the name in the asked

@@ -7,6 +7,7 @@ browser's side (live checks, two contexts, accessibility) is tests/browser/test_
 from __future__ import annotations
 
 import contextlib
+import html
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,6 +24,8 @@ from imvokg.services.sessions import SessionStore
 pytestmark = pytest.mark.slow  # writable servers of their own; submissions and approvals
 
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')
+SH = "http://www.w3.org/ns/shacl#"
+XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
 
 
 class Registry:
@@ -55,8 +58,9 @@ class Registry:
         return str(made.json()["id"])
 
 
-def start_registry(store_path: Path, root: Path, **settings: object) -> Registry:
-    store = copy_store(store_path, root)
+def prepare_registry(store_path: Path, root: Path) -> dict[str, tuple[str, str]]:
+    """A copy of the built store under ``root`` and the keys of its people (user -> key, key id)."""
+    copy_store(store_path, root)
     credentials = Credentials(root / "keys.json")
     keys = {}
     for user, role, state, organisation in [
@@ -68,12 +72,22 @@ def start_registry(store_path: Path, root: Path, **settings: object) -> Registry
     ]:
         key, stored = credentials.create(user, role, member_state=state, organisation=organisation)
         keys[user] = (key, stored.key_id)
+    return keys
+
+
+def serve_registry(root: Path, keys: dict[str, tuple[str, str]], **settings: object) -> Registry:
     # no /sparql worker processes: these tests never ask /sparql, and a worker opening the fresh copy
     # read-only while the server's first write compacts it is a race these tests are not about
     live = start_server(
-        settings_for_tests(store_path=store, api_keys_file=root / "keys.json", sparql_workers=0, **settings)
+        settings_for_tests(
+            store_path=root / "store", api_keys_file=root / "keys.json", sparql_workers=0, **settings
+        )
     )
     return Registry(live, root, keys)
+
+
+def start_registry(store_path: Path, root: Path, **settings: object) -> Registry:
+    return serve_registry(root, prepare_registry(store_path, root), **settings)
 
 
 @pytest.fixture(scope="module")
@@ -366,3 +380,92 @@ def test_four_eyes_needs_a_second_supervisor(four_eyes: Registry) -> None:
     with four_eyes.api("carol") as api:
         assert api.get(f"/api/v1/submissions/{sid}").json()["status"] == "approved"
         assert api.get("/api/v1/agreements/four-eyes").status_code == 200
+
+
+# -- the form the shapes make ---------------------------------------------------------------
+
+
+def field_of(page: str, name: str) -> str:
+    """The id of the form field labelled ``name``."""
+    found = re.search(r'<label for="(field-\d+)">' + re.escape(name), page)
+    assert found, name
+    return found.group(1)
+
+
+def fill(http: httpx.Client, csrf: str, fields: dict[str, str]) -> httpx.Response:
+    """The form's "write these fields into the text" button, on an empty text."""
+    data = {"csrf": csrf, "text": "", "media_type": "text/turtle", "action": "fill", **fields}
+    return http.post("/workspace/new", data=data)
+
+
+def test_the_form_has_the_fields_the_shapes_give_and_writes_them_into_the_text(registry: Registry) -> None:
+    with signed_in(registry, "erin") as http:
+        page = http.get("/workspace/new").text
+        sector = field_of(page, "covers sector")
+        start = field_of(page, "start date")
+        assert re.search(rf'<label for="{sector}">covers sector \*</label>', page)  # minCount 1: required
+        assert (
+            f'<select id="{sector}"' in page
+            and '<option value="https://w3id.org/imvokg/scheme/sector/gold">' in page
+        )
+        assert f'<input id="{start}" name="{start}" type="date"' in page
+        english = field_of(page, "label (English)")
+        fields = {english: "Form Widgets Agreement", sector: "https://w3id.org/imvokg/scheme/sector/gold"}
+        answer = fill(http, CSRF.search(page).group(1), {**fields, start: "2031-05-01"})
+        assert answer.status_code == 200
+        text = html.unescape(
+            re.search(r'<textarea id="text"[^>]*>(.*?)</textarea>', answer.text, re.S).group(1)
+        )
+        assert "agr:form-widgets-agreement" in text and '"Form Widgets Agreement"@en' in text
+        assert '"2031-05-01"^^xsd:date' in text and "sector/gold" in text
+        assert 'data-requirement="MR-03" data-status="not_met"' in answer.text  # checked at once
+        bad = fill(http, CSRF.search(page).group(1), {start: "May 2031"})
+        assert bad.status_code == 400 and "start date must be a date as YYYY-MM-DD" in bad.text
+
+
+def test_an_uploaded_agreement_is_shown_in_the_fields(registry: Registry) -> None:
+    with signed_in(registry, "erin") as http:
+        page = http.get("/workspace/new").text
+        saved = http.post(
+            "/workspace/new",
+            data={
+                "csrf": CSRF.search(page).group(1),
+                "text": agreement_ttl("uploaded").decode(),
+                "media_type": "text/turtle",
+                "action": "check",
+            },
+        ).text
+        start = field_of(saved, "start date")
+        assert f'<input id="{start}" name="{start}" type="date" value="2030-02-01"' in saved
+        assert 'value="Example Widgets Agreement"' in saved
+
+
+def test_a_new_shape_gives_the_form_a_new_field(store_path: Path, tmp_path: Path) -> None:
+    """The fields come from the shapes in the store: add a property shape, and the form has its field."""
+    import pyoxigraph as ox
+
+    keys = prepare_registry(store_path, tmp_path)
+    store = ox.Store(str(tmp_path / "store"))
+    shapes = "https://w3id.org/imvokg/shapes#"
+    extra = ox.NamedNode(shapes + "SectorAgreement-country")
+    graph = ox.NamedNode("https://w3id.org/imvokg/graph/shapes-extra")
+    store.add(
+        ox.Quad(ox.NamedNode(shapes + "SectorAgreementShape"), ox.NamedNode(SH + "property"), extra, graph)
+    )
+    store.add(
+        ox.Quad(extra, ox.NamedNode(SH + "path"), ox.NamedNode("https://w3id.org/imvokg/ont#country"), graph)
+    )
+    store.add(
+        ox.Quad(
+            extra, ox.NamedNode(SH + "minCount"), ox.Literal("1", datatype=ox.NamedNode(XSD_INTEGER)), graph
+        )
+    )
+    store.flush()
+    del store
+    env = serve_registry(tmp_path, keys)
+    try:
+        with signed_in(env, "erin") as http:
+            page = http.get("/workspace/new").text
+        assert re.search(r'<label for="field-\d+">country \*</label>', page)
+    finally:
+        env.live.stop()

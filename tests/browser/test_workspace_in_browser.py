@@ -79,9 +79,17 @@ def serious_violations(page: Any) -> list[str]:
     return list(found)
 
 
-def fits(page: Any, width: int) -> bool:
-    """Nothing sticks out sideways (no horizontal scrolling needed at this width)."""
-    return bool(page.evaluate(f"() => document.documentElement.scrollWidth <= {width}"))
+def too_wide(page: Any, width: int) -> list[str]:
+    """What sticks out sideways at this width (a page usable there needs no horizontal scrolling)."""
+    return page.evaluate(
+        f"""() => document.documentElement.scrollWidth <= {width} ? [] :
+            Array.from(document.querySelectorAll('body *'))
+              .filter(el => el.getBoundingClientRect().right > {width})
+              .map(el => el.tagName + (el.id ? "#" + el.id : "") + " "
+                         + Math.round(el.getBoundingClientRect().right) + " "
+                         + (el.textContent || "").slice(0, 40))
+              .slice(0, 8)"""
+    )
 
 
 def sign_in(page: Any, registry: Registry, who: str, then: str = "/workspace") -> None:
@@ -124,6 +132,16 @@ def test_submit_fix_approve_and_everyone_sees_the_decision(browsers: Browsers, r
     row = submitter.locator('#check-table tr[data-requirement="MR-03"]')
     assert row.locator("a[href='#text']").count() == 1 and row.locator("td p").count() >= 1
     assert serious_violations(submitter) == []
+
+    # the form the shapes make: a field written into the text, which is checked again at once
+    submitter.get_by_label("label (English) *").fill("Browser Widgets Agreement")
+    submitter.get_by_role("button", name="Write these fields into the text").click()
+    submitter.wait_for_function(
+        "() => document.querySelectorAll('#check-table tr[data-status]').length === 14"
+    )
+    assert '"Browser Widgets Agreement"@en' in submitter.input_value("#text")
+    assert submitter.get_by_label("label (English) *").input_value() == "Browser Widgets Agreement"
+    assert sorted(not_met(submitter)) == ["MR-01", "MR-03"]
 
     # fixed (with a hostile party name): every violation gone; "view as RDF" shows what is sent
     fixed = agreement_ttl(slug).decode().replace('"Example Union"', '"' + HOSTILE.replace('"', '\\"') + '"')
@@ -177,14 +195,15 @@ def test_the_workspace_pages_are_usable_at_400_px(browsers: Browsers, registry: 
     sign_in(narrow, registry, "bob")
     for path in ("/workspace", f"/workspace/submissions/{sid}"):
         narrow.goto(path)
-        assert fits(narrow, 400), path
+        assert too_wide(narrow, 400) == [], path
         assert serious_violations(narrow) == [], path
         narrow.get_by_role("button", name="Sign out").scroll_into_view_if_needed()
         assert narrow.get_by_role("button", name="Sign out").is_visible()
     writer = browsers.page(width=400)
     sign_in(writer, registry, "erin", "/workspace/new")
-    assert fits(writer, 400)
+    wide = too_wide(writer, 400)
+    assert wide == [], " | ".join(wide)
     writer.fill("#text", agreement_ttl("narrow-check").decode())
     writer.wait_for_function("() => document.querySelectorAll('#check-table tr[data-status]').length === 14")
-    assert fits(writer, 400) and serious_violations(writer) == []
+    assert too_wide(writer, 400) == [] and serious_violations(writer) == []
     assert writer.problems.errors == [] and narrow.problems.errors == []

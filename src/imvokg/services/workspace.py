@@ -14,7 +14,7 @@ import re
 import secrets
 import threading
 from dataclasses import asdict, dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +34,7 @@ from imvokg.store.base import Term
 from imvokg.validation import load_ontology, requirement_conformance
 
 _DRAFT_ID = re.compile(r"^[0-9a-f]{12}$")
+_IRI = re.compile(r"^https?://[^\s<>\"{}|\\^`]+$")
 MAX_DRAFTS = 50
 
 
@@ -232,3 +233,128 @@ class DraftStore:
     def delete(self, user: str, draft_id: str) -> None:
         self.get(user, draft_id)
         (self._dir(user) / f"{draft_id}.json").unlink(missing_ok=True)
+
+
+# -- the form: fields from the shapes, values to and from the text ---------------------------
+
+AGREEMENT_CLASS = "https://w3id.org/imvokg/ont#SectorAgreement"
+XSD_DATE = "http://www.w3.org/2001/XMLSchema#date"
+
+
+def form_fields(runner: QueryRunner, lang: str) -> list[dict[str, Any]]:
+    """The agreement form's fields as the shapes of the registry say (named query ``form-fields``).
+
+    Each field: its key, the property (path), its name and the shape's message in ``lang``,
+    whether it is required, how many values it takes, and its kind: ``date`` (sh:datatype
+    xsd:date), ``text`` in a language (a qualified sh:languageIn), ``choice`` of the concepts
+    of a scheme (with the options), or ``iri``.
+    """
+
+    def compute() -> list[dict[str, Any]]:
+        bindings = {"class": Term.iri(AGREEMENT_CLASS), "lang": Term.literal(lang)}
+        fields = []
+        for number, row in enumerate(runner.select("form-fields", bindings)):
+            values = {k: t.value for k, t in row.items()}
+            field: dict[str, Any] = {
+                "key": f"field-{number}",
+                "path": values["path"],
+                "name": values["name"]
+                if values.get("name") not in (None, values["path"])
+                else short(values["path"]),
+                "message": values.get("message"),
+                "required": int(values.get("min", "0") or 0) > 0,
+                "single": values.get("max") == "1",
+                "language": values.get("language"),
+                "kind": "iri",
+            }
+            if values.get("datatype") == XSD_DATE:
+                field["kind"] = "date"
+            elif values.get("language"):
+                field["kind"] = "text"
+            elif values.get("scheme"):
+                field["kind"] = "choice"
+                concepts = runner.select(
+                    "scheme-concepts", {"scheme": Term.iri(values["scheme"]), "lang": Term.literal(lang)}
+                )
+                field["options"] = [
+                    {"value": c["concept"].value, "label": c["label"].value} for c in concepts
+                ]
+            fields.append(field)
+        # a shape on a path that other shapes already give per language (sh:uniqueLang on the labels)
+        # constrains those fields' values; it is not a field of its own
+        per_language = {f["path"] for f in fields if f["language"]}
+        return [f for f in fields if f["language"] or f["path"] not in per_language]
+
+    return runner.cached(("form-fields", lang), compute)
+
+
+def _agreement_of(data: Graph) -> URIRef | None:
+    from imvokg.validation import agreements_in
+
+    found = agreements_in(data, load_ontology())
+    return found[0] if len(found) == 1 else None
+
+
+def form_values(fields: list[dict[str, Any]], text: str, media_type: str) -> dict[str, str]:
+    """What the text says for each field (the form shows what was written or uploaded)."""
+    if not text.strip():
+        return {}
+    try:
+        data = parse_body(text.encode("utf-8"), media_type)
+    except InputError:
+        return {}
+    agreement = _agreement_of(data)
+    if agreement is None:
+        return {}
+    said = {}
+    for field in fields:
+        for value in data.objects(agreement, URIRef(field["path"])):
+            if field["language"] and getattr(value, "language", None) != field["language"]:
+                continue
+            said[field["key"]] = str(value)
+            break
+    return said
+
+
+def fill_text(fields: list[dict[str, Any]], given: dict[str, str], text: str, media_type: str) -> str:
+    """The text with the agreement's values for the filled-in fields replaced by ``given``, as Turtle.
+
+    A text that cannot be read, or describes no single agreement, starts a new agreement
+    (its IRI from the English name); everything else the text says is kept.
+    """
+    data = Graph()
+    if text.strip():
+        try:
+            data = parse_body(text.encode("utf-8"), media_type)
+        except InputError:
+            data = Graph()
+    agreement = _agreement_of(data)
+    if agreement is None:
+        english = next((given.get(f["key"], "") for f in fields if f["language"] == "en"), "")
+        slug = re.sub(r"[^a-z0-9]+", "-", english.lower()).strip("-")[:60] or "new-agreement"
+        agreement = URIRef(f"https://w3id.org/imvokg/id/agreement/{slug}")
+        data.add((agreement, RDF.type, URIRef(AGREEMENT_CLASS)))
+    for field in fields:
+        path = URIRef(field["path"])
+        value_text = given.get(field["key"], "").strip()
+        if not value_text:
+            continue  # an empty field leaves what the text says (it may have been typed after the form)
+        for value in list(data.objects(agreement, path)):
+            if not field["language"] or getattr(value, "language", None) == field["language"]:
+                data.remove((agreement, path, value))
+        if field["kind"] == "date":
+            try:
+                date.fromisoformat(value_text)
+            except ValueError:
+                raise InputError(N_("%(name)s must be a date as YYYY-MM-DD"), name=field["name"]) from None
+            data.add((agreement, path, Literal(value_text, datatype=URIRef(XSD_DATE))))
+        elif field["kind"] == "text":
+            data.add((agreement, path, Literal(value_text, lang=field["language"])))
+        else:
+            allowed = {o["value"] for o in field.get("options", [])}
+            if (allowed and value_text not in allowed) or not _IRI.match(value_text):
+                raise InputError(N_("%(name)s must be an absolute http(s) IRI"), name=field["name"])
+            data.add((agreement, path, URIRef(value_text)))
+    for prefix, namespace in (("imvo", str(IMVO)), ("agr", "https://w3id.org/imvokg/id/agreement/")):
+        data.bind(prefix, namespace)
+    return data.serialize(format="turtle")

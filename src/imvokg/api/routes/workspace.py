@@ -38,7 +38,16 @@ from imvokg.services.publication import REGIMES, DecisionDraft
 from imvokg.services.reports import report_json
 from imvokg.services.sessions import Session, SessionStore
 from imvokg.services.workflow import WorkflowService
-from imvokg.services.workspace import DraftStore, check_text, readable, requirement_rows, trail
+from imvokg.services.workspace import (
+    DraftStore,
+    check_text,
+    fill_text,
+    form_fields,
+    form_values,
+    readable,
+    requirement_rows,
+    trail,
+)
 
 router = APIRouter(prefix="/workspace", include_in_schema=False)
 
@@ -388,7 +397,10 @@ async def withdraw(slug: str, request: Request) -> Response:
 
 
 def _editor_context(request: Request, who: Visitor, **given: Any) -> dict[str, Any]:
+    fields = form_fields(services_of(request).runner, page_language(request).lang)
     return {
+        "fields": fields,
+        "values": form_values(fields, given.get("text", ""), given.get("media_type", "text/turtle")),
         "syntaxes": SYNTAXES,
         "text": given.get("text", ""),
         "media_type": given.get("media_type", "text/turtle"),
@@ -440,6 +452,10 @@ async def new_submit(request: Request) -> Response:
             "idempotency_key": form.get("idempotency_key", ""),
         }
         action = form.get("action", "check")
+        if action == "fill":
+            fields = await run_in_threadpool(form_fields, services_of(request).runner, lang)
+            given["text"] = await run_in_threadpool(fill_text, fields, form, given["text"], media_type)
+            given["media_type"] = media_type = "text/turtle"
         body = given["text"].encode("utf-8")
         if action == "save":
             draft = await run_in_threadpool(

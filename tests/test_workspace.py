@@ -325,8 +325,24 @@ def test_submit_review_approve_and_the_public_trail(registry: Registry) -> None:
         assert approved.status_code == 303 and approved.headers["location"].endswith("done=approved")
         again = supervisor.post(path + "/approve", data={"csrf": CSRF.search(page.text).group(1)})
         assert again.status_code == 409
+        trail_page = supervisor.get("/workspace/agreements/reviewed")
+        withdrawn = supervisor.post(
+            "/workspace/agreements/reviewed/withdraw",
+            data={
+                "csrf": CSRF.search(trail_page.text).group(1),
+                "valid_from": "2032-01-01",
+                "reason": "no report filed",
+            },
+        )
+        assert withdrawn.status_code == 303 and withdrawn.headers["location"].endswith("done=withdrawn")
+        too_early = supervisor.post(
+            "/workspace/agreements/reviewed/withdraw",
+            data={"csrf": CSRF.search(trail_page.text).group(1), "valid_from": "2033-01-01"},
+        )
+        assert too_early.status_code == 409  # nothing left to withdraw
     with registry.browser() as public:
         trail = public.get("/workspace/agreements/reviewed")
+        assert "withdrawn" in trail.text and "no report filed" in trail.text and "2032-01-01" in trail.text
         assert trail.status_code == 200
         assert "meets every requirement &lt;b&gt;now&lt;/b&gt;" in trail.text and "2031-01-01" in trail.text
         assert "/workspace/submissions/" not in trail.text  # public readers see decisions, not submissions

@@ -189,7 +189,9 @@ def test_submit_fix_approve_and_everyone_sees_the_decision(browsers: Browsers, r
         assert page.dialogs == [] and page.problems.errors == []
 
 
-def test_the_workspace_pages_are_usable_at_400_px(browsers: Browsers, registry: Registry) -> None:
+def test_the_workspace_pages_are_usable_at_400_px(
+    browsers: Browsers, registry: Registry, tmp_path: Path
+) -> None:
     sid = registry.submitted("erin", "narrow-widgets")
     narrow = browsers.page(width=400)
     sign_in(narrow, registry, "bob")
@@ -203,7 +205,10 @@ def test_the_workspace_pages_are_usable_at_400_px(browsers: Browsers, registry: 
     sign_in(writer, registry, "erin", "/workspace/new")
     wide = too_wide(writer, 400)
     assert wide == [], " | ".join(wide)
-    writer.fill("#text", agreement_ttl("narrow-check").decode())
+    upload = tmp_path / "narrow-check.ttl"  # an uploaded file is shown in the text box and checked
+    upload.write_bytes(agreement_ttl("narrow-check"))
+    writer.set_input_files("#upload", str(upload))
+    writer.wait_for_function("() => document.getElementById('text').value.includes('narrow-check')")
     writer.wait_for_function("() => document.querySelectorAll('#check-table tr[data-status]').length === 14")
     assert too_wide(writer, 400) == [] and serious_violations(writer) == []
     assert writer.problems.errors == [] and narrow.problems.errors == []

@@ -58,10 +58,32 @@ def wait_for(what: str, check: Callable[[], bool], within_s: float = 90) -> floa
     return time.monotonic() - started
 
 
-@pytest.fixture(scope="module")
-def network(store_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Node]]:
+def start_node(state: str, follows: list[str], ports: dict[str, int], store: Path, **extra: object) -> Node:
+    """One member state's registry on its port, with keys, following ``follows``, harvesting as it serves.
+
+    DE decides under its own (example) national profile, the others under the EU minimum.
+    """
     from imvokg.api import create_app
 
+    root = store.parent
+    credentials = Credentials(root / "keys.json")
+    supervisor = credentials.create(f"supervisor-{state.lower()}", "supervisor", member_state=state)[0]
+    submitter = credentials.create(f"secretariat-{state.lower()}", "submitter")[0]
+    peers = [{"member_state": p, "base": f"http://127.0.0.1:{ports[p]}/"} for p in follows]
+    (root / "peers.json").write_text(json.dumps(peers))
+    profile = {"profiles_dir": PROFILES, "requirement_profile": "de-example"} if state == "DE" else {}
+    settings = settings_for_tests(
+        store_path=store, api_keys_file=root / "keys.json", registry_base=f"http://127.0.0.1:{ports[state]}/",
+        member_state=state, peers_file=root / "peers.json", harvest_allow_private=True,
+        harvest_interval_s=0.5, sparql_workers=0, **{**profile, **extra},
+    )  # fmt: skip
+    live = LiveServer(create_app(settings), ports[state])
+    live.start()
+    return Node(state, live, root, supervisor, submitter)
+
+
+@pytest.fixture(scope="module")
+def network(store_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Node]]:
     # BE starts before FR and turns hostile before FR starts following it
     states = {"NL": [], "DE": ["NL"], "BE": [], "FR": ["NL", "DE", "BE"]}
     ports = {state: free_port() for state in states}
@@ -69,24 +91,7 @@ def network(store_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Itera
     try:
         for state, follows in states.items():
             root = tmp_path_factory.mktemp(f"registry-{state.lower()}")
-            store = copy_store(store_path, root)
-            credentials = Credentials(root / "keys.json")
-            supervisor = credentials.create(f"supervisor-{state.lower()}", "supervisor", member_state=state)[
-                0
-            ]
-            submitter = credentials.create(f"secretariat-{state.lower()}", "submitter")[0]
-            peers = [{"member_state": p, "base": f"http://127.0.0.1:{ports[p]}/"} for p in follows]
-            (root / "peers.json").write_text(json.dumps(peers))
-            # DE decides under its own (example) national profile, the others under the EU minimum
-            profile = {"profiles_dir": PROFILES, "requirement_profile": "de-example"} if state == "DE" else {}
-            settings = settings_for_tests(
-                store_path=store, api_keys_file=root / "keys.json", registry_base=f"http://127.0.0.1:{ports[state]}/",
-                member_state=state, peers_file=root / "peers.json", harvest_allow_private=True,
-                harvest_interval_s=0.5, ldes_page_size=2, sparql_workers=0, **profile,
-            )  # fmt: skip
-            live = LiveServer(create_app(settings), ports[state])
-            live.start()
-            nodes[state] = Node(state, live, root, supervisor, submitter)
+            nodes[state] = start_node(state, follows, ports, copy_store(store_path, root), ldes_page_size=2)
             if state == "BE":
                 turn_hostile(nodes["BE"])
         yield nodes

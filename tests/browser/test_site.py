@@ -15,6 +15,7 @@ PAGES = [
     ("coverage", "/coverage?sector=garment-textile"),
     ("compare", "/compare?a=nl-garment-textile&b=fair-wear-foundation"),
     ("ser-2023", "/ser-2023"),
+    ("network", "/network"),
 ]
 
 

@@ -80,6 +80,43 @@ class NetworkService:
             )
         return out
 
+    def matrix(self, *, lang: str = "en") -> dict[str, Any]:
+        """Initiatives x member states: the latest decision of each state on each initiative, checked now.
+
+        A cell is ``recognised``, ``refused``, ``withdrawn``, ``adopted`` (a recognition that takes
+        over another state's) or ``declined``; an initiative a state has no decision on has no cell.
+        Only the decision shown is verified, so the page costs one check per cell.
+        """
+        rows = self.runner.select("decision-matrix", {"lang": Term.literal(lang)})
+        latest: dict[tuple[str, str], dict[str, str]] = {}
+        names: dict[str, str] = {}
+        for row in rows:
+            value = {name: term.value for name, term in row.items()}
+            state = value["state"].rsplit("/", 1)[-1]
+            names.setdefault(value["agreement"], value.get("label") or value["agreement"])
+            key = (value["agreement"], state)
+            if key not in latest or value.get("time", "") >= latest[key].get("time", ""):
+                latest[key] = value
+        states = sorted({state for _, state in latest})
+        initiatives = []
+        for agreement in sorted(names, key=lambda a: names[a].casefold()):
+            cells = {}
+            for state in states:
+                chosen = latest.get((agreement, state))
+                if chosen is None:
+                    continue
+                store, graph = self.runner.store, chosen["graph"]
+                check = verify_graph_in_store(store, self.statements, graph, self.resolve)
+                cells[state] = {
+                    "decision": chosen["decision"],
+                    "status": _status(chosen),
+                    "registry": "peer" if chosen["graph"].startswith(PEER_PREFIX) else "own",
+                    "verification": check.state,
+                    "profile": chosen.get("profile"),
+                }
+            initiatives.append({"agreement": agreement, "label": names[agreement], "cells": cells})
+        return {"states": states, "initiatives": initiatives}
+
     def peer_decision(self, decision: str) -> dict[str, Any] | None:
         """A harvested decision with its graph, initiative, state, outcome, proof and check now."""
         try:
@@ -104,3 +141,13 @@ class NetworkService:
             }
             for row in rows
         ]
+
+
+def _status(decision: dict[str, str]) -> str:
+    """What a decision did, in the matrix's words: adopting or declining another state's is said so."""
+    outcome = decision.get("outcome", "").rsplit("/", 1)[-1]
+    if decision.get("adopts"):
+        return "adopted"
+    if decision.get("declines"):
+        return "declined"
+    return "recognised" if outcome == "conditionally-recognised" else outcome or "recognised"

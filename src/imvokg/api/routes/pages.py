@@ -245,6 +245,17 @@ async def compare(request: Request, services: ServicesDep) -> HTMLResponse:
     return html_page(request, "compare.html", a=a, b=b, problem=None, **data)
 
 
+# -- initiatives across member states ---------------------------------------------
+
+
+@router.get("/network", response_class=HTMLResponse)
+async def network(request: Request, services: ServicesDep) -> HTMLResponse:
+    """Initiatives x member states: who recognised, refused, withdrew, adopted or declined what."""
+    lang = page_language(request).lang
+    data = await run_in_threadpool(services.network.matrix, lang=lang)
+    return html_page(request, "network.html", **data)
+
+
 # -- the SER position paper of 18 January 2023 -----------------------------------
 
 

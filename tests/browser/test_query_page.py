@@ -10,6 +10,7 @@ import csv
 import io
 import json
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -272,7 +273,9 @@ def test_a_bad_query_shows_the_error_detail(page: Any, artifacts: Path) -> None:
     shot(page, artifacts, "query-error")
 
 
-def test_the_code_panel_gives_curl_and_python_that_run(page: Any, server: Any) -> None:
+def test_the_code_panel_gives_curl_python_and_javascript_that_run(
+    page: Any, server: Any, tmp_path: Path
+) -> None:
     page.goto("/sparql")
     query = 'SELECT ?x ?label WHERE { VALUES (?x ?label) { (1 "one") (2 "two") } } ORDER BY ?x'
     run(page, query)
@@ -292,3 +295,10 @@ def test_the_code_panel_gives_curl_and_python_that_run(page: Any, server: Any) -
         )
         assert ran.returncode == 0, (key, ran.stderr)
         assert ran.stdout.splitlines() == ["{'x': '1', 'label': 'one'}", "{'x': '2', 'label': 'two'}"], key
+    node = shutil.which("node")
+    if node:  # the JavaScript snippet is an ES module (top-level await), for Node 18+ or a browser
+        script = tmp_path / "query.mjs"
+        script.write_text(snippets["js"], encoding="utf-8")
+        ran = subprocess.run([node, str(script)], capture_output=True, text=True, timeout=60)
+        assert ran.returncode == 0, ran.stderr
+        assert ran.stdout.splitlines() == ["{ x: '1', label: 'one' }", "{ x: '2', label: 'two' }"]

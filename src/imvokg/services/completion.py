@@ -19,6 +19,8 @@ from imvokg.messages import N_
 from imvokg.services.runner import QueryRunner, lang_term
 from imvokg.store.base import Term
 
+RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+
 KINDS = ("class", "property", "resource")
 """What the editor asks for: a class after `a`, a property in a predicate's place, else anything."""
 
@@ -51,20 +53,33 @@ class CompletionService:
         self.runner = runner
 
     def terms(self, lang: str) -> list[Completion]:
-        """Every class and property with its name in `lang`, once per store version."""
+        """Every class and property with its name in `lang`.
+
+        The list is a scan of the store (seconds at a million triples), read once per
+        store version for every language; the names, a lookup of a few hundred
+        subjects, once per version and language.
+        """
         runner = self.runner
 
-        def compute() -> list[Completion]:
-            rows = runner.select("completion-terms", {"lang": lang_term(lang)})
+        def kinds() -> list[tuple[str, str]]:
+            return [(row["term"].value, row["kind"].value) for row in runner.select("completion-terms")]
+
+        def named() -> list[Completion]:
+            listed = runner.cached(("completion-terms",), kinds)
+            names: dict[str, dict[str, str]] = {}
+            terms = [Term.iri(iri) for iri in sorted({iri for iri, _ in listed})]
+            for start in range(0, len(terms), 400):
+                for row in runner.select_rows("labels-of", "x", terms[start : start + 400]):
+                    if row["lp"].value == RDFS_LABEL:
+                        names.setdefault(row["x"].value, {}).setdefault(row["l"].lang or "", row["l"].value)
             found = []
-            for row in rows:
-                iri = row["term"].value
-                name = row.get("label") or row.get("english")
-                label = name.value if name is not None else _local_name(iri)
-                found.append(Completion(iri, label, label, row["kind"].value))
+            for iri, kind in listed:
+                said = names.get(iri, {})
+                label = said.get(lang) or said.get("en") or _local_name(iri)
+                found.append(Completion(iri, label, label, kind))
             return found
 
-        return runner.cached(("completion-terms", lang), compute)
+        return runner.cached(("completion-terms", lang), named)
 
     def complete(self, text: str, kind: str, lang: str, namespace: str = "") -> list[Completion]:
         """What the reader may mean by `text` where a term of `kind` goes, best first.

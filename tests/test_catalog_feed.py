@@ -88,7 +88,7 @@ def test_catalogue_has_what_a_portal_needs(client: httpx.Client) -> None:
         assert g.value(checksum, SPDX.algorithm) == SPDX.checksumAlgorithm_sha256
         downloads[str(url)] = (int(g.value(dist, DCAT.byteSize)), str(g.value(checksum, SPDX.checksumValue)))
         assert g.value(dist, DCAT.mediaType) is not None
-    assert {u.rsplit(".", 1)[-1] for u in downloads} == {"ttl", "gz", "jsonld"}
+    assert {u.rsplit(".", 1)[-1] for u in downloads} == {"ttl", "gz", "jsonld", "trig"}
     for url, (size, digest) in downloads.items():
         assert url.startswith(BASE + "dumps/imvokg-")
         body = client.get(url[len(BASE) - 1 :]).content

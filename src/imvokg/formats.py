@@ -51,6 +51,9 @@ RESULT_MEDIA_TYPES: tuple[str, ...] = tuple(f.media_type for f in FORMATS if f.k
 GRAPH_MEDIA_TYPES: tuple[str, ...] = tuple(f.media_type for f in FORMATS if f.kind == "graph")
 """What a CONSTRUCT or DESCRIBE answer comes as, the default first."""
 DATASET_MEDIA_TYPES: tuple[str, ...] = tuple(f.media_type for f in FORMATS if f.kind == "dataset")
+QUERY_GRAPH_MEDIA_TYPES: tuple[str, ...] = GRAPH_MEDIA_TYPES + DATASET_MEDIA_TYPES
+"""What a CONSTRUCT or DESCRIBE answer comes as on /sparql and the named queries: the graph formats,
+and TriG and N-Quads (the triples in the default graph) for clients that read datasets."""
 
 PUBLISHED_RDF: tuple[str, ...] = (
     "text/turtle",
@@ -66,11 +69,43 @@ TURTLE = "text/turtle"
 N_TRIPLES = "application/n-triples"
 JSON_LD = "application/ld+json"
 
-RELEASE_FORMATS: dict[str, str] = {"ttl": TURTLE, "nt.gz": N_TRIPLES, "jsonld": JSON_LD}
-"""Release files: suffix -> media type (N-Triples gzipped: the one for machines, and the biggest)."""
+TRIG = "application/trig"
+N_QUADS = "application/n-quads"
+
+RELEASE_FORMATS: dict[str, str] = {
+    "ttl": TURTLE,
+    "nt.gz": N_TRIPLES,
+    "jsonld": JSON_LD,
+    "trig": TRIG,
+    "nq.gz": N_QUADS,
+}
+"""Release files: suffix -> media type. The graph formats hold the union of the published graphs;
+TriG and N-Quads keep each named graph (its source file, the inferences) apart. The line formats
+are gzipped: they are for machines, and the biggest."""
 
 FORMAT_PARAM: dict[str, str] = {name: f.media_type for f in FORMATS for name in f.names} | {"html": HTML}
 """``?format=`` values -> media type."""
+
+CLIENT_FORMAT_NAMES: dict[str, dict[str, str]] = {
+    "result": {name: f.media_type for f in FORMATS if f.kind == "result" for name in f.names},
+    "graph": {name: f.media_type for f in FORMATS if f.kind != "result" for name in f.names}
+    | {
+        "json": JSON_LD,
+        "json-ld": JSON_LD,
+        "xml": "application/rdf+xml",
+        "rdf": "application/rdf+xml",
+        "rdf+xml": "application/rdf+xml",
+        "n3": TURTLE,
+        "n-triples": N_TRIPLES,
+        "n-quads": N_QUADS,
+    },
+}
+"""What SPARQL clients put in ``format=``/``output=``/``results=``, by the kind of answer.
+
+SPARQLWrapper names the format it wants with one word whatever the query:
+``xml`` is SPARQL XML results for a SELECT and RDF/XML for a DESCRIBE, ``json``
+SPARQL JSON or JSON-LD, ``n3`` (whose subset Turtle is) a graph in Turtle; and
+it sends the media type as well for some (``format=tsv&format=text/tab-separated-values``)."""
 
 ACCEPT_ALIASES: dict[str, tuple[str, ...]] = {
     "application/json": ("application/sparql-results+json", JSON_LD),

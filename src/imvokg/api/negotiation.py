@@ -6,12 +6,19 @@ the media types themselves and their aliases are in ``imvokg.formats``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from fastapi import Request
 
 from imvokg.errors import NotAcceptable
-from imvokg.formats import ACCEPT_ALIASES, FORMAT_PARAM, GRAPH_MEDIA_TYPES, HTML, RESULT_MEDIA_TYPES
+from imvokg.formats import (
+    ACCEPT_ALIASES,
+    CLIENT_FORMAT_NAMES,
+    FORMAT_PARAM,
+    HTML,
+    QUERY_GRAPH_MEDIA_TYPES,
+    RESULT_MEDIA_TYPES,
+)
 from imvokg.messages import N_
 
 FORMAT_PARAMETERS = ("format", "output", "results")
@@ -90,7 +97,32 @@ def wants_page(request: Request, others: Sequence[str]) -> bool:
     return negotiate(accept, [HTML, *others]) == HTML
 
 
-def query_format(request: Request, *, graph: bool, format_param: str | None = None) -> str:
-    """The answer format of a SPARQL query: a graph for CONSTRUCT and DESCRIBE, results otherwise."""
-    offered = GRAPH_MEDIA_TYPES if graph else RESULT_MEDIA_TYPES
-    return choose(request, offered, format_param=format_param or "")
+def query_format(request: Request, *, graph: bool, format_values: Sequence[str] = ()) -> str:
+    """The answer format of a SPARQL query: a graph for CONSTRUCT and DESCRIBE, results otherwise.
+
+    ``format_values`` are what the client sent as ``format``, ``output`` or
+    ``results`` (SPARQLWrapper sends all three, with a word or a media type):
+    the first that names a format of this kind of answer wins. When none does,
+    Accept decides if the client sent one; a client that said nothing but an
+    unknown format is told what there is (406).
+    """
+    offered = QUERY_GRAPH_MEDIA_TYPES if graph else RESULT_MEDIA_TYPES
+    names = CLIENT_FORMAT_NAMES["graph" if graph else "result"]
+    for value in format_values:
+        wanted = value.strip().lower()
+        media = names.get(wanted, wanted)
+        if media in offered:
+            return media
+    accept = request.headers.get("accept")
+    if format_values and (not accept or accept.strip() == "*/*"):
+        raise NotAcceptable(
+            N_("format '%(wanted)s' is not available here; use one of %(offered)s"),
+            wanted=format_values[0][:40],
+            offered=", ".join(offered),
+        )
+    return choose(request, offered, format_param="")
+
+
+def format_values(pairs: Iterable[tuple[str, str]]) -> list[str]:
+    """The values of the format parameters SPARQL clients send, in the order they came."""
+    return [value for name, value in pairs if name in FORMAT_PARAMETERS and value]

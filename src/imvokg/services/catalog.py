@@ -36,8 +36,20 @@ THEMES = {  # EU data-theme authority table, with its English labels
     "SOCI": "Population and society",
 }
 LANGUAGES = ("ENG", "NLD")
-FILE_TYPES = {"ttl": "RDF_TURTLE", "nt.gz": "RDF_N_TRIPLES", "jsonld": "JSON_LD"}
-FORMAT_NAMES = {"ttl": "Turtle", "nt.gz": "N-Triples (gzip)", "jsonld": "JSON-LD"}
+FILE_TYPES = {
+    "ttl": "RDF_TURTLE",
+    "nt.gz": "RDF_N_TRIPLES",
+    "jsonld": "JSON_LD",
+    "trig": "RDF_TRIG",
+    "nq.gz": "RDF_N_QUADS",
+}
+FORMAT_NAMES = {
+    "ttl": "Turtle",
+    "nt.gz": "N-Triples (gzip)",
+    "jsonld": "JSON-LD",
+    "trig": "TriG (named graphs)",
+    "nq.gz": "N-Quads (named graphs, gzip)",
+}
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF
 
 from imvokg.config import Settings
-from imvokg.formats import FORMATS, GRAPH_MEDIA_TYPES, RESULT_MEDIA_TYPES, rdflib_name
+from imvokg.formats import FORMATS, QUERY_GRAPH_MEDIA_TYPES, RESULT_MEDIA_TYPES, rdflib_name
 from imvokg.namespaces import bind_prefixes
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
@@ -23,7 +23,7 @@ def service_description(settings: Settings, endpoint: str, media_type: str) -> b
     graph.add((service, SD.supportedLanguage, SD.SPARQL11Query))
     graph.add((service, SD.feature, SD.UnionDefaultGraph))
     for offered in FORMATS:  # what /sparql answers in: results and graphs
-        if offered.w3c and offered.media_type in (*RESULT_MEDIA_TYPES, *GRAPH_MEDIA_TYPES):
+        if offered.w3c and offered.media_type in (*RESULT_MEDIA_TYPES, *QUERY_GRAPH_MEDIA_TYPES):
             graph.add((service, SD.resultFormat, W3C_FORMATS[offered.w3c]))
     dataset = BNode()
     graph.add((service, SD.defaultDataset, dataset))

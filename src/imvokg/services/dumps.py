@@ -29,7 +29,9 @@ from imvokg.messages import N_
 from imvokg.namespaces import META_GRAPH
 from imvokg.store import Store
 
-NAME = re.compile(r"^imvokg-([0-9A-Za-z][0-9A-Za-z.+_-]{0,99})\.(ttl|nt\.gz|jsonld)$")
+NAME = re.compile(
+    r"^imvokg-([0-9A-Za-z][0-9A-Za-z.+_-]{0,99})\.(" + "|".join(map(re.escape, RELEASE_FORMATS)) + ")$"
+)
 _SAFE_VERSION = re.compile(r"^[0-9A-Za-z][0-9A-Za-z.+_-]{0,99}$")
 _lock = threading.Lock()
 _digests = VersionedCache(size=256)

@@ -13,7 +13,7 @@ from imvokg.api.docs import answers_in
 from imvokg.api.negotiation import query_format
 from imvokg.api.parameters import ANY, accepts
 from imvokg.errors import InputError
-from imvokg.formats import GRAPH_MEDIA_TYPES, RESULT_MEDIA_TYPES, with_charset
+from imvokg.formats import QUERY_GRAPH_MEDIA_TYPES, RESULT_MEDIA_TYPES, with_charset
 from imvokg.messages import N_
 
 router = APIRouter(tags=["queries"])
@@ -29,7 +29,7 @@ def list_queries(services: ServicesDep) -> list[dict[str, object]]:
     "/queries/{name}",
     operation_id="runNamedQuery",
     response_model=None,
-    responses=answers_in(*RESULT_MEDIA_TYPES, *GRAPH_MEDIA_TYPES, "application/sparql-query"),
+    responses=answers_in(*RESULT_MEDIA_TYPES, *QUERY_GRAPH_MEDIA_TYPES, "application/sparql-query"),
 )
 @accepts(ANY)
 async def run_named_query(name: str, request: Request, services: ServicesDep) -> Response:
@@ -49,7 +49,7 @@ async def run_named_query(name: str, request: Request, services: ServicesDep) ->
     format_param = raw.pop("format", None)
     query, bindings = services.registry.bind(name, raw)
     graph = query.kind in {"CONSTRUCT", "DESCRIBE"}
-    media_type = query_format(request, graph=graph, format_param=format_param)
+    media_type = query_format(request, graph=graph, format_values=[format_param] if format_param else [])
 
     def answer() -> tuple[bytes, str]:
         return services.runner.serialized(

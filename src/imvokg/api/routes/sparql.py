@@ -11,13 +11,13 @@ from fastapi.responses import Response
 
 from imvokg.api.deps import ServicesDep
 from imvokg.api.docs import answers_in
-from imvokg.api.negotiation import FORMAT_PARAMETERS, query_format, wants_page
+from imvokg.api.negotiation import FORMAT_PARAMETERS, choose, format_values, query_format, wants_page
 from imvokg.api.parameters import accepts
 from imvokg.api.publishing import add_vary
 from imvokg.api.routes import pages
 from imvokg.api.state import Services
 from imvokg.errors import InputError, QueryRefused, UnsupportedMediaType
-from imvokg.formats import GRAPH_MEDIA_TYPES, HTML, RESULT_MEDIA_TYPES, with_charset
+from imvokg.formats import GRAPH_MEDIA_TYPES, HTML, QUERY_GRAPH_MEDIA_TYPES, RESULT_MEDIA_TYPES, with_charset
 from imvokg.messages import N_
 from imvokg.services.description import service_description
 from imvokg.services.sparql import (
@@ -40,12 +40,12 @@ async def execute(
     query_text: str,
     default_graphs: list[str],
     named_graphs: list[str],
-    format_param: str | None,
+    formats: list[str],
 ) -> Response:
     inspected = inspect_query(query_text, max_chars=services.settings.max_query_chars)
     check_graph_names(default_graphs, "default-graph-uri")
     check_graph_names(named_graphs, "named-graph-uri")
-    media_type = query_format(request, graph=inspected.returns_graph, format_param=format_param)
+    media_type = query_format(request, graph=inspected.returns_graph, format_values=formats)
     # Same query, same store version, same answer: repeated questions (dashboards, shared links,
     # the examples) are answered from memory, keyed on the version so a write makes them miss.
     key = ("sparql", inspected.text, media_type, tuple(default_graphs), tuple(named_graphs))
@@ -86,7 +86,7 @@ def _answer(body: bytes, produced: str, *, cache: str) -> Response:
     "/sparql",
     operation_id="sparqlQuery",
     response_model=None,
-    responses=answers_in(*RESULT_MEDIA_TYPES, *GRAPH_MEDIA_TYPES, HTML),
+    responses=answers_in(*RESULT_MEDIA_TYPES, *QUERY_GRAPH_MEDIA_TYPES, HTML),
 )
 @accepts(*PROTOCOL_PARAMETERS)
 async def sparql_get(request: Request, services: ServicesDep) -> Response:
@@ -98,7 +98,7 @@ async def sparql_get(request: Request, services: ServicesDep) -> Response:
     if query is None:
         if wants_page(request, GRAPH_MEDIA_TYPES):  # a browser: the query page
             return add_vary(await pages.query_page(request, services), "Accept")
-        media_type = query_format(request, graph=True, format_param=params.get("format"))
+        media_type = choose(request, GRAPH_MEDIA_TYPES)
         body = service_description(services.settings, str(request.url_for("sparql_get")), media_type)
         return Response(body, media_type=with_charset(media_type), headers={"Vary": "Accept"})
     if wants_page(
@@ -111,7 +111,7 @@ async def sparql_get(request: Request, services: ServicesDep) -> Response:
         query,
         params.getlist("default-graph-uri"),
         params.getlist("named-graph-uri"),
-        params.get("format"),
+        format_values(params.multi_items()),
     )
 
 
@@ -119,7 +119,7 @@ async def sparql_get(request: Request, services: ServicesDep) -> Response:
     "/sparql",
     operation_id="sparqlQueryPost",
     response_model=None,
-    responses=answers_in(*RESULT_MEDIA_TYPES, *GRAPH_MEDIA_TYPES),
+    responses=answers_in(*RESULT_MEDIA_TYPES, *QUERY_GRAPH_MEDIA_TYPES),
 )
 @accepts(*PROTOCOL_PARAMETERS)
 async def sparql_post(request: Request, services: ServicesDep) -> Response:
@@ -129,6 +129,7 @@ async def sparql_post(request: Request, services: ServicesDep) -> Response:
     params = request.query_params
     default_graphs = params.getlist("default-graph-uri")
     named_graphs = params.getlist("named-graph-uri")
+    formats = format_values(params.multi_items())
     if content_type == "application/sparql-query":
         query = _decode(raw)
     elif content_type == "application/x-www-form-urlencoded":
@@ -140,13 +141,14 @@ async def sparql_post(request: Request, services: ServicesDep) -> Response:
         query = form["query"][0]
         default_graphs += form.get("default-graph-uri", [])
         named_graphs += form.get("named-graph-uri", [])
+        formats += format_values((name, v) for name, values in form.items() for v in values)
     elif content_type == "application/sparql-update":
         raise QueryRefused(N_("SPARQL Update is not allowed: this endpoint is read-only"))
     else:
         raise UnsupportedMediaType(
             N_("send the query as application/sparql-query or application/x-www-form-urlencoded")
         )
-    return await execute(services, request, query, default_graphs, named_graphs, params.get("format"))
+    return await execute(services, request, query, default_graphs, named_graphs, formats)
 
 
 def _decode(raw: bytes) -> str:

@@ -9,6 +9,10 @@ signs and streams that, and the API lists, shows and compares the profiles.
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -151,6 +155,7 @@ def submit(registry: Registry, body: bytes) -> httpx.Response:
         )
 
 
+@pytest.mark.slow  # a writable server of its own (or CLI processes)
 def test_the_profiles_are_listed_shown_and_compared(de_registry: Registry) -> None:
     with de_registry.client() as http:
         listed = http.get("/api/v1/profiles").json()
@@ -179,6 +184,7 @@ def test_the_profiles_are_listed_shown_and_compared(de_registry: Registry) -> No
         assert answer.status_code == code and set(answer.json()) >= {"error", "detail"}
 
 
+@pytest.mark.slow  # a writable server of its own (or CLI processes)
 def test_validation_and_submission_use_the_registrys_profile(de_registry: Registry) -> None:
     with de_registry.client() as http:
         checked = http.post(
@@ -197,6 +203,7 @@ def test_validation_and_submission_use_the_registrys_profile(de_registry: Regist
     assert not any(s["agreement"] == AGR + "example-de-plain" for s in listed)
 
 
+@pytest.mark.slow  # a writable server of its own (or CLI processes)
 def test_a_decision_names_its_profile_signed_and_streamed(de_registry: Registry) -> None:
     created = submit(de_registry, german_agreement("example-de-named"))
     assert created.status_code == 201, created.text
@@ -219,6 +226,7 @@ def test_a_decision_names_its_profile_signed_and_streamed(de_registry: Registry)
     assert [(r["decision"], r["profile"]) for r in recognitions] == [(decision, DE2)]
 
 
+@pytest.mark.slow  # a writable server of its own (or CLI processes)
 def test_a_changed_profile_triple_breaks_the_signature(de_registry: Registry) -> None:
     """The profile is part of what is signed: naming another profile fails verification."""
     created = submit(de_registry, german_agreement("example-de-resign"))
@@ -235,3 +243,18 @@ def test_a_changed_profile_triple_breaks_the_signature(de_registry: Registry) ->
     with de_registry.client() as http:
         verification = http.get(f"/api/v1/decisions/{slug}/verification").json()
     assert verification["state"] == "invalid"
+
+
+@pytest.mark.slow  # a writable server of its own (or CLI processes)
+def test_validate_on_the_command_line_uses_the_registrys_profile(tmp_path: Path) -> None:
+    environ = {**os.environ, "IMVOKG_PROFILES_DIR": str(EXAMPLES), "IMVOKG_REQUIREMENT_PROFILE": "de-example"}
+    command = [sys.executable, "-m", "imvokg", "validate", "--output", "json", str(FIXTURE)]
+    national = subprocess.run(command, capture_output=True, text=True, env=environ)
+    assert national.returncode == 1, national.stderr
+    report = json.loads(national.stdout)
+    assert report["profile"] == DE2
+    assert [r["requirement"]["id"] for r in report["results"]] == ["DE-01"]
+    eu = subprocess.run(
+        command, capture_output=True, text=True, env={**environ, "IMVOKG_REQUIREMENT_PROFILE": "eu-minimum"}
+    )
+    assert eu.returncode == 0 and json.loads(eu.stdout)["profile"] == EU

@@ -302,16 +302,18 @@ def cmd_serve(args: argparse.Namespace, settings: Settings, progress: Progress) 
 
 def cmd_validate(args: argparse.Namespace, settings: Settings, progress: Progress) -> int:
     from imvokg.rdfio import read_rdf_file
+    from imvokg.services.profiles import ProfileService
     from imvokg.services.reports import report_json
     from imvokg.validation import message_language, validate_graph
 
     lang = message_language(args.lang)
+    requirements = ProfileService(settings).current_applied()  # the registry's profile, as /api/v1/validate
     worst = 0
     for path in args.files:
         graph = read_rdf_file(path, args.format)
-        report = validate_graph(graph, profile="agreement", lang=lang)
+        report = validate_graph(graph, profile="agreement", lang=lang, requirements=requirements)
         if args.output == "json":
-            readable = {"file": str(path), **report_json(report, lang)}
+            readable = {"file": str(path), **report_json(report, lang, profile=requirements.profile.iri)}
             print(json.dumps(readable, indent=2, ensure_ascii=False))
         elif args.output == "turtle":
             print(report.to_turtle())

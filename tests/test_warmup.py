@@ -7,9 +7,10 @@ from pathlib import Path
 import pytest
 
 from imvokg.queries import default_registry
+from imvokg.services.completion import CompletionService
 from imvokg.services.knowledge import KnowledgeService
 from imvokg.services.runner import QueryRunner
-from imvokg.services.warmup import warm
+from imvokg.services.warmup import start_warmup, warm
 from imvokg.store.embedded import EmbeddedStore
 
 
@@ -31,6 +32,19 @@ def test_warm_fills_the_cache_for_agreements_and_sectors(store_path: Path) -> No
         ):
             answer = knowledge.runner.peek_answer(question)
             assert answer is not None and answer.encoded
+    finally:
+        store.close()
+
+
+def test_the_warm_up_thread_reads_the_editor_vocabulary_before_anyone_types(store_path: Path) -> None:
+    store = EmbeddedStore(store_path.resolve(), read_only=True)
+    try:
+        runner = QueryRunner(store, default_registry())
+        completion = CompletionService(runner)
+        start_warmup(KnowledgeService(runner), budget_s=0, completion=completion).join(timeout=120)
+        misses = runner.cache.misses
+        assert any(t.iri.endswith("#IrbcAgreement") for t in completion.terms("en"))
+        assert runner.cache.misses == misses  # the list was already there
     finally:
         store.close()
 

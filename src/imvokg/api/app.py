@@ -66,7 +66,12 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
         if app.state.sparql_pool is not None:
             await app.state.sparql_pool.start()
         if settings.warm_cache:
-            start_warmup(app.state.services.knowledge, labels, budget_s=settings.warm_budget_s)
+            start_warmup(
+                app.state.services.knowledge,
+                labels,
+                budget_s=settings.warm_budget_s,
+                completion=app.state.services.completion,
+            )
         stop_harvest = start_background_harvest(settings, opened)  # the peers file, when there is one
         try:
             yield

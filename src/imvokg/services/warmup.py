@@ -16,6 +16,7 @@ from typing import Any
 
 from imvokg.cache import Question
 from imvokg.label_index import LabelIndex
+from imvokg.services.completion import CompletionService
 from imvokg.services.knowledge import KnowledgeService
 
 log = logging.getLogger("imvokg.warmup")
@@ -57,15 +58,26 @@ def warm(
 
 
 def start_warmup(
-    knowledge: KnowledgeService, labels: LabelIndex | None = None, *, budget_s: float | None = None
+    knowledge: KnowledgeService,
+    labels: LabelIndex | None = None,
+    *,
+    budget_s: float | None = None,
+    completion: CompletionService | None = None,
 ) -> threading.Thread:
-    """Run :func:`warm` in a daemon thread, after reading the names into the label index."""
+    """Run :func:`warm` in a daemon thread, after reading the names into the label index.
+
+    With `completion`, the query editor's list of classes and properties is read too
+    (a scan of the store: seconds at a million triples), so the first reader who
+    types in the editor does not wait for it.
+    """
 
     def run() -> None:
         try:
             if labels is not None:
                 labels.refresh()
                 log.info("indexed %d names in %.1f s", len(labels), labels.last_refresh_s)
+            if completion is not None:
+                log.info("read %d classes and properties for the editor", len(completion.terms("en")))
             count = warm(knowledge, budget_s=budget_s)
             log.info("warmed %d answers", count)
         except Exception:  # a cold cache is only slower; never fail the server for it

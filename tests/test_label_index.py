@@ -178,6 +178,7 @@ def test_text_with_nul_or_empty_finds_nothing() -> None:
     assert index.search("ac\x00me", "en").rows == ()
 
 
+@pytest.mark.slow  # the index against SPARQL in every result format
 def test_named_query_route_answers_from_the_index_in_every_format(
     server: LiveServer, curated: EmbeddedStore
 ) -> None:

@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import httpx
+import pytest
 
 from imvokg import languages
 from imvokg.queries import default_registry
@@ -87,6 +88,7 @@ def test_the_query_page_for_a_browser_and_results_for_a_client(client: httpx.Cli
     ]
 
 
+@pytest.mark.slow  # every named query through /sparql
 def test_every_example_loaded_into_the_editor_runs(client: httpx.Client) -> None:
     for query in default_registry():
         text = views.runnable_text(query.text, [p.to_dict() for p in query.parameters], "en")

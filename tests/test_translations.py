@@ -288,6 +288,7 @@ def test_validation_speaks_polish_with_the_values_filled_in() -> None:
     assert polish.requirement_title == _translated("pl", english.requirement_iri, DCTERMS.title)
 
 
+@pytest.mark.slow  # a CLI process
 def test_validate_on_the_command_line_in_polish(tmp_path: Path) -> None:
     fixture = FIXTURES / "SectorAgreement-tradeUnionSignatory--union-only-supporter.ttl"
     result = subprocess.run(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import html
 import http.client
 import json
 import re
@@ -124,6 +125,36 @@ def test_html_labels_follow_the_language(client: httpx.Client) -> None:
     assert title.search(dutch.text).group(1) != title.search(english.text).group(1)
     german = client.get("/id/agreement/nl-gold", headers={"Accept": "text/html", "Accept-Language": "de"})
     assert german.status_code == 200 and "<h1>" in german.text  # falls back to English labels
+
+
+@pytest.mark.parametrize("lang", ["de", "nl", "el"])
+def test_an_agreement_page_opens_with_its_summary_in_the_readers_language(
+    client: httpx.Client, lang: str
+) -> None:
+    page = client.get("/id/agreement/nl-gold", params={"lang": lang}, headers={"Accept": "text/html"})
+    assert page.status_code == 200
+    summary = page.text.split('<dl class="ld-summary">', 1)[1].split("</dl>", 1)[0]
+    assert page.text.index('<dl class="ld-summary">') < page.text.index("<table")  # before the statements
+    for heading in ("Status", "Period", "Sectors", "Parties by kind", "Risks"):
+        assert f"<dt>{messages.say(lang, heading)}</dt>" in summary, heading
+    detail = client.get("/api/v1/agreements/nl-gold", params={"lang": lang}).json()  # the same facts
+    assert detail["parties"] and detail["risks"] and detail["sectors"]
+    for party in detail["parties"]:
+        assert f">{html.escape(str(party['label']))}</a>" in summary, party["label"]
+        assert html.escape(str(party["role_label"])) in summary
+    for risk in detail["risks"]:
+        assert (
+            f'<a href="/scheme/risk-topic/{risk["risk"]}">{html.escape(str(risk["risk_label"]))}</a>'
+            in summary
+        )
+    sectors = client.get("/api/v1/sectors", params={"lang": lang}).json()
+    gold = next(s for s in sectors if s["slug"] == "gold")
+    assert f'<a href="/scheme/sector/gold">{html.escape(str(gold["label"]))}</a>' in summary
+
+
+def test_other_resources_have_no_agreement_summary(client: httpx.Client) -> None:
+    page = client.get("/scheme/sector/gold", headers={"Accept": "text/html"})
+    assert page.status_code == 200 and "ld-summary" not in page.text
 
 
 def test_revalidation_answers_304(client: httpx.Client) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
@@ -68,6 +69,7 @@ def resource_html(request: Request, services: Services, iri: str, lang: str) -> 
     path = request.url.path
     html = site.render(
         "resource.html",
+        summary=_agreement_summary(services, iri, lang, link, label),
         lang=lang,
         path=path,
         params=dict(request.query_params),
@@ -89,6 +91,43 @@ def resource_html(request: Request, services: Services, iri: str, lang: str) -> 
         query_href="/sparql?" + urlencode({"query": f"DESCRIBE <{iri}>"}),
     )
     return html.encode("utf-8")
+
+
+AGREEMENT = BASE + "id/agreement/"
+
+
+def _agreement_summary(
+    services: Services, iri: str, lang: str, link: Callable[[str], str], label: Callable[[str], str]
+) -> dict[str, object] | None:
+    """What an agreement's page says first, in the reader's language: status, term, sectors, parties
+    by role and the risks it prioritises (the JSON API's answer about it); None for other resources."""
+    slug = iri[len(AGREEMENT) :] if iri.startswith(AGREEMENT) else ""
+    if not slug or "/" in slug:
+        return None
+    detail = services.knowledge.get_agreement(slug, lang=lang)
+    scheme = BASE + "scheme/"
+    status = scheme + "agreement-status/" + detail["status"] if detail["status"] else None
+    sectors = [scheme + "sector/" + s for s in detail["sectors"]]
+    names = services.linked_data.labels_of([*sectors, *([status] if status else [])])
+
+    def named(iri: str) -> str:
+        return linked_data.pick_label(names.get(iri), lang) or label(iri)
+
+    roles: dict[str, list[dict[str, str]]] = {}
+    for party in detail["parties"]:
+        role = str(party.get("role_label") or party["role"])
+        roles.setdefault(role, []).append(
+            {"href": link(party["iri"]), "text": str(party["label"] or party["iri"])}
+        )
+    risks = {scheme + "risk-topic/" + r["risk"]: str(r["risk_label"] or r["risk"]) for r in detail["risks"]}
+    period = " – ".join(str(d) for d in (detail["start_date"], detail["end_date"]) if d)
+    return {
+        "status": named(status) if status else None,
+        "period": period or None,
+        "sectors": [{"href": link(s), "text": named(s)} for s in sectors],
+        "roles": sorted(roles.items()),
+        "risks": sorted(({"href": link(k), "text": v} for k, v in risks.items()), key=lambda r: r["text"]),
+    }
 
 
 def resource_response(request: Request, services: Services, iri: str) -> Response:

@@ -222,7 +222,7 @@ def test_the_page_and_its_table_speak_the_reader_language(page: Any, artifacts: 
     page.goto("/sparql?lang=de")
     run(page, TEN_THOUSAND)
     assert page.locator("#result-status").inner_text().startswith("Ergebnisse: 10000 ")
-    assert page.locator(f"{ACTIVE} .dt-info").inner_text().startswith("Zeilen 1 bis 50 von 10,000")
+    assert page.locator(f"{ACTIVE} .dt-info").inner_text().startswith("Zeilen 1 bis 50 von 10.000")
     assert page.locator(f"{ACTIVE} .yasr .select_table span").inner_text() == "Tabelle"
     assert page.locator(f"{ACTIVE} .tableFilter").get_attribute("placeholder") == "Zeilen filtern"
     shot(page, artifacts, "query-de")

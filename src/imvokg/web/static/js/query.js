@@ -375,6 +375,7 @@
       pageLength: 50,
       language: Object.assign({}, (table.defaults.tableConfig || {}).language, {
         search: T.search, emptyTable: T.empty, zeroRecords: T.empty, infoEmpty: T.empty,
+        thousands: new Intl.NumberFormat(data.lang).format(1000).replace(/\d/g, "") || ",",
         info: fmt(T.info, { start: "_START_", end: "_END_", total: "_TOTAL_" }),
         infoFiltered: fmt(T.filtered, { max: "_MAX_" })
       })

@@ -76,7 +76,7 @@ def cmd_init_registry(args: argparse.Namespace, settings: Settings, progress: An
     from imvokg.services.authority import AuthorityKeys
     from imvokg.services.identifiers import iso3
 
-    iso3(args.member_state)
+    iso3(args.member_state.strip())
     folder: Path = args.dir.absolute()
     target = folder / SETTINGS_FILE
     if target.exists() or (folder / "authority-keys.json").exists():

@@ -34,6 +34,10 @@ PARAM_TYPES = ("iri", "date", "dateTime", "string", "lang", "integer", "decimal"
 _LANG = re.compile(r"^[a-zA-Z]{1,8}(-[a-zA-Z0-9]{1,8})*$")
 _NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _KIND = re.compile(r"^\s*(?:PREFIX[^\n]*\n|BASE[^\n]*\n|#[^\n]*\n|\s)*(SELECT|CONSTRUCT|ASK|DESCRIBE)", re.I)
+DATE_PATTERN = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+"""A date parameter, YYYY-MM-DD; also the OpenAPI ``pattern`` (``date.fromisoformat`` alone takes
+``20270101`` and ``2027-W01-1`` too, which the document does not promise)."""
+_DATE = re.compile(DATE_PATTERN)
 MAX_STRING = 500
 
 
@@ -148,6 +152,8 @@ def to_term(param: Parameter, raw: str) -> Term:
             ) from None
     if param.type == "date":
         try:
+            if not _DATE.fullmatch(value):
+                raise ValueError(value)
             return Term.literal(date.fromisoformat(value).isoformat(), datatype=XSD + "date")
         except ValueError:
             raise InputError(

@@ -19,6 +19,10 @@ from fastapi.routing import APIRoute
 from imvokg import __version__
 from imvokg.api import problem
 from imvokg.api.conventions import MAX_LIMIT
+from imvokg.formats import FORMATS, JSON_LD, READABLE
+from imvokg.queries import DATE_PATTERN
+from imvokg.services.identifiers import MEMBER_STATE_PATTERN, SLUG_PATTERN
+from imvokg.services.taxonomies import PROVISION_PATTERN
 
 VENDOR = "/static/vendor/swagger-ui"
 PAGE = """<!doctype html>
@@ -98,6 +102,46 @@ def document_paging(operation: dict[str, Any]) -> None:
         "description": 'RFC 8288: rel="next", "prev" and "first" pages where there are more',
         "schema": {"type": "string"},
     }
+
+
+# What a parameter accepts, for /openapi.json (``json_schema_extra=``): the services check the
+# same patterns with their own messages, so the document promises exactly what is accepted.
+SLUG = {"pattern": SLUG_PATTERN}
+MEMBER_STATE = {"pattern": MEMBER_STATE_PATTERN}
+DATE = {"format": "date", "pattern": DATE_PATTERN}
+PROVISION = {"pattern": PROVISION_PATTERN}
+
+
+SPARQL_QUERY = {"type": "string", "format": "SPARQL_Query", "description": "a SPARQL 1.1 query (no update)"}
+"""A query's text. ``format`` values here are the names under http://www.w3.org/ns/formats/: no JSON
+Schema can say "valid Turtle", so the document names the syntax and a client (or schemathesis, see
+tests/test_schemathesis.py) knows what to send."""
+
+
+def sparql_body() -> dict[str, Any]:
+    """``openapi_extra=`` for POST /sparql: the two bodies it reads (a direct query, or a form)."""
+    form = {"type": "object", "required": ["query"], "properties": {"query": SPARQL_QUERY}}
+    content = {
+        "application/sparql-query": {"schema": SPARQL_QUERY},
+        "application/x-www-form-urlencoded": {"schema": form},
+    }
+    return {"requestBody": {"required": True, "content": content}}
+
+
+def sparql_parameters() -> dict[str, Any]:
+    """``openapi_extra=`` for GET /sparql: ``query`` (without it, the Service Description)."""
+    return {"parameters": [{"name": "query", "in": "query", "required": False, "schema": SPARQL_QUERY}]}
+
+
+def rdf_body(description: str) -> dict[str, Any]:
+    """``openapi_extra=`` for an operation that reads an RDF document in any accepted syntax."""
+    content: dict[str, Any] = {
+        f.media_type: {"schema": {"type": "string", "format": f.w3c}}
+        for f in FORMATS
+        if f.media_type in READABLE and f.media_type != JSON_LD
+    }
+    content[JSON_LD] = {"schema": {"type": "object", "description": "JSON-LD; any @context inline"}}
+    return {"requestBody": {"required": True, "description": description, "content": content}}
 
 
 def document_errors(app: FastAPI) -> None:

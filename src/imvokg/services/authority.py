@@ -191,7 +191,7 @@ def authority_document(settings: Settings, keys: list[AuthorityKey]) -> dict[str
     if settings.authority_name:
         document["name"] = settings.authority_name
     if settings.member_state:
-        document["memberState"] = iso3(settings.member_state)
+        document["memberState"] = iso3(settings.member_state.strip())
     document["verificationMethod"] = methods
     document["assertionMethod"] = [method["id"] for method in methods]
     return document

@@ -94,7 +94,7 @@ def load_peers(settings: Settings) -> list[Peer]:
         base = str(entry.get("base", ""))
         if not base.startswith(("https://", "http://")) or not base.endswith("/"):
             raise ConfigError(f"peer base {base!r} must be an http(s) URL ending in '/'")
-        peers.append(Peer(iso3(str(entry.get("member_state", ""))), base))
+        peers.append(Peer(iso3(str(entry.get("member_state", "")).strip()), base))
     return peers
 
 

@@ -15,7 +15,9 @@ from imvokg.namespaces import BASE
 from imvokg.store.base import Term
 
 COUNTRY_BASE = "http://publications.europa.eu/resource/authority/country/"
-SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,98}[a-z0-9])?$")
+SLUG_PATTERN = "^[A-Za-z0-9](?:[A-Za-z0-9-]{0,98}[A-Za-z0-9])?$"
+"""A slug as users may type it (any case); also the ``pattern`` the OpenAPI document states."""
+SLUG = re.compile(SLUG_PATTERN)
 
 # ISO 3166-1 alpha-2 -> alpha-3 for the EU member states and the other
 # countries the curated data uses (EU authority table codes are alpha-3).
@@ -88,12 +90,12 @@ EU_MEMBER_STATES = frozenset(
 
 
 def slug(value: str, what: str) -> str:
-    value = value.strip().lower()
-    if not SLUG.match(value):
+    """The slug in lowercase; exactly what ``SLUG_PATTERN`` admits, so the API does what it documents."""
+    if not SLUG.fullmatch(value):
         raise InputError(
             N_("'%(what)s' must be a short identifier of lowercase letters, digits and '-'"), what=what
         )
-    return value
+    return value.lower()
 
 
 def sector_iri(value: str) -> Term:
@@ -109,8 +111,9 @@ def agreement_iri(value: str) -> Term:
 
 
 def iso3(value: str, *, member_state_only: bool = True) -> str:
-    """Accept alpha-2 or alpha-3 codes, as the API contract says."""
-    code = value.strip().upper()
+    """Accept alpha-2 or alpha-3 codes in any case, as the API contract says (ASCII only:
+    ``"ıt".upper()`` is ``"IT"``, and ``MEMBER_STATE_PATTERN`` documents ASCII letters)."""
+    code = value.upper() if value.isascii() else ""
     if len(code) == 2:
         code = ISO2_TO_ISO3.get(code, "")
     if not re.fullmatch(r"[A-Z]{3}", code) or (member_state_only and code not in EU_MEMBER_STATES):
@@ -122,6 +125,15 @@ def iso3(value: str, *, member_state_only: bool = True) -> str:
             value=value,
         )
     return code
+
+
+def _any_case(code: str) -> str:
+    return "".join(f"[{c}{c.lower()}]" for c in code)
+
+
+_MEMBER_STATE_CODES = {*EU_MEMBER_STATES, *(a2 for a2, a3 in ISO2_TO_ISO3.items() if a3 in EU_MEMBER_STATES)}
+MEMBER_STATE_PATTERN = "^(?:" + "|".join(_any_case(code) for code in sorted(_MEMBER_STATE_CODES)) + ")$"
+"""The codes ``iso3`` accepts for a member state, as the OpenAPI document's ``pattern``."""
 
 
 def country_iri(value: str) -> Term:

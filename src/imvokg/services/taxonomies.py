@@ -22,10 +22,11 @@ from imvokg.services.runner import QueryRunner, lang_term, row_text, row_value
 from imvokg.store.base import Row, Term
 
 INSTRUMENT_BASE = f"{BASE}id/instrument/"
-_SEGMENT = re.compile(r"^[a-z0-9-]+$")
-# The path below /id/instrument/ is at most instrument/part/sub-part/...; a
-# generous bound keeps silly inputs out of the query without limiting data.
-_MAX_SEGMENTS = 6
+# The path below /id/instrument/ is at most instrument/part/sub-part/... (six segments); a
+# generous bound keeps silly inputs out of the query without limiting data. Also the
+# OpenAPI ``pattern`` of the provision path.
+PROVISION_PATTERN = "^[a-z0-9-]+(?:/[a-z0-9-]+){0,5}$"
+_PROVISION = re.compile(PROVISION_PATTERN)
 
 
 def _iris(row: Row, name: str) -> list[str]:
@@ -43,15 +44,14 @@ def provision_iri(slug: str) -> Term:
     Each segment must be a slug so that nothing a user types can reach the
     query except a well-formed IRI of our own namespace.
     """
-    segments = slug.strip("/").split("/")
-    if not slug.strip("/") or len(segments) > _MAX_SEGMENTS or not all(_SEGMENT.match(s) for s in segments):
+    if not _PROVISION.fullmatch(slug):
         raise InputError(
             N_(
                 "a provision is named by the path after /id/instrument/, lowercase letters, "
                 "digits and '-' in each segment, e.g. ungp-2011/principle-14"
             )
         )
-    return Term.iri(INSTRUMENT_BASE + "/".join(segments))
+    return Term.iri(INSTRUMENT_BASE + slug)
 
 
 def _provision_slug(iri: str | None) -> str | None:

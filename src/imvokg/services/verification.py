@@ -55,7 +55,7 @@ class VerificationService:
         self.resolve = resolve
 
     def decision(self, decision_id: str) -> dict[str, Any]:
-        if not SLUG.match(decision_id):
+        if not SLUG.fullmatch(decision_id):
             raise NotFound(N_("there is no decision '%(decision_id)s'"), decision_id=decision_id)
         graph = decision_graph_iri(decision_id)
         if graph not in self.store.graph_names():

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query, Response
 from imvokg.api import models
 from imvokg.api.answers import json_answer
 from imvokg.api.deps import ServicesDep
+from imvokg.api.docs import SLUG
 from imvokg.api.lang import LangDep
 
 router = APIRouter(prefix="/api/v1", tags=["api"])
@@ -18,8 +19,11 @@ router = APIRouter(prefix="/api/v1", tags=["api"])
 async def compare(
     services: ServicesDep,
     language: LangDep,
-    a: Annotated[str, Query(description="agreement slug, e.g. nl-garment-textile")],
-    b: Annotated[str, Query(description="agreement slug, e.g. de-partnership-sustainable-textiles")],
+    a: Annotated[str, Query(description="agreement slug, e.g. nl-garment-textile", json_schema_extra=SLUG)],
+    b: Annotated[
+        str,
+        Query(description="agreement slug, e.g. de-partnership-sustainable-textiles", json_schema_extra=SLUG),
+    ],
 ) -> Response:
     """Parties by kind, sectors, risks and provisions (shared, only in a, only in b), and the
     minimum-requirement conformance of both, row by row."""

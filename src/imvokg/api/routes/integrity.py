@@ -8,13 +8,14 @@ checks a published decision's proofs against them.
 from __future__ import annotations
 
 import json
+from typing import Annotated
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Path, Query, Response
 from fastapi.concurrency import run_in_threadpool
 
 from imvokg.api import models
 from imvokg.api.deps import ServicesDep
-from imvokg.api.docs import answers_in
+from imvokg.api.docs import MEMBER_STATE, SLUG, answers_in
 from imvokg.formats import JSON_LD
 from imvokg.services.authority import authority_document
 
@@ -52,7 +53,9 @@ async def decision_verification(decision_id: str, services: ServicesDep) -> dict
     summary="Where an initiative is recognised, across this registry and its peers",
     response_model=list[models.InitiativeRecognition],
 )
-async def initiative_recognitions(slug: str, services: ServicesDep) -> list[dict[str, object]]:
+async def initiative_recognitions(
+    slug: Annotated[str, Path(json_schema_extra=SLUG)], services: ServicesDep
+) -> list[dict[str, object]]:
     """Every decision on the initiative, this registry's own and those harvested from other member
     states, with the member state, outcome, dates, whose registry and whether its proof holds now."""
     return await run_in_threadpool(services.network.initiative_recognitions, slug)
@@ -64,6 +67,8 @@ async def initiative_recognitions(slug: str, services: ServicesDep) -> list[dict
     summary="Initiatives another member state recognised that this registry has not decided on",
     response_model=list[models.RecognisedElsewhere],
 )
-async def recognised_elsewhere(member_state: str, services: ServicesDep) -> list[dict[str, str]]:
+async def recognised_elsewhere(
+    member_state: Annotated[str, Query(json_schema_extra=MEMBER_STATE)], services: ServicesDep
+) -> list[dict[str, str]]:
     """`member_state`: the state whose (harvested) recognitions to compare with, e.g. NL."""
     return await run_in_threadpool(services.network.recognised_elsewhere, member_state)

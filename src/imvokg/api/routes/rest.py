@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Path, Query, Response
 
 from imvokg.api import models
 from imvokg.api.answers import json_answer
 from imvokg.api.deps import ServicesDep
+from imvokg.api.docs import DATE, MEMBER_STATE, SLUG
 from imvokg.api.lang import LangDep
 
 router = APIRouter(prefix="/api/v1", tags=["api"])
@@ -18,12 +19,17 @@ router = APIRouter(prefix="/api/v1", tags=["api"])
 async def agreements(
     services: ServicesDep,
     language: LangDep,
-    sector: Annotated[str | None, Query(description="sector slug, e.g. garment-textile")] = None,
-    risk: Annotated[str | None, Query(description="risk topic slug, e.g. child-labour")] = None,
-    recognised_by: Annotated[
-        str | None, Query(description="member state, ISO 3166-1 alpha-2 or alpha-3")
+    sector: Annotated[
+        str | None, Query(description="sector slug, e.g. garment-textile", json_schema_extra=SLUG)
     ] = None,
-    valid_on: Annotated[str | None, Query(description="date YYYY-MM-DD")] = None,
+    risk: Annotated[
+        str | None, Query(description="risk topic slug, e.g. child-labour", json_schema_extra=SLUG)
+    ] = None,
+    recognised_by: Annotated[
+        str | None,
+        Query(description="member state, ISO 3166-1 alpha-2 or alpha-3", json_schema_extra=MEMBER_STATE),
+    ] = None,
+    valid_on: Annotated[str | None, Query(description="date YYYY-MM-DD", json_schema_extra=DATE)] = None,
 ) -> Response:
     """Sector agreements and initiatives, filtered."""
     return await json_answer(
@@ -37,7 +43,7 @@ async def agreements(
 
 @router.get("/agreements/{slug}", operation_id="getAgreement", response_model=models.AgreementDetail)
 async def agreement(
-    slug: str,
+    slug: Annotated[str, Path(json_schema_extra=SLUG)],
     services: ServicesDep,
     language: LangDep,
 ) -> Response:
@@ -51,7 +57,7 @@ async def agreement(
 async def coverage(
     services: ServicesDep,
     language: LangDep,
-    sector: Annotated[str, Query(description="sector slug, e.g. garment-textile")],
+    sector: Annotated[str, Query(description="sector slug, e.g. garment-textile", json_schema_extra=SLUG)],
     min_salience: Annotated[
         float | None, Query(ge=0, le=25, description="lowest salience score (1-25)")
     ] = None,
@@ -68,7 +74,7 @@ async def coverage(
 async def gaps(
     services: ServicesDep,
     language: LangDep,
-    sector: Annotated[str, Query(description="sector slug, e.g. garment-textile")],
+    sector: Annotated[str, Query(description="sector slug, e.g. garment-textile", json_schema_extra=SLUG)],
     basis: Annotated[
         str, Query(pattern="^(recognised|any)$", description="which agreements count as covering")
     ] = "recognised",
@@ -85,8 +91,10 @@ async def gaps(
 async def recognitions(
     services: ServicesDep,
     language: LangDep,
-    member_state: Annotated[str | None, Query(description="ISO 3166-1 alpha-2 or alpha-3")] = None,
-    valid_on: Annotated[str | None, Query(description="date YYYY-MM-DD")] = None,
+    member_state: Annotated[
+        str | None, Query(description="ISO 3166-1 alpha-2 or alpha-3", json_schema_extra=MEMBER_STATE)
+    ] = None,
+    valid_on: Annotated[str | None, Query(description="date YYYY-MM-DD", json_schema_extra=DATE)] = None,
 ) -> Response:
     """Recognition decisions: authority, member state, date, validity, supervision regime."""
     return await json_answer(

@@ -10,7 +10,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
 from imvokg.api.deps import ServicesDep
-from imvokg.api.docs import answers_in
+from imvokg.api.docs import answers_in, sparql_body, sparql_parameters
 from imvokg.api.negotiation import FORMAT_PARAMETERS, choose, format_values, query_format, wants_page
 from imvokg.api.parameters import accepts
 from imvokg.api.publishing import add_vary
@@ -87,6 +87,7 @@ def _answer(body: bytes, produced: str, *, cache: str) -> Response:
     operation_id="sparqlQuery",
     response_model=None,
     responses=answers_in(*RESULT_MEDIA_TYPES, *QUERY_GRAPH_MEDIA_TYPES, HTML),
+    openapi_extra=sparql_parameters(),
 )
 @accepts(*PROTOCOL_PARAMETERS)
 async def sparql_get(request: Request, services: ServicesDep) -> Response:
@@ -120,6 +121,7 @@ async def sparql_get(request: Request, services: ServicesDep) -> Response:
     operation_id="sparqlQueryPost",
     response_model=None,
     responses=answers_in(*RESULT_MEDIA_TYPES, *QUERY_GRAPH_MEDIA_TYPES),
+    openapi_extra=sparql_body(),
 )
 @accepts(*PROTOCOL_PARAMETERS)
 async def sparql_post(request: Request, services: ServicesDep) -> Response:

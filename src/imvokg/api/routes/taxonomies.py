@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Response
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Response
 
 from imvokg.api import models
 from imvokg.api.answers import json_answer
 from imvokg.api.deps import ServicesDep
+from imvokg.api.docs import PROVISION
 from imvokg.api.lang import LangDep
 
 router = APIRouter(prefix="/api/v1", tags=["taxonomies"])
@@ -45,7 +48,7 @@ async def instruments(
 
 @router.get("/provisions/{slug:path}", operation_id="getProvision", response_model=models.Provision)
 async def provision(
-    slug: str,
+    slug: Annotated[str, Path(json_schema_extra=PROVISION)],
     services: ServicesDep,
     language: LangDep,
 ) -> Response:

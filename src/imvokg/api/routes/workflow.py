@@ -15,6 +15,7 @@ from fastapi.responses import JSONResponse
 
 from imvokg.api import models
 from imvokg.api.deps import PrincipalDep, ServicesDep, WorkflowDep
+from imvokg.api.docs import MEMBER_STATE, rdf_body
 from imvokg.api.lang import LangDep
 from imvokg.api.negotiation import negotiate
 from imvokg.errors import InputError, NotAcceptable, NotFound
@@ -45,7 +46,12 @@ async def _json_body(request: Request) -> dict[str, Any] | None:
     return body
 
 
-@router.post("/validate", operation_id="validateAgreement", response_model=models.ValidationReport)
+@router.post(
+    "/validate",
+    operation_id="validateAgreement",
+    response_model=models.ValidationReport,
+    openapi_extra=rdf_body("the agreement to validate; nothing is stored"),
+)
 async def validate(request: Request, language: LangDep, services: ServicesDep) -> Response:
     """Validate an agreement against the registry's requirement profile; stores nothing.
 
@@ -72,7 +78,11 @@ async def validate(request: Request, language: LangDep, services: ServicesDep) -
 
 
 @router.post(
-    "/submissions", operation_id="createSubmission", status_code=201, response_model=models.SubmissionCreated
+    "/submissions",
+    operation_id="createSubmission",
+    status_code=201,
+    response_model=models.SubmissionCreated,
+    openapi_extra=rdf_body("the agreement to submit"),
 )
 async def submit(
     request: Request,
@@ -81,7 +91,10 @@ async def submit(
     language: LangDep,
     member_state: Annotated[
         str | None,
-        Query(description="member state asked to recognise it (ISO 3166-1); default: the agreement's"),
+        Query(
+            description="member state asked to recognise it (ISO 3166-1); default: the agreement's",
+            json_schema_extra=MEMBER_STATE,
+        ),
     ] = None,
 ) -> JSONResponse:
     """Submit an agreement (submitter role): 201 pending, or 422 with the report and nothing stored.

@@ -23,6 +23,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote
@@ -394,3 +395,106 @@ def test_odd_paths_and_headers_never_5xx(
     assert response.status_code < 500, (method, path, headers, response.status_code, response.text[:300])
     for needle in LEAKS:
         assert needle not in response.text, (path, needle)
+
+
+# --------------------------------------------------------------------------
+# errors name where: line, column and the value
+# --------------------------------------------------------------------------
+
+WHERE = re.compile(r"line (\d+), column (\d+)")
+ill_typed = st.one_of(
+    st.tuples(
+        st.just("date"),
+        st.one_of(
+            st.builds(
+                "{:04d}-{:02d}-{:02d}".format, st.integers(0, 9999), st.integers(13, 99), st.integers(1, 28)
+            ),
+            st.builds(
+                "{:04d}-{:02d}-{:02d}".format, st.integers(0, 9999), st.integers(1, 12), st.integers(32, 99)
+            ),
+            st.sampled_from(
+                ["2021-02-29", "2027-04-31", "20270101", "2027-1-01", "27-01-01", "2027-01-01T00:00"]
+            ),
+        ),
+    ),
+    st.tuples(
+        st.sampled_from(["integer", "int", "nonNegativeInteger", "byte"]),
+        st.one_of(
+            st.builds("{}.{}".format, st.integers(), st.integers(0, 99)),
+            st.builds("{}e{}".format, st.integers(0, 99), st.integers(0, 9)),
+            st.sampled_from(["", "+-1", "12a", "0x10", "١٢", "1 000"]),
+        ),
+    ),
+    st.tuples(st.just("byte"), st.builds(str, st.integers(128, 10**6))),
+    st.tuples(st.just("nonNegativeInteger"), st.builds(str, st.integers(max_value=-1))),
+    st.tuples(st.just("gYear"), st.sampled_from(["27", "2027-01", "+2027", "2027Z1", "year"])),
+    st.tuples(st.just("time"), st.sampled_from(["25:00:00", "12:60:00", "12:00", "24:00:01", "noon"])),
+    st.tuples(st.just("boolean"), st.sampled_from(["yes", "TRUE", "2", "", "true "])),
+    st.tuples(st.just("decimal"), st.sampled_from(["1e5", "1,5", "NaN", "", "--1"])),
+    st.tuples(
+        st.just("dateTime"), st.sampled_from(["2027-01-01", "2027-01-01T25:00:00", "2027-02-30T10:00:00Z"])
+    ),
+)
+bad_tags = st.one_of(
+    st.sampled_from(["en-", "1en", "en_GB", "toolongtag1", "-x", "en--gb", "e n", "en-toolongsubtag"]),
+    st.from_regex(r"[a-z]{9,12}", fullmatch=True),
+)
+bad_iris = st.sampled_from(
+    ["http://e.org/a b", "http://e.org/{x}", "http://e.org/a\\b", "http://e.org/<>", "http://e.org/a|b"]
+)
+
+
+@st.composite
+def misplaced_values(draw: st.DrawFn) -> tuple[str, str, bytes, str]:
+    """(media type, offending text, body, kind): one value the store or a reader refuses, any syntax."""
+    kind = draw(st.sampled_from(["typed", "lang", "iri"]))
+    fmt = draw(st.sampled_from(sorted(MEDIA)))
+    if kind == "iri" and fmt != "json-ld":
+        fmt = "json-ld"  # the other syntaxes are read by the store's parser, which names the place itself
+    value = {"kind": kind, "text": "x", "lang": "en", "datatype": "string", "iri": "", "raw": False}
+    if kind == "typed":
+        value["datatype"], value["text"] = draw(ill_typed)
+        offending = value["text"]
+    elif kind == "lang":
+        value["lang"] = offending = draw(bad_tags)
+    else:
+        value["iri"] = offending = draw(bad_iris)
+    slug = draw(st.from_regex(r"where-[a-z0-9]{1,8}", fullmatch=True))
+    if fmt in ("turtle", "nt"):
+        body = as_turtle(slug, value, fmt)
+    elif fmt == "json-ld":
+        body = json.dumps(json.loads(as_json_ld(slug, value)), indent=1).encode()  # one value a line
+    else:
+        body = as_rdf_xml(slug, value)
+    return MEDIA[fmt], offending, body, kind
+
+
+@given(case=misplaced_values())
+@FUZZ
+def test_a_refused_value_is_named_with_its_line_and_column(http: httpx.Client, case: tuple) -> None:
+    """Ill-typed XSD literals, malformed language tags and bad IRIs, in every syntax: 400 naming the
+    line and column where the value is written (the line holds it), and the value (a syntax error of
+    the store's own parser names the place, in its own words)."""
+    media, offending, body, kind = case
+    response = http.post("/api/v1/validate", content=body, headers={"Content-Type": media})
+    assert response.status_code == 400, (media, offending, response.text[:300])
+    detail = response.json()["detail"]
+    where = WHERE.search(detail)
+    assert where, (media, offending, detail)
+    if response.json()["error"] != "unreadable_input":  # the store's parser words its own errors
+        assert repr(offending)[1:-1][:40] in detail, (offending, detail)
+    line = body.decode("utf-8").splitlines()[int(where.group(1)) - 1]
+    spelled = {offending, xml_escape(offending), escape(offending), json.dumps(offending)[1:-1]}
+    assert any(s in line for s in spelled), (media, offending, where.group(0), line[:200])
+    event(f"{media} {kind}")
+
+
+@given(document=documents())
+@FUZZ
+def test_every_parse_error_names_line_and_column(http: httpx.Client, document: tuple[str, bytes]) -> None:
+    """Whatever the syntax and the damage: a document that does not parse is refused with its place."""
+    media, body = document
+    response = http.post("/api/v1/validate", content=body, headers={"Content-Type": media})
+    if response.status_code == 400 and response.json()["error"] == "unreadable_input":
+        assert WHERE.search(response.json()["detail"]), (media, response.json()["detail"])
+        event(f"unreadable {media}")

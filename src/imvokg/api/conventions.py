@@ -48,6 +48,8 @@ ERROR = "no-store"
 ASSET_PREFIXES = ("/static/",)
 MAX_LIMIT = 1000
 """The longest page of a list (and the page a list comes in when no ``limit`` is given)."""
+MAX_OFFSET = 10**9
+"""The largest ``offset`` taken (/openapi.json states it as the parameter's maximum)."""
 PAGE_PARAMETERS = frozenset({"limit", "offset"})
 _PAGE_STATE = "imvokg_page"
 _MAX_BUFFER = 8 * 1024 * 1024
@@ -64,7 +66,7 @@ def read_page(scope: Scope, route: APIRoute, params: typing.Mapping[str, str]) -
     if not is_list(route):
         return
     limit = _integer(params, "limit", MAX_LIMIT, least=1, most=MAX_LIMIT)
-    offset = _integer(params, "offset", 0, least=0, most=10**9)
+    offset = _integer(params, "offset", 0, least=0, most=MAX_OFFSET)
     scope.setdefault("state", {})[_PAGE_STATE] = (limit, offset)
 
 

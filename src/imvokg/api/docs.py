@@ -18,7 +18,7 @@ from fastapi.routing import APIRoute
 
 from imvokg import __version__
 from imvokg.api import problem
-from imvokg.api.conventions import MAX_LIMIT
+from imvokg.api.conventions import MAX_LIMIT, MAX_OFFSET
 from imvokg.formats import FORMATS, JSON_LD, READABLE
 from imvokg.queries import DATE_PATTERN
 from imvokg.services.identifiers import MEMBER_STATE_PATTERN, SLUG_PATTERN
@@ -95,7 +95,7 @@ def document_paging(operation: dict[str, Any]) -> None:
             "in": "query",
             "required": False,
             "description": "skip this many items; the Link header names the next page",
-            "schema": {"type": "integer", "minimum": 0, "default": 0},
+            "schema": {"type": "integer", "minimum": 0, "maximum": MAX_OFFSET, "default": 0},
         },
     ]
     answer.setdefault("headers", {})["Link"] = {

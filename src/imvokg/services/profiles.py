@@ -14,8 +14,6 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS
 
 from imvokg.config import Settings
-from imvokg.errors import InputError
-from imvokg.messages import N_
 from imvokg.profiles import Applied, Profile, ProfileCatalogue, Requirement
 from imvokg.validation import translation
 
@@ -53,9 +51,11 @@ class ProfileService:
     def compare(
         self, a: str, b: str, *, version_a: str | None = None, version_b: str | None = None, lang: str = "en"
     ) -> dict[str, Any]:
-        """What ``a`` requires that ``b`` does not, and the other way round, and what both require alike."""
-        if a == b and version_a == version_b:
-            raise InputError(N_("compare two different profiles (or two versions of one)"))
+        """What ``a`` requires that ``b`` does not, and the other way round, and what both require alike.
+
+        A profile compared with itself is a plain answer (everything alike), not an error: the
+        OpenAPI document cannot say "a and b differ", and nothing is wrong with the question.
+        """
         first = self.catalogue.get(a, version_a, on=_today())
         second = self.catalogue.get(b, version_b, on=_today())
         data = self.catalogue.requirement_data(first)

@@ -498,3 +498,19 @@ def test_every_parse_error_names_line_and_column(http: httpx.Client, document: t
     if response.status_code == 400 and response.json()["error"] == "unreadable_input":
         assert WHERE.search(response.json()["detail"]), (media, response.json()["detail"])
         event(f"unreadable {media}")
+
+
+def test_a_graph_no_approval_could_sign_is_refused_at_submission(fuzz_env: Env) -> None:
+    """Found by the property above: 63 nested lists pass every check, but an approval cannot
+    canonicalize their look-alike blank nodes to sign them; the submission is refused instead."""
+    nested = "(" * 63 + ")" * 63
+    body = fixture_as("turtle", "fuzz-entangled") + f"<{AGR}fuzz-entangled> <{COMMENT}> {nested} .\n"
+    with fuzz_env.client("alice") as http:
+        before = http.get("/api/v1/submissions").json()
+        created = http.post(
+            "/api/v1/submissions", content=body.encode(), headers={"Content-Type": MEDIA["turtle"]}
+        )
+        after = http.get("/api/v1/submissions").json()
+    assert created.status_code == 400, created.text[:300]
+    assert "blank nodes" in created.json()["detail"]
+    assert after == before

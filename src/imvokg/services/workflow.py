@@ -24,6 +24,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, RDFS
 
 from imvokg.errors import Conflict, Forbidden, InputError, NotFound, StoreError, ValidationFailed
+from imvokg.integrity import IntegrityError, canonical_nquads, parse_statement
 from imvokg.messages import N_
 from imvokg.namespaces import ID, IMVO
 from imvokg.profiles import Applied
@@ -115,6 +116,7 @@ class WorkflowService:
             return earlier
         data = parse_body(body, content_type)
         _refuse_decisions(data)
+        _signable(data)
         agreements = agreements_in(data, load_ontology())
         if not agreements:
             raise InputError(
@@ -509,6 +511,19 @@ def _not_own_organisation(principal: Principal, record: Submission) -> None:
             user=principal.user,
             organisation=principal.organisation,
         )
+
+
+def _signable(data: Graph) -> None:
+    """Refuse now what an approval could not sign, instead of keeping it pending for ever.
+
+    Approving signs the submitted graph, canonicalized with RDFC-1.0 within a work limit; blank
+    nodes that look alike (a chain of nested lists) can exceed it, and the approval would then
+    fail with every other check passed.
+    """
+    try:
+        canonical_nquads(parse_statement(data.serialize(format="nt", encoding="utf-8")))
+    except IntegrityError as exc:
+        raise InputError(exc.msgid, **exc.context) from None
 
 
 def _refuse_decisions(data: Graph) -> None:

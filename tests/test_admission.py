@@ -50,7 +50,9 @@ def test_rate_limit_per_api_key_across_addresses(store_path: Path, tmp_path: Pat
         assert statuses == [200, 200, 200], statuses
         assert limited.status_code == 429
         assert int(limited.headers["retry-after"]) >= 1
-        assert limited.json() == {"error": "too_many_requests", "detail": limited.json()["detail"]}
+        body = limited.json()
+        assert limited.headers["content-type"].startswith("application/problem+json")
+        assert (body["status"], body["error"]) == (429, "too_many_requests") and body["detail"]
         assert "API key" in limited.json()["detail"]
         with client("erin", "127.0.0.1") as other:  # another key is not affected
             assert other.get("/api/v1/submissions").status_code == 200

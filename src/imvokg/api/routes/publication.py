@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from xml.sax.saxutils import escape
 
 from fastapi import APIRouter, Request
-from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
+from fastapi.responses import FileResponse, JSONResponse, PlainTextResponse, RedirectResponse, Response
 
 from imvokg.api.conventions import IMMUTABLE
 from imvokg.api.deps import ServicesDep
@@ -242,3 +243,41 @@ def get_feed(request: Request, services: ServicesDep) -> Response:
         cache=services.runner.cache,
         queries=(*catalog.FACT_QUERIES, "recognition-feed", "labels-of"),
     )
+
+
+SITEMAP_PAGES = (
+    *("/", "/sparql", "/coverage", "/compare", "/catalog"),
+    *("/ontology", "/shapes", "/dumps/", "/docs"),
+)
+"""The site's own pages a search engine should know; the catalogue's entry points follow them."""
+
+
+@router.get("/robots.txt", operation_id="getRobots", response_class=PlainTextResponse)
+def robots(request: Request) -> PlainTextResponse:
+    """What crawlers may fetch: the pages and documents, not queries run for them (they cost CPU)."""
+    lines = [
+        "User-agent: *",
+        "Allow: /",
+        "Disallow: /sparql?",
+        "Disallow: /queries/",
+        "Disallow: /api/",
+        f"Sitemap: {request.url_for('get_sitemap')}",
+    ]
+    return PlainTextResponse("\n".join(lines) + "\n")
+
+
+@router.get(
+    "/sitemap.xml", operation_id="getSitemap", response_model=None, responses=answers_in("application/xml")
+)
+def get_sitemap(request: Request, services: ServicesDep) -> Response:
+    """sitemaps.org 0.9: the site's pages and the resources the catalogue starts from."""
+    base = str(request.base_url).rstrip("/")
+    link = local_link(BASE)
+    entries = [row["x"].value for row in services.runner.select("catalog-entries").rows]
+    paths = [*SITEMAP_PAGES, *(link(iri) for iri in entries if link(iri).startswith("/"))]
+    urls = "".join(f"<url><loc>{escape(base + path)}</loc></url>" for path in dict.fromkeys(paths))
+    body = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>\n'
+    )
+    return Response(body.encode(), media_type="application/xml")

@@ -214,6 +214,28 @@ def heavy_clients(base: str, count: int, stop: threading.Event) -> tuple[list[th
     return threads, statuses
 
 
+def isolation(base: str, normal: float, seconds: float) -> dict[str, object]:
+    """p99 of the mix at ``normal`` req/s, alone and while two clients loop the heavy query."""
+    quiet = asyncio.run(open_loop(base, normal, seconds, MIX))
+    stop = threading.Event()
+    threads, heavy_statuses = heavy_clients(base, 2, stop)
+    time.sleep(1.0)
+    try:
+        busy = asyncio.run(open_loop(base, normal, seconds, MIX))
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join(timeout=60)
+    return {
+        "rate_per_s": normal,
+        "heavy_query": HEAVY,
+        "heavy_answers": {str(s): heavy_statuses.count(s) for s in sorted(set(heavy_statuses))},
+        "without": quiet.summary(seconds),
+        "with_two_heavy_clients": busy.summary(seconds),
+        "p99_ratio": round(busy.p(0.99) / quiet.p(0.99), 2),
+    }
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -223,6 +245,11 @@ def main() -> int:
     parser.add_argument("--step-seconds", type=float, default=10.0)
     parser.add_argument("--rates", default="10,20,30,40,60,80,100,150,200")
     parser.add_argument("--soak-seconds", type=float, default=0.0, help="0 skips the soak")
+    parser.add_argument(
+        "--saturation-only",
+        action="store_true",
+        help="only step 4: p99 of light requests on a saturated machine (less load on a shared one)",
+    )
     args = parser.parse_args()
 
     store = prepare(args.work, args.triples)
@@ -239,7 +266,8 @@ def main() -> int:
 
         steps = []
         sustainable = 0.0
-        for rate in (float(r) for r in args.rates.split(",")):
+        rates = [] if args.saturation_only else [float(r) for r in args.rates.split(",")]
+        for rate in rates:
             sample = asyncio.run(open_loop(base, rate, args.step_seconds, MIX))
             summary = {"target_rate": rate, **sample.summary(args.step_seconds)}
             steps.append(summary)
@@ -252,25 +280,9 @@ def main() -> int:
         results["sustainable_rate_per_s"] = sustainable
 
         normal = max(sustainable / 2, 10.0)
-        quiet = asyncio.run(open_loop(base, normal, args.step_seconds, MIX))
-        stop = threading.Event()
-        threads, heavy_statuses = heavy_clients(base, 2, stop)
-        time.sleep(1.0)
-        try:
-            busy = asyncio.run(open_loop(base, normal, args.step_seconds, MIX))
-        finally:
-            stop.set()
-            for thread in threads:
-                thread.join(timeout=60)
-        results["isolation"] = {
-            "rate_per_s": normal,
-            "heavy_query": HEAVY,
-            "heavy_answers": {str(s): heavy_statuses.count(s) for s in sorted(set(heavy_statuses))},
-            "without": quiet.summary(args.step_seconds),
-            "with_two_heavy_clients": busy.summary(args.step_seconds),
-            "p99_ratio": round(busy.p(0.99) / quiet.p(0.99), 2),
-        }
-        print("isolation", json.dumps(results["isolation"]), flush=True)
+        if not args.saturation_only:
+            results["isolation"] = isolation(base, normal, args.step_seconds)
+            print("isolation", json.dumps(results["isolation"]), flush=True)
 
         alone = trivial_p99(base, args.step_seconds)
         burners = [subprocess.Popen([sys.executable, "-c", BURNER]) for _ in range(os.cpu_count() or 2)]

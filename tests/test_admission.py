@@ -7,6 +7,7 @@ the only worker), so each outcome follows from the order of events alone.
 from __future__ import annotations
 
 import asyncio
+import os
 import threading
 import time
 from pathlib import Path
@@ -124,3 +125,23 @@ def test_busy_sparql_over_http_is_503_with_retry_after(store_path: Path) -> None
         assert httpx.get(live.url + "/healthz", timeout=30).status_code == 200
     finally:
         live.stop()
+
+
+@pytest.mark.skipif(not hasattr(os, "SCHED_BATCH"), reason="SCHED_BATCH is Linux's")
+def test_workers_run_below_the_api_process(store_path: Path) -> None:
+    """Every query worker runs at nice 10 above the API process and under SCHED_BATCH."""
+
+    async def scenario() -> list[tuple[int, int]]:
+        pool = SparqlPool(store_path, size=2, queue=0, timeout_s=10.0)
+        await pool.start()
+        try:
+            run = {"result_media_type": JSON_RESULTS, "graph_media_type": "text/turtle"}
+            await asyncio.gather(pool.run(SMALL, **run), pool.run(SMALL, **run))  # both past their start
+            return [(os.sched_getscheduler(pid), os.getpriority(os.PRIO_PROCESS, pid)) for pid in pool.pids()]
+        finally:
+            pool.close()
+
+    workers = run_coroutine(scenario())
+    assert len(workers) == 2
+    own = os.getpriority(os.PRIO_PROCESS, 0)
+    assert all(policy == os.SCHED_BATCH and nice >= min(own + 10, 19) for policy, nice in workers), workers

@@ -58,6 +58,9 @@ log = logging.getLogger("imvokg.sandbox")
 
 _START_TIMEOUT_S = 60.0
 _NICENESS = 10
+"""Workers run at nice 10 and, on Linux, under SCHED_BATCH: the scheduler treats them as CPU-bound
+and a worker that wakes up does not preempt a running API thread (a page, a named query,
+/healthz), so heavy queries take the CPU the API process leaves rather than cutting into its answers."""
 
 
 class ResultTooLarge(InputError):
@@ -160,6 +163,9 @@ def _worker_main(conn: Connection, store_path: str, limits: Limits) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the API process decides when workers stop
     with contextlib.suppress(OSError):
         os.nice(_NICENESS)  # the API process (pages, named queries, health) gets the CPU first
+    if hasattr(os, "SCHED_BATCH"):
+        with contextlib.suppress(OSError):
+            os.sched_setscheduler(0, os.SCHED_BATCH, os.sched_param(0))
     with contextlib.suppress(ValueError, OSError):
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     if limits.memory_bytes > 0:

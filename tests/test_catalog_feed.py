@@ -14,7 +14,7 @@ import httpx
 import pytest
 from pyshacl import validate
 from rdflib import Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCAT, DCTERMS, RDF, RDFS, SKOS, XSD
+from rdflib.namespace import DCAT, DCTERMS, OWL, RDF, RDFS, SKOS, XSD
 
 from imvokg.store.embedded import EmbeddedStore
 
@@ -67,7 +67,15 @@ def test_catalogue_has_what_a_portal_needs(client: httpx.Client) -> None:
     service = g.value(catalog, DCAT.service)
     assert g.value(service, DCAT.endpointURL) == URIRef(BASE + "sparql")
     assert g.value(dataset, DCTERMS.publisher) is not None and g.value(dataset, DCAT.contactPoint) is not None
-    assert g.value(catalog, DCTERMS.license) == URIRef("https://creativecommons.org/licenses/by/4.0/")
+    licence = g.value(catalog, DCTERMS.license)
+    assert licence == URIRef("http://publications.europa.eu/resource/authority/licence/CC_BY_4_0")
+    assert (licence, OWL.sameAs, URIRef("https://creativecommons.org/licenses/by/4.0/")) in g
+    dataset = g.value(catalog, DCAT.dataset)
+    assert g.value(dataset, DCTERMS.accessRights) == URIRef(
+        "http://publications.europa.eu/resource/authority/access-right/PUBLIC"
+    )
+    releases = [d for d in g.objects(dataset, DCAT.distribution) if "/dumps/" in str(d)]
+    assert releases and all(g.value(d, DCTERMS.issued) is not None for d in releases)
     themes = set(g.objects(dataset, DCAT.theme))
     assert all(
         str(t).startswith("http://publications.europa.eu/resource/authority/data-theme/") for t in themes

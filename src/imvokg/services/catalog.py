@@ -28,6 +28,9 @@ DCAT3 = Namespace(str(DCAT))  # open namespace: rdflib's closed DCAT lacks dcat:
 EU = "http://publications.europa.eu/resource/authority/"
 IANA = "http://www.iana.org/assignments/media-types/"
 LICENCE = URIRef("https://creativecommons.org/licenses/by/4.0/")
+EU_LICENCE = URIRef("http://publications.europa.eu/resource/authority/licence/CC_BY_4_0")
+"""The same licence in the EU authority table, which DCAT-AP portals read; the CC URL stays its sameAs."""
+PUBLIC = URIRef("http://publications.europa.eu/resource/authority/access-right/PUBLIC")
 PUBLISHER_PATH = "id/party/imvokg-project"
 THEMES = {  # EU data-theme authority table, with its English labels
     "ECON": "Economy and finance",
@@ -92,8 +95,9 @@ def catalogue(settings: Settings, facts: Facts, dumps: list[DumpFile]) -> Graph:
     service = _typed(g, URIRef(base + "sparql"), DCAT.DataService, RDFS.Resource)
     publisher = _typed(g, URIRef(base + PUBLISHER_PATH), FOAF.Agent, FOAF.Organization)
     g.add((publisher, FOAF.name, Literal("imvokg project", lang="en")))
-    licence = _typed(g, LICENCE, DCTERMS.LicenseDocument)
+    licence = _typed(g, EU_LICENCE, DCTERMS.LicenseDocument)
     g.add((licence, RDFS.label, Literal("Creative Commons Attribution 4.0 International", lang="en")))
+    g.add((licence, OWL.sameAs, LICENCE))
     homepage = _typed(g, URIRef(base), FOAF.Document)
     contact = _typed(g, URIRef(base + "catalog#contact"), VCARD.Kind, VCARD.Organization)
     g.add((contact, VCARD.fn, Literal("imvokg editors")))
@@ -143,6 +147,7 @@ def catalogue(settings: Settings, facts: Facts, dumps: list[DumpFile]) -> Graph:
     )
     g.add((dataset, DCTERMS.publisher, publisher))
     g.add((dataset, DCAT.contactPoint, contact))
+    g.add((dataset, DCTERMS.accessRights, _typed(g, PUBLIC, DCTERMS.RightsStatement)))
     g.add((dataset, DCAT.landingPage, homepage))
     g.add((dataset, DCAT3.version, Literal(facts.version)))
     g.add((dataset, OWL.versionInfo, Literal(facts.version)))
@@ -174,6 +179,10 @@ def catalogue(settings: Settings, facts: Facts, dumps: list[DumpFile]) -> Graph:
         )
         g.add((dist, DCAT.accessURL, url))
         g.add((dist, DCAT.downloadURL, url))
+        written = dump.modified.replace(microsecond=0).isoformat()
+        g.add(
+            (dist, DCTERMS.issued, Literal(written, datatype=XSD.dateTime))
+        )  # when this release was written
         g.add((dist, DCAT.mediaType, _typed(g, URIRef(IANA + dump.media_type), DCTERMS.MediaType)))
         file_type = URIRef(f"{EU}file-type/{FILE_TYPES[dump.suffix]}")
         g.add((dist, DCTERMS.format, _typed(g, file_type, DCTERMS.MediaTypeOrExtent)))

@@ -250,7 +250,13 @@ def publish_to_remote(store_path: Path, remote: RemoteStore, *, progress: Progre
     return version
 
 
-PUBLISHED_PREFIXES = (str(GRAPH["submission-"]), str(GRAPH["decision-"]), str(GRAPH["peer/"]))
+PUBLISHED_PREFIXES = (
+    str(GRAPH["submission-"]),
+    str(GRAPH["decision-"]),
+    str(GRAPH["peer/"]),
+    str(GRAPH["versions-"]),
+    str(GRAPH["event-"]),
+)
 """Graphs only the store holds: approvals, decisions, their proofs, and what was harvested from peers."""
 
 

@@ -184,6 +184,17 @@ def _parser() -> argparse.ArgumentParser:
     )
     apikey.add_argument("--keys-file", type=Path, help="key file (default: see above)")
     apikey.add_argument("--store", type=Path, help="store directory (locates the default key file)")
+    diff = sub.add_parser(
+        "diff",
+        help="what changed between two versions of an agreement (default: the last two)",
+        description="Added (+) and removed (-) statements between two published versions of an "
+        "agreement, grouped by parties, risks, commitments, mechanisms and the agreement itself.",
+    )
+    diff.add_argument("agreement", help="the agreement's slug, e.g. nl-garment-textile")
+    diff.add_argument("older", nargs="?", type=int, help="the older version (default: the one before NEWER)")
+    diff.add_argument("newer", nargs="?", type=int, help="the newer version (default: the current one)")
+    diff.add_argument("--json", action="store_true", help="print JSON (as the history endpoint does)")
+    diff.add_argument("--store", type=Path, help="store directory")
     cli_registry.add_parsers(sub)
     return parser
 
@@ -502,8 +513,33 @@ def cmd_synth(args: argparse.Namespace, settings: Settings, progress: Progress) 
     return 0
 
 
+def cmd_diff(args: argparse.Namespace, settings: Settings, progress: Progress) -> int:
+    from imvokg.queries import default_registry
+    from imvokg.services import history
+    from imvokg.services.identifiers import agreement_iri
+    from imvokg.services.journal import Journal
+    from imvokg.services.runner import QueryRunner
+    from imvokg.store import open_store
+
+    store = open_store(settings, read_only=True)
+    try:
+        runner = QueryRunner(store, default_registry())
+        found = history.diff_versions(
+            runner,
+            Journal(settings.var.submissions).data,
+            agreement_iri(args.agreement).value,
+            args.older,
+            args.newer,
+        )
+    finally:
+        store.close()
+    print(json.dumps(found.to_dict(), indent=2, ensure_ascii=False) if args.json else found.text(), end="")
+    return 0
+
+
 COMMANDS = {
     "build": cmd_build,
+    "diff": cmd_diff,
     "synth": cmd_synth,
     "serve": cmd_serve,
     "validate": cmd_validate,

@@ -64,6 +64,11 @@ class VarLayout:
         return self.root / "harvest"
 
     @property
+    def history(self) -> Path:
+        """Snapshots of the registry after every write (``as_of`` answers and ``/sparql?release=``)."""
+        return self.root / "history"
+
+    @property
     def build_stamp(self) -> Path:
         """What the last build did (``BuildReport``), for ``imvokg build --if-changed``."""
         return self.root / "build.json"

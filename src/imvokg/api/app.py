@@ -16,6 +16,7 @@ from imvokg.api.routes import (
     compare,
     event_stream,
     health,
+    history,
     integrity,
     linked_data,
     pages,
@@ -40,9 +41,8 @@ from imvokg.store import Store, open_store, sparql_pool
 
 # Every router of the application, in the order their paths are matched.
 ROUTERS = (
-    health, pages, workspace, sparql, queries, rest, taxonomies, compare, profiles, workflow, publication,
-    integrity,
-    event_stream, linked_data,
+    health, pages, workspace, sparql, queries, rest, history, taxonomies, compare, profiles, workflow,
+    publication, integrity, event_stream, linked_data,
 )  # fmt: skip
 
 

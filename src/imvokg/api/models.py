@@ -95,6 +95,10 @@ class Recognition(Shape):
     outcome: str
     supervision_regime: str | None
     legal_effects: list[str]
+    version: str | None = None
+    """The version of the agreement the decision was about (decisions taken through the workflow)."""
+    version_superseded: bool | None = None
+    """True once a later version replaced the one decided on: the decision is not carried over."""
 
 
 class RequirementRow(Shape):
@@ -418,6 +422,8 @@ class Approval(Shape):
     """None while a four-eyes approval awaits the second supervisor."""
     agreement: str
     approvals_needed: int = 0
+    version: str | None = None
+    """The version the approval published (``/id/agreement/{slug}/v/{n}``)."""
 
 
 class Withdrawal(Shape):

@@ -9,6 +9,7 @@ when asked (they notice a changed file), so building them early changes nothing.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 
 from imvokg.cache import VersionedCache
@@ -21,6 +22,7 @@ from imvokg.services.completion import CompletionService
 from imvokg.services.credentials import Credentials
 from imvokg.services.event_stream import EventStream
 from imvokg.services.feed import FeedService
+from imvokg.services.history import Snapshot, Snapshots
 from imvokg.services.journal import Journal
 from imvokg.services.knowledge import KnowledgeService
 from imvokg.services.linked_data import LinkedDataService
@@ -65,12 +67,30 @@ class Services:
     """The workspace's browser sessions (an API key exchanged once for a session)."""
     drafts: DraftStore
     """Agreements being written in the workspace, per user."""
+    snapshots: Snapshots
+    """The registry's state after every write: ``as_of`` answers and ``/sparql?release=`` read them."""
     sparql_answers: VersionedCache = field(default_factory=lambda: VersionedCache(size=256))
     """Small /sparql answers by (version, query, media type, dataset): at most 256 x the size limit.
 
     The same class as the answer cache, a separate instance: user queries are
     unbounded in number and size, so they get their own, smaller budget and
     cannot push the domain answers out."""
+    past: dict[str, Services] = field(default_factory=dict)
+    """The services over a few snapshots of the registry, by snapshot (``as_of`` answers)."""
+    _past_lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def as_of(self, snapshot: Snapshot) -> Services:
+        """The same services over the registry as a snapshot holds it (built once per snapshot)."""
+        key = str(snapshot.path)
+        with self._past_lock:
+            found = self.past.get(key)
+            if found is None:
+                store = self.snapshots.open(snapshot)
+                found = wire(self.settings, QueryRunner(store, self.registry))
+                if len(self.past) >= 4:
+                    self.past.pop(next(iter(self.past)))
+                self.past[key] = found
+            return found
 
 
 def wire(settings: Settings, runner: QueryRunner) -> Services:
@@ -81,6 +101,7 @@ def wire(settings: Settings, runner: QueryRunner) -> Services:
     authority_keys = AuthorityKeys(keys_file_for(settings))
     controller = controller_iri(settings)
     profiles = ProfileService(settings)
+    snapshots = Snapshots(settings.var.history)
     return Services(
         settings=settings,
         store=store,
@@ -107,9 +128,11 @@ def wire(settings: Settings, runner: QueryRunner) -> Services:
             signer=Signer(authority_keys, controller),
             four_eyes=settings.four_eyes,
             profiles=profiles,
+            snapshots=snapshots,
         ),
         sessions=SessionStore(
             settings.var.sessions, idle_s=settings.session_idle_s, max_s=settings.session_max_s
         ),
         drafts=DraftStore(settings.var.drafts),
+        snapshots=snapshots,
     )

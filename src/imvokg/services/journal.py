@@ -63,6 +63,8 @@ class Submission:
     """The client's key for this submission: the same key again answers with this one, stores nothing."""
     profile: str | None = None
     """The requirement profile version the submission was validated under."""
+    replaces: str | None = None
+    """The version IRI an amendment replaces (None: a new agreement)."""
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -359,6 +359,8 @@ class KnowledgeService:
                 "outcome": short(row_text(row, "outcome") or ""),
                 "supervision_regime": short(row_text(row, "regime") or "") or None,
                 "legal_effects": sorted(short(e) for e in (row_text(row, "legal_effects") or "").split()),
+                "version": row_value(row, "version"),
+                "version_superseded": row_value(row, "superseded"),
             }
             for row in self.runner.select("recognitions", bindings)
         ]

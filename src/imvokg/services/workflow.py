@@ -17,11 +17,11 @@ from __future__ import annotations
 
 import re
 import secrets
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from rdflib import Graph, URIRef
-from rdflib.namespace import RDF, RDFS
+from rdflib.namespace import PROV, RDF, RDFS
 
 from imvokg.errors import Conflict, Forbidden, InputError, NotFound, StoreError, ValidationFailed
 from imvokg.integrity import IntegrityError, canonical_nquads, parse_statement
@@ -29,12 +29,14 @@ from imvokg.messages import N_
 from imvokg.namespaces import ID, IMVO
 from imvokg.profiles import Applied
 from imvokg.rdfio import format_for_media_type, parse_untrusted
+from imvokg.services import history
 from imvokg.services.credentials import Principal
 from imvokg.services.identifiers import agreement_iri, iso3, short
 from imvokg.services.journal import Journal, Submission
 from imvokg.services.profiles import ProfileService
 from imvokg.services.publication import (
     DecisionDraft,
+    agent_iri,
     data_graph_iri,
     decision_graph,
     decision_graph_iri,
@@ -79,6 +81,7 @@ class WorkflowService:
         signer: Signer | None = None,
         four_eyes: bool = False,
         profiles: ProfileService | None = None,
+        snapshots: history.Snapshots | None = None,
     ) -> None:
         self.four_eyes = four_eyes
         """An approval needs two different supervisors of the member state (``IMVOKG_FOUR_EYES``)."""
@@ -90,6 +93,8 @@ class WorkflowService:
         """Signs what approvals and withdrawals publish (None: published unsigned)."""
         self.profiles = profiles
         """The requirement profile submissions are checked against (None: the EU minimum, unnamed)."""
+        self.snapshots = snapshots
+        """Where every write leaves a snapshot of the registry (None: no history of states)."""
 
     # -- submit --------------------------------------------------------------
     def submit(
@@ -99,6 +104,7 @@ class WorkflowService:
         content_type: str | None,
         *,
         member_state: str | None = None,
+        replaces: str | None = None,
         lang: str = "en",
         idempotency_key: str | None = None,
     ) -> tuple[Submission, ValidationReport]:
@@ -106,6 +112,8 @@ class WorkflowService:
 
         With an ``idempotency_key`` (a form sent twice, a retried request) the second
         call with the same key by the same person answers with the first submission.
+        ``replaces`` names the current version of a published agreement: the submission is an
+        amendment, and its approval publishes the next version.
         """
         principal.require_role("submitter")
         self._writable()
@@ -143,14 +151,7 @@ class WorkflowService:
                 report=report,
             )
         state = self._member_state(data, agreement, member_state)
-        if self._published(str(agreement)):
-            raise Conflict(
-                N_(
-                    "the agreement %(short)s is already in the public graph; "
-                    "a submission publishes a new agreement"
-                ),
-                short=short(str(agreement)),
-            )
+        replaced = self._replaced_version(str(agreement), replaces)
         label = _label(data, agreement, lang)
         record = Submission(
             id=secrets.token_hex(8),
@@ -166,6 +167,7 @@ class WorkflowService:
             submitted_by_organisation=principal.organisation,
             idempotency_key=idempotency_key,
             profile=requirements.profile.iri if requirements is not None else None,
+            replaces=replaced,
         )
         with self.journal.lock():
             earlier = self._replayed(principal, idempotency_key)
@@ -236,14 +238,21 @@ class WorkflowService:
                         user=principal.user,
                         state=record.member_state,
                     )
-            if self._published(record.agreement):
-                raise Conflict(
-                    N_("the agreement %(agreement)s was published meanwhile"),
-                    agreement=short(record.agreement),
-                )
+            before = self._current_versions(record)
             data = Graph().parse(data=self.journal.data(submission_id), format="nt")
             report_turtle = self.journal.report(submission_id)
             decision = ID[f"decision/recognition-{submission_id}"]
+            published = self.journal.stamp()
+            self._ensure_snapshot(published)
+            number = before[-1].number + 1 if before else 1
+            version = history.Version(
+                number=number,
+                iri=history.version_iri(record.agreement, number),
+                published=published.isoformat(),
+                submission=str(submission_iri(submission_id)),
+                approved_by=str(agent_iri(principal.user)).rsplit("/", 1)[-1],
+                replaces=record.replaces,
+            )
             decision_rdf = decision_graph(
                 decision=decision,
                 agreement=URIRef(record.agreement),
@@ -254,21 +263,51 @@ class WorkflowService:
                 activity_name=f"approval-{submission_id}",
                 submission_id=submission_id,
                 report_turtle=report_turtle,
-                published=self.journal.stamp(),
+                published=published,
                 profile=record.profile or self._profile(),
             )
+            # the decision names the exact version it was about
+            decision_rdf.add((ID[f"activity/approval-{submission_id}"], PROV.used, URIRef(version.iri)))
             self._check_decision(data, decision_rdf)
             from imvokg.derive import derived_triples
 
             ontology = load_ontology()
-            derived = derived_triples(data + decision_rdf, ontology)
+            earlier = self._earlier_decisions(record.agreement) if before else Graph()
+            derived = derived_triples(data + decision_rdf + earlier, ontology)
+            for triple in earlier:
+                derived.remove(triple)
             statements = {
                 data_graph_iri(submission_id): _nt(data),
                 decision_graph_iri(f"recognition-{submission_id}"): _nt(decision_rdf),
             }
-            self.store.replace_graphs(
-                {**statements, **self._proofs(statements), derived_graph_iri(submission_id): _nt(derived)}
+            superseded: dict[str, bytes] = {}
+            if before:  # the store holds the current version only: the replaced one leaves it
+                superseded = {
+                    data_graph_iri(before[-1].submission_id): b"",
+                    derived_graph_iri(before[-1].submission_id): b"",
+                }
+            event_iri, event = history.event_graph(
+                kind="amendment" if before else "approval",
+                moment=published,
+                actor=agent_iri(principal.user),
+                label=f"{'Amendment' if before else 'Approval'} of {short(record.agreement)}, v{number}",
+                subject=record.agreement,
+                used=[submission_iri(submission_id)],
+                generated=[URIRef(version.iri), decision],
             )
+            self.store.replace_graphs(
+                {
+                    **superseded,
+                    **statements,
+                    **self._proofs(statements),
+                    derived_graph_iri(submission_id): _nt(derived),
+                    history.versions_graph_iri(record.agreement): _nt(
+                        history.versions_graph(record.agreement, [*before, version])
+                    ),
+                    event_iri: _nt(event),
+                }
+            )
+            self._snapshot(published)
             record = self.journal.update(
                 record,
                 status="approved",
@@ -282,6 +321,7 @@ class WorkflowService:
             "decision": str(decision),
             "agreement": record.agreement,
             "approvals_needed": 0,
+            "version": version.iri,
         }
 
     def reject(self, principal: Principal, submission_id: str, reason: str | None) -> Submission:
@@ -294,6 +334,7 @@ class WorkflowService:
             raise InputError(N_("reason is text of at most 2000 characters"))
         with self.journal.lock():
             record = self._decidable(submission_id)
+            # a rejection publishes nothing: its event is the journal's record (the history lists it)
             return self.journal.update(
                 record, status="rejected", decided_by=principal.user, decided_at=_now(), reason=reason
             )
@@ -330,11 +371,21 @@ class WorkflowService:
                 draft=draft,
                 principal=principal,
                 activity_name=f"withdrawal-{token}",
-                published=self.journal.stamp(),
+                published=(moment := self.journal.stamp()),
                 profile=self._profile(),
             )
+            self._ensure_snapshot(moment)
             statements = {decision_graph_iri(f"withdrawal-{token}"): _nt(decision_rdf)}
-            self.store.replace_graphs({**statements, **self._proofs(statements)})
+            event_iri, event = history.event_graph(
+                kind="withdrawal",
+                moment=moment,
+                actor=agent_iri(principal.user),
+                label=f"Withdrawal of the recognition of {short(agreement.value)} ({state})",
+                subject=agreement.value,
+                generated=[decision],
+            )
+            self.store.replace_graphs({**statements, **self._proofs(statements), event_iri: _nt(event)})
+            self._snapshot(moment)
         return {"decision": str(decision), "agreement": agreement.value, "withdraws": active["decision"]}
 
     def adopt(
@@ -377,14 +428,25 @@ class WorkflowService:
                 draft=draft,
                 principal=principal,
                 activity_name=f"{kind}-{token}",
-                published=self.journal.stamp(),
+                published=(moment := self.journal.stamp()),
                 profile=self._profile(),
             )
+            self._ensure_snapshot(moment)
             decision_rdf.add((decision, IMVO.adopts if adopt else IMVO.declines, URIRef(peer_decision)))
             if peer.get("proof"):
                 decision_rdf.add((decision, IMVO.checkedProof, URIRef(peer["proof"])))
             statements = {decision_graph_iri(f"{kind}-{token}"): _nt(decision_rdf)}
-            self.store.replace_graphs({**statements, **self._proofs(statements)})
+            event_iri, event = history.event_graph(
+                kind=kind,
+                moment=moment,
+                actor=agent_iri(principal.user),
+                label=f"{kind.capitalize()} of {short(peer_decision)}",
+                subject=peer["agreement"],
+                used=[URIRef(peer_decision)],
+                generated=[decision],
+            )
+            self.store.replace_graphs({**statements, **self._proofs(statements), event_iri: _nt(event)})
+            self._snapshot(moment)
         return {
             "decision": str(decision),
             "agreement": peer["agreement"],
@@ -395,6 +457,82 @@ class WorkflowService:
     def _profile(self) -> str | None:
         """The IRI of the profile version in force here today, which a new decision names."""
         return self.profiles.current().iri if self.profiles is not None else None
+
+    def _replaced_version(self, agreement: str, replaces: str | None) -> str | None:
+        """The version IRI an amendment replaces, checked against the store; None for a new agreement."""
+        if replaces is None:
+            if self._published(agreement):
+                raise Conflict(
+                    N_(
+                        "the agreement %(short)s is already in the public graph; "
+                        "a submission publishes a new agreement"
+                    ),
+                    short=short(agreement),
+                )
+            return None
+        number = history.version_number(agreement, replaces)
+        found = history.versions(self.runner, agreement)
+        if not found:
+            raise Conflict(
+                N_(
+                    "%(value)s has no versions published through the workflow "
+                    "(curated agreements change with a build); nothing to amend"
+                ),
+                value=short(agreement),
+            )
+        if number != found[-1].number:
+            raise Conflict(
+                N_(
+                    "version %(number)s of %(value)s is not the current one; "
+                    "the current version is %(current)s"
+                ),
+                number=number,
+                value=short(agreement),
+                current=found[-1].iri,
+            )
+        return found[-1].iri
+
+    def _current_versions(self, record: Submission) -> tuple[history.Version, ...]:
+        """Inside the lock: the versions so far; 409 if the store moved on since the submission."""
+        if record.replaces is None:
+            if self._published(record.agreement):
+                raise Conflict(
+                    N_("the agreement %(agreement)s was published meanwhile"),
+                    agreement=short(record.agreement),
+                )
+            return ()
+        found = tuple(history.versions(self.runner, record.agreement))
+        if not found or found[-1].iri != record.replaces:
+            raise Conflict(
+                N_(
+                    "version %(number)s of %(value)s is not the current one; "
+                    "the current version is %(current)s"
+                ),
+                number=record.replaces.rsplit("/", 1)[-1],
+                value=short(record.agreement),
+                current=found[-1].iri if found else "-",
+            )
+        return found
+
+    def _earlier_decisions(self, agreement: str) -> Graph:
+        """The decisions already published about ``agreement`` (what derivation saw before)."""
+        out = Graph()
+        for row in self.runner.select("recognitions", {"agreement": Term.iri(agreement)}):
+            graph = decision_graph_iri(short(row["decision"].value))
+            out.parse(
+                data=self.runner.construct_named("graph-statements", {"g": Term.iri(graph)}), format="nt"
+            )
+        return out
+
+    def _ensure_snapshot(self, moment: datetime) -> None:
+        """Before a write: the state it changes has its snapshot (a crash may have cut one short)."""
+        if self.snapshots is not None:
+            latest = history.latest_event_time(self.runner)
+            self.snapshots.ensure(self.store, latest or moment - timedelta(microseconds=1))
+
+    def _snapshot(self, moment: datetime) -> None:
+        if self.snapshots is not None:
+            self.snapshots.take(self.store, moment)
 
     def _proofs(self, statements: dict[str, bytes]) -> dict[str, bytes]:
         """The authority's proof of each graph, published in the same write as the graph."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gzip
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from imvokg.config import Settings
@@ -10,7 +12,7 @@ from imvokg.store.base import SelectResult, Store, Term
 if TYPE_CHECKING:
     from imvokg.store.sandbox import SparqlPool
 
-__all__ = ["SelectResult", "Store", "Term", "open_store", "sparql_pool"]
+__all__ = ["SelectResult", "Store", "Term", "open_snapshot", "open_store", "sparql_pool"]
 
 
 def open_store(settings: Settings, *, read_only: bool = True) -> Store:
@@ -27,6 +29,17 @@ def open_store(settings: Settings, *, read_only: bool = True) -> Store:
     from imvokg.store.embedded import EmbeddedStore
 
     return EmbeddedStore(settings.store_path.resolve(), read_only=read_only)
+
+
+def open_snapshot(path: Path) -> Store:
+    """A snapshot of the registry, read-only: a store checkpoint (a directory) or a gzipped N-Quads dump."""
+    from imvokg.store.embedded import EmbeddedStore
+
+    if path.is_dir():
+        return EmbeddedStore(path, read_only=True)
+    store = EmbeddedStore(None)
+    store.bulk_load_dataset(gzip.decompress(path.read_bytes()))
+    return store
 
 
 def sparql_pool(settings: Settings, store: Store) -> SparqlPool | None:

@@ -237,6 +237,16 @@ class EmbeddedStore:
             f'INSERT DATA {{ GRAPH <{META_GRAPH}> {{ <{META_GRAPH}> <{VERSION_PREDICATE}> "{value}" }} }}'
         )
 
+    def backup(self, target: Path) -> bool:
+        """A checkpoint of the store in ``target`` (hard links on the same file system); False when
+        this store cannot make one (in memory, or opened read-only)."""
+        if self.path is None or self.read_only:
+            return False
+        with self._write_lock:
+            self._store.flush()
+            self._store.backup(str(target))
+        return True
+
     def optimize(self) -> None:
         self._store.optimize()
 

@@ -96,6 +96,13 @@ async def submit(
             json_schema_extra=MEMBER_STATE,
         ),
     ] = None,
+    replaces: Annotated[
+        str | None,
+        Query(
+            description="an amendment: the current version it replaces "
+            "(its number or IRI, e.g. https://w3id.org/imvokg/id/agreement/x/v/1)"
+        ),
+    ] = None,
 ) -> JSONResponse:
     """Submit an agreement (submitter role): 201 pending, or 422 with the report and nothing stored.
 
@@ -109,6 +116,7 @@ async def submit(
         body,
         request.headers.get("content-type"),
         member_state=member_state,
+        replaces=replaces,
         lang=language.lang,
         idempotency_key=request.headers.get("idempotency-key"),
     )

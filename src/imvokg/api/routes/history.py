@@ -1,0 +1,84 @@
+"""The registry's history (/api/v1/agreements/{slug}/history) and ``as_of`` answers.
+
+The history lists an agreement's versions, the events that made them and the diff between
+versions; ``as_of`` hands a question to the same services over the snapshot of the registry
+in force at that moment (``services.history``), so the answer is the one given then.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.concurrency import run_in_threadpool
+
+from imvokg.api.deps import ServicesDep, WorkflowDep
+from imvokg.api.state import Services
+from imvokg.errors import NotFound
+from imvokg.messages import N_
+from imvokg.services import history
+from imvokg.services.identifiers import agreement_iri
+
+router = APIRouter(prefix="/api/v1", tags=["history"])
+
+AS_OF = (
+    "the registry as it stood at this moment (transaction time): a date YYYY-MM-DD (its end, UTC) "
+    "or a timestamp; distinct from valid_on, which asks what was in force on a date"
+)
+
+
+def services_as_of(services: Services, as_of: str) -> tuple[Services, history.Snapshot]:
+    """The services over the snapshot of the registry in force at ``as_of``."""
+    snapshot = services.snapshots.at(history.parse_moment(as_of))
+    return services.as_of(snapshot), snapshot
+
+
+def as_of_headers(snapshot: history.Snapshot | None) -> dict[str, str]:
+    """Which state of the registry answered: the moment of its snapshot and the release."""
+    if snapshot is None:
+        return {}
+    return {"X-Registry-As-Of": snapshot.moment.isoformat(), "X-Release": snapshot.version}
+
+
+@router.get("/agreements/{slug}/history")
+async def agreement_history(
+    slug: str,
+    request: Request,
+    services: ServicesDep,
+    workflow: WorkflowDep,
+    older: Annotated[int | None, Query(alias="from", ge=1, description="diff from this version")] = None,
+    newer: Annotated[int | None, Query(alias="to", ge=1, description="diff to this version")] = None,
+) -> dict[str, Any]:
+    """Versions of one agreement (who, when, from which submission), its events, and the diffs.
+
+    ``diffs`` compares each version with the one before; ``from`` and ``to`` ask for the diff
+    between any two versions (``diff``). A diff lists added and removed statements (N-Triples)
+    grouped by parties, risks, commitments, mechanisms and the agreement's own facts.
+    """
+    iri = agreement_iri(slug).value
+
+    def run() -> dict[str, Any]:
+        found = history.versions(services.runner, iri)
+        if not found:
+            raise NotFound(N_("%(value)s has no recorded versions"), value=slug)
+        data = workflow.journal.data
+        answer: dict[str, Any] = {
+            "agreement": slug,
+            "iri": iri,
+            "current": found[-1].iri,
+            "versions": [v.to_dict() for v in found],
+            "events": sorted(
+                history.events(services.runner, iri) + history.rejections(workflow.journal.all(), iri),
+                key=lambda e: e["time"] or "",
+                reverse=True,
+            ),
+            "diffs": [
+                history.diff_versions(services.runner, data, iri, v.number - 1, v.number).to_dict()
+                for v in found[1:]
+            ],
+        }
+        if older is not None or newer is not None:
+            answer["diff"] = history.diff_versions(services.runner, data, iri, older, newer).to_dict()
+        return answer
+
+    return await run_in_threadpool(run)

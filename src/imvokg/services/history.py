@@ -1,0 +1,488 @@
+"""The registry's history: agreement versions, events, diffs, and the registry as of any moment.
+
+See docs/HISTORY.md for the design. In short:
+
+* **Versions.** Each agreement published through the workflow has a small graph
+  ``graph/versions-{slug}`` listing its versions (``/id/agreement/{slug}/v/{n}``), each
+  with the submission it came from, its publication time and the version it replaces.
+  The public store holds only the *current* version's statements (an amendment replaces
+  the data graph of the version it supersedes, in the same single update that adds the
+  new one), so current answers cost what they cost before. Every version's statements
+  stay in the journal (the approved submission's N-Triples), which is where a diff
+  reads them from.
+* **Events.** Every write adds a ``graph/event-{token}`` with one ``prov:Activity``
+  (``dcterms:type`` the kind of change, time, actor, what it used and generated), in
+  the same update as the change itself: an event exists exactly when its change does.
+* **As of.** After every write the registry takes a snapshot of the whole store
+  (:class:`Snapshots`): a RocksDB checkpoint for the embedded store (hard links to the
+  immutable files, so a snapshot costs about the size of what changed), an N-Quads
+  dump for any other store. ``as_of`` answers run the same services on the snapshot
+  in force at that moment, so they are byte for byte the answers given then.
+
+This module is the one home of the diff (:func:`diff_versions`), which the command line
+and the web layer both call.
+"""
+
+from __future__ import annotations
+
+import gzip
+import re
+import secrets
+import shutil
+import threading
+from collections import OrderedDict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, ORG, PROV, RDF, RDFS, XSD
+from rdflib.term import Node
+
+from imvokg.errors import InputError, NotFound
+from imvokg.messages import N_
+from imvokg.namespaces import BASE, GRAPH, ID, IMVO
+from imvokg.services.runner import QueryRunner
+from imvokg.store import open_snapshot
+from imvokg.store.base import Store, Term
+
+EVENT_KINDS = ("approval", "amendment", "rejection", "withdrawal", "adoption", "declination", "build")
+GROUPS = ("agreement", "parties", "risks", "commitments", "mechanisms")
+"""How a diff is grouped: what a person reads an agreement by."""
+
+_VERSION_PATH = re.compile(r"^(?:.*/)?v/([1-9][0-9]{0,5})$")
+
+
+# -- names ---------------------------------------------------------------------
+def version_iri(agreement: str, number: int) -> str:
+    """``/id/agreement/{slug}/v/{n}``: the IRI of one version of an agreement."""
+    return f"{agreement}/v/{number}"
+
+
+def versions_graph_iri(agreement: str) -> str:
+    return str(GRAPH[f"versions-{agreement.rsplit('/', 1)[-1]}"])
+
+
+def event_graph_iri(token: str) -> str:
+    return str(GRAPH[f"event-{token}"])
+
+
+def version_number(agreement: str, asked: str) -> int:
+    """The version a submission names (``3``, ``v/3`` or the full version IRI) as a number."""
+    text = asked.strip()
+    if text.isdigit() and 0 < int(text) < 1_000_000:
+        return int(text)
+    if text.startswith(agreement + "/v/") or not text.startswith(BASE):
+        match = _VERSION_PATH.match(text)
+        if match:
+            return int(match.group(1))
+    raise InputError(
+        N_("replaces names a version of %(agreement)s: a number or %(example)s"),
+        agreement=agreement.rsplit("/", 1)[-1],
+        example=version_iri(agreement, 1),
+    )
+
+
+# -- versions ------------------------------------------------------------------
+@dataclass(frozen=True)
+class Version:
+    """One published version of an agreement."""
+
+    number: int
+    iri: str
+    published: str
+    submission: str
+    approved_by: str | None
+    replaces: str | None
+
+    @property
+    def submission_id(self) -> str:
+        return self.submission.rsplit("/", 1)[-1]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "version": self.number,
+            "iri": self.iri,
+            "published": self.published,
+            "submission": self.submission_id,
+            "approved_by": self.approved_by,
+            "replaces": self.replaces,
+        }
+
+
+def versions(runner: QueryRunner, agreement: str) -> list[Version]:
+    """The versions of ``agreement``, oldest first (empty if it has none on record)."""
+    rows = runner.select("agreement-versions", {"agreement": Term.iri(agreement)})
+    found = [
+        Version(
+            number=int(row["number"].value),
+            iri=row["version"].value,
+            published=row["time"].value,
+            submission=row["submission"].value,
+            approved_by=row["agent"].value.rsplit("/", 1)[-1] if "agent" in row else None,
+            replaces=row["replaces"].value if "replaces" in row else None,
+        )
+        for row in rows
+    ]
+    return sorted(found, key=lambda v: v.number)
+
+
+def versions_graph(agreement: str, all_versions: Iterable[Version]) -> Graph:
+    """The ``graph/versions-{slug}`` of an agreement: every version and how they follow each other."""
+    graph = Graph()
+    subject = URIRef(agreement)
+    for version in all_versions:
+        node = URIRef(version.iri)
+        submission = URIRef(version.submission)
+        graph.add((subject, DCTERMS.hasVersion, node))
+        graph.add((node, RDF.type, PROV.Entity))
+        graph.add((node, DCTERMS.isVersionOf, subject))
+        graph.add((node, DCTERMS.identifier, Literal(str(version.number))))
+        graph.add(
+            (
+                node,
+                RDFS.label,
+                Literal(f"{agreement.rsplit('/', 1)[-1]}, version {version.number}", lang="en"),
+            )
+        )
+        graph.add((node, PROV.generatedAtTime, Literal(version.published, datatype=XSD.dateTime)))
+        graph.add((node, PROV.wasDerivedFrom, submission))
+        graph.add((node, DCTERMS.source, submission))
+        if version.approved_by:
+            graph.add((node, PROV.wasAttributedTo, ID[f"agent/{version.approved_by}"]))
+        if version.replaces:
+            graph.add((node, PROV.wasRevisionOf, URIRef(version.replaces)))
+            graph.add((node, DCTERMS.replaces, URIRef(version.replaces)))
+            graph.add((URIRef(version.replaces), DCTERMS.isReplacedBy, node))
+    return graph
+
+
+def event_graph(
+    *,
+    kind: str,
+    moment: datetime,
+    actor: URIRef | None,
+    label: str,
+    subject: str | None = None,
+    used: Iterable[URIRef] = (),
+    generated: Iterable[URIRef] = (),
+) -> tuple[str, Graph]:
+    """One registry event as a ``prov:Activity``, in a graph of its own: (graph IRI, graph)."""
+    if kind not in EVENT_KINDS:
+        raise ValueError(f"unknown event kind {kind!r}")
+    token = f"{moment.strftime('%Y%m%dT%H%M%S%f')}-{secrets.token_hex(3)}"
+    event = ID[f"event/{token}"]
+    graph = Graph()
+    graph.add((event, RDF.type, PROV.Activity))
+    graph.add((event, DCTERMS.type, Literal(kind)))
+    graph.add((event, RDFS.label, Literal(label, lang="en")))
+    graph.add((event, PROV.endedAtTime, Literal(moment, datatype=XSD.dateTime)))
+    graph.add((event, DCTERMS.source, event))
+    if actor is not None:
+        graph.add((event, PROV.wasAssociatedWith, actor))
+    if subject is not None:
+        graph.add((event, DCTERMS.subject, URIRef(subject)))
+    for node in used:
+        graph.add((event, PROV.used, node))
+    for node in generated:
+        graph.add((event, PROV.generated, node))
+    return event_graph_iri(token), graph
+
+
+def events(runner: QueryRunner, agreement: str | None = None) -> list[dict[str, Any]]:
+    """Recorded events, newest first (one agreement's when ``agreement`` is given)."""
+    bindings = {"agreement": Term.iri(agreement)} if agreement else {}
+    out: dict[str, dict[str, Any]] = {}
+    for row in runner.select("registry-events", bindings):
+        entry = out.setdefault(
+            row["event"].value,
+            {
+                "event": row["event"].value,
+                "kind": row["kind"].value,
+                "time": row["time"].value,
+                "actor": row["actor"].value.rsplit("/", 1)[-1] if "actor" in row else None,
+                "agreement": row["agreement"].value.rsplit("/", 1)[-1] if "agreement" in row else None,
+                "version": None,
+                "submission": None,
+                "decision": None,
+            },
+        )
+        if "version" in row:
+            entry["version"] = row["version"].value
+        if "decision" in row:
+            entry["decision"] = row["decision"].value
+        if "submission" in row and "/submission/" in row["submission"].value:
+            entry["submission"] = row["submission"].value.rsplit("/", 1)[-1]
+    return list(out.values())
+
+
+def rejections(records: Iterable[Any], agreement: str) -> list[dict[str, Any]]:
+    """Rejected amendments of ``agreement`` as events, from the journal's records.
+
+    A rejection publishes nothing (the public store does not change), so its event is the
+    journal's record of the decision.
+    """
+    return [
+        {
+            "event": None,
+            "kind": "rejection",
+            "time": r.decided_at,
+            "actor": r.decided_by,
+            "agreement": agreement.rsplit("/", 1)[-1],
+            "version": None,
+            "submission": r.id,
+            "decision": None,
+        }
+        for r in records
+        if r.status == "rejected" and r.agreement == agreement and r.replaces
+    ]
+
+
+# -- diff ----------------------------------------------------------------------
+_PARTY_CLASSES = {IMVO.Membership}
+_RISK_CLASSES = {IMVO.SectorRiskAssessment, IMVO.AssessedRisk, IMVO.RiskAssessment, IMVO.RiskTopic}
+_COMMITMENT_CLASSES = {IMVO.Commitment}
+_LINK_GROUPS: dict[Node, str] = {
+    IMVO.hasCommitment: "commitments",
+    IMVO.hasMechanism: "mechanisms",
+    IMVO.hasRiskAssessment: "risks",
+    IMVO.hasParty: "parties",
+}
+
+
+@dataclass
+class Diff:
+    """Statements added and removed between two versions, grouped by what they are about."""
+
+    agreement: str
+    older: int
+    newer: int
+    added: dict[str, list[str]] = field(default_factory=lambda: {g: [] for g in GROUPS})
+    removed: dict[str, list[str]] = field(default_factory=lambda: {g: [] for g in GROUPS})
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "from": self.older,
+            "to": self.newer,
+            "groups": {
+                group: {"added": self.added[group], "removed": self.removed[group]}
+                for group in GROUPS
+                if self.added[group] or self.removed[group]
+            },
+            "added": sum(len(v) for v in self.added.values()),
+            "removed": sum(len(v) for v in self.removed.values()),
+        }
+
+    def text(self) -> str:
+        """The diff as lines a person reads in a terminal: ``+``/``-`` N-Triples under each group."""
+        lines = [f"# {self.agreement}: v{self.older} -> v{self.newer}"]
+        for group in GROUPS:
+            if not (self.added[group] or self.removed[group]):
+                continue
+            lines.append(f"## {group}")
+            lines.extend(f"- {t}" for t in self.removed[group])
+            lines.extend(f"+ {t}" for t in self.added[group])
+        return "\n".join(lines) + "\n"
+
+
+def _group_of(subject: Node, predicate: Node, both: Graph) -> str:
+    if predicate in _LINK_GROUPS:
+        return _LINK_GROUPS[predicate]
+    if predicate in (ORG.member, ORG.organization, ORG.role):
+        return "parties"
+    types = set(both.objects(subject, RDF.type))
+    if types & _PARTY_CLASSES or (None, ORG.member, subject) in both:
+        return "parties"
+    if types & _RISK_CLASSES:
+        return "risks"
+    if types & _COMMITMENT_CLASSES:
+        return "commitments"
+    if (None, IMVO.hasMechanism, subject) in both:
+        return "mechanisms"
+    if (None, IMVO.hasCommitment, subject) in both:
+        return "commitments"
+    if (None, IMVO.hasRiskAssessment, subject) in both or (None, IMVO.hasAssessedRisk, subject) in both:
+        return "risks"
+    return "agreement"
+
+
+def diff_graphs(agreement: str, older: tuple[int, Graph], newer: tuple[int, Graph]) -> Diff:
+    """What changed from ``older`` to ``newer`` (each a version number and its statements)."""
+    old, new = older[1], newer[1]
+    both = old + new
+    result = Diff(agreement.rsplit("/", 1)[-1], older[0], newer[0])
+    for target, graph, other in ((result.removed, old, new), (result.added, new, old)):
+        for triple in graph:
+            if triple in other:
+                continue
+            line = Graph()
+            line.add(triple)
+            target[_group_of(triple[0], triple[1], both)].append(
+                line.serialize(format="nt", encoding="utf-8").decode().strip()
+            )
+    for group in GROUPS:
+        result.added[group].sort()
+        result.removed[group].sort()
+    return result
+
+
+def diff_versions(
+    runner: QueryRunner, journal_data: Any, agreement: str, older: int | None = None, newer: int | None = None
+) -> Diff:
+    """The diff between two versions of ``agreement`` (default: the last two).
+
+    ``journal_data`` is ``Journal.data``: the statements of every version are the approved
+    submissions' N-Triples, which the journal keeps for good.
+    """
+    found = {v.number: v for v in versions(runner, agreement)}
+    if not found:
+        raise NotFound(N_("%(value)s has no recorded versions"), value=agreement.rsplit("/", 1)[-1])
+    last = max(found)
+    newer = last if newer is None else newer
+    older = (newer - 1 if newer > 1 else newer) if older is None else older
+    for number in (older, newer):
+        if number not in found:
+            raise NotFound(
+                N_("%(value)s has no version %(number)s (it has 1 to %(last)s)"),
+                value=agreement.rsplit("/", 1)[-1],
+                number=number,
+                last=last,
+            )
+
+    def graph(number: int) -> tuple[int, Graph]:
+        return number, Graph().parse(data=journal_data(found[number].submission_id), format="nt")
+
+    return diff_graphs(agreement, graph(older), graph(newer))
+
+
+# -- as of ---------------------------------------------------------------------
+def parse_moment(value: str) -> datetime:
+    """``as_of`` as a moment: a date means the end of that day (UTC), a timestamp is taken as given."""
+    text = value.strip()
+    try:
+        if len(text) == 10:
+            return datetime.combine(date.fromisoformat(text), time.max, tzinfo=UTC)
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise InputError(N_("as_of is a date (YYYY-MM-DD) or a timestamp (YYYY-MM-DDThh:mm:ssZ)")) from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _stamp_name(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The whole registry as it stood from ``moment`` until the next snapshot."""
+
+    moment: datetime
+    version: str
+    path: Path
+
+    @property
+    def embedded(self) -> bool:
+        return self.path.is_dir()
+
+
+_SAFE = re.compile(r"[^0-9A-Za-z.+_-]")
+
+
+class Snapshots:
+    """The snapshots of one registry, one per write, in ``<var>/history``.
+
+    A snapshot is named ``{moment}--{version}``: the moment the write was published (the
+    journal's strictly increasing stamp, or a build's time) and the store version it left.
+    Snapshots are never removed by the registry (see docs/HISTORY.md for the space they take).
+    """
+
+    def __init__(self, root: Path, *, keep_open: int = 4) -> None:
+        self.root = root
+        self._open: OrderedDict[str, Store] = OrderedDict()
+        self._keep = keep_open
+        self._lock = threading.Lock()
+
+    def all(self) -> list[Snapshot]:
+        """Every snapshot, oldest first."""
+        if not self.root.exists():
+            return []
+        found = []
+        for path in self.root.iterdir():
+            name = path.name.removesuffix(".nq.gz")
+            if path.name.startswith(".") or "--" not in name:
+                continue
+            stamp, _, version = name.partition("--")
+            try:
+                moment = datetime.strptime(stamp, "%Y%m%dT%H%M%S%fZ").replace(tzinfo=UTC)
+            except ValueError:
+                continue
+            found.append(Snapshot(moment, version, path))
+        return sorted(found, key=lambda s: s.moment)
+
+    def has(self, version: str) -> bool:
+        return any(s.version == _SAFE.sub("_", version) for s in self.all())
+
+    def take(self, store: Store, moment: datetime) -> Snapshot:
+        """Record the store as it is now, as the registry from ``moment`` on (call inside the lock)."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        version = _SAFE.sub("_", store.version())
+        name = f"{_stamp_name(moment)}--{version}"
+        tmp = self.root / f".{name}.tmp"
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.unlink(missing_ok=True) if tmp.is_file() else None
+        backup = getattr(store, "backup", None)
+        if callable(backup) and backup(tmp):
+            target = self.root / name
+        else:
+            tmp.write_bytes(gzip.compress(store.dump("application/n-quads"), compresslevel=5))
+            target = self.root / f"{name}.nq.gz"
+        tmp.rename(target)  # a snapshot is whole or absent: the rename is the commit
+        return Snapshot(moment.astimezone(UTC), version, target)
+
+    def ensure(self, store: Store, moment: datetime) -> None:
+        """A snapshot of the current state if it has none (a crash came between a write and its snapshot)."""
+        if not self.has(store.version()):
+            self.take(store, moment)
+
+    def at(self, moment: datetime) -> Snapshot:
+        """The snapshot in force at ``moment``; NotFound before the first one."""
+        found = [s for s in self.all() if s.moment <= moment]
+        if not found:
+            first = self.all()
+            raise NotFound(
+                N_("the registry has no record before %(first)s; as_of must be at or after it"),
+                first=first[0].moment.isoformat() if first else "-",
+            )
+        return found[-1]
+
+    def open(self, snapshot: Snapshot) -> Store:
+        """The snapshot as a read-only store (a few are kept open)."""
+        key = str(snapshot.path)
+        with self._lock:
+            if key in self._open:
+                self._open.move_to_end(key)
+                return self._open[key]
+            store = open_snapshot(snapshot.path)
+            self._open[key] = store
+            while len(self._open) > self._keep:
+                _, old = self._open.popitem(last=False)
+                old.close()
+            return store
+
+    def close(self) -> None:
+        with self._lock:
+            for store in self._open.values():
+                store.close()
+            self._open.clear()
+
+
+def latest_event_time(runner: QueryRunner) -> datetime | None:
+    """When the newest recorded event happened (the moment a missing snapshot belongs to)."""
+    found = events(runner)
+    return datetime.fromisoformat(found[0]["time"]) if found else None
+
+
+def one_microsecond_before(moment: datetime) -> datetime:
+    return moment - timedelta(microseconds=1)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
@@ -252,3 +252,103 @@ def test_a_rejected_amendment_is_an_event_and_changes_nothing(story: Story) -> N
         events = http.get(f"/api/v1/agreements/{SLUG}/history").json()["events"]
     assert after == before
     assert events[0]["kind"] == "rejection" and events[0]["submission"] == sid and events[0]["actor"] == "bob"
+
+
+def _http_date(moment: datetime) -> str:
+    from email.utils import format_datetime
+
+    return format_datetime(moment.astimezone(UTC), usegmt=True)
+
+
+def _in_force(versions: list[dict], moment: datetime) -> int:
+    """The rule a TimeGate follows: the newest version published at or before the moment."""
+    earlier = [v["version"] for v in versions if datetime.fromisoformat(v["published"]) <= moment]
+    return earlier[-1] if earlier else 1
+
+
+def test_memento_timegate_memento_and_timemap_with_httpx(story: Story) -> None:
+    with story.env.client() as http:
+        versions = http.get(f"/api/v1/agreements/{SLUG}/history").json()["versions"]
+        # an HTTP-date has whole seconds: ask for the second after version 2 was published
+        asked = datetime.fromisoformat(versions[1]["published"]).replace(microsecond=0) + timedelta(seconds=1)
+        gate = http.get(f"/id/agreement/{SLUG}", headers={"Accept-Datetime": _http_date(asked)})
+        assert gate.status_code == 302
+        expected = _in_force(versions, asked)
+        assert gate.headers["location"] == f"{story.env.url}/id/agreement/{SLUG}/v/{expected}"
+        assert "accept-datetime" in gate.headers["vary"].lower()
+        links = gate.headers["link"]
+        assert f'<{story.env.url}/id/agreement/{SLUG}>; rel="original timegate"' in links
+        assert f'<{story.env.url}/timemap/agreement/{SLUG}>; rel="timemap"' in links
+        earliest = http.get(
+            f"/id/agreement/{SLUG}", headers={"Accept-Datetime": "Mon, 01 Jan 2001 00:00:00 GMT"}
+        )
+        assert earliest.headers["location"].endswith("/v/1")
+        plain = http.get(f"/id/agreement/{SLUG}", headers={"Accept": "text/turtle"})
+        assert plain.status_code == 200 and 'rel="timemap"' in plain.headers["link"]
+        bad = http.get(f"/id/agreement/{SLUG}", headers={"Accept-Datetime": "yesterday"})
+        assert bad.status_code == 400 and bad.json()["error"] == "bad_request"
+
+        mementos = {}
+        for v in versions:
+            memento = http.get(
+                f"/id/agreement/{SLUG}/v/{v['version']}", headers={"Accept": "application/n-triples"}
+            )
+            assert memento.status_code == 200
+            assert memento.headers["memento-datetime"] == _http_date(datetime.fromisoformat(v["published"]))
+            assert 'rel="original timegate"' in memento.headers["link"]
+            mementos[v["version"]] = memento.text
+        end = f"<{IRI}> <https://w3id.org/imvokg/ont#endDate> "
+        assert end + f'"2035-01-31"^^<{XSD}date>' in mementos[3]  # the agreement as it was then
+        assert end + f'"2036-01-31"^^<{XSD}date>' in mementos[4]
+        assert end + f'"2036-01-31"^^<{XSD}date>' not in mementos[3]
+        assert http.get(f"/id/agreement/{SLUG}/v/9").status_code == 404
+
+        timemap = http.get(f"/timemap/agreement/{SLUG}")
+    assert timemap.status_code == 200 and timemap.headers["content-type"].startswith(
+        "application/link-format"
+    )
+    entries = [_link(entry) for entry in timemap.text.split(",\n")]
+    rels = {target: params["rel"] for target, params in entries}
+    assert rels[f"{story.env.url}/id/agreement/{SLUG}"] in {"original", "timegate"}
+    listed = [(t, p) for t, p in entries if "memento" in p["rel"]]
+    assert [t.rsplit("/", 1)[-1] for t, _ in listed] == ["1", "2", "3", "4"]
+    assert listed[0][1]["rel"] == "first memento" and listed[-1][1]["rel"] == "last memento"
+    assert [p["datetime"] for _, p in listed] == [
+        _http_date(datetime.fromisoformat(v["published"])) for v in versions
+    ]
+    assert http_status(story.env.url + "/timemap/agreement/nl-garment-textile") == 404
+
+
+def _link(entry: str) -> tuple[str, dict[str, str]]:
+    """One link-value of an application/link-format document: target and parameters."""
+    target, *params = [part.strip() for part in entry.strip().split(";")]
+    return target.strip("<>"), {k: v.strip('"') for k, _, v in (p.partition("=") for p in params)}
+
+
+def http_status(url: str) -> int:
+    return httpx.get(url, timeout=30).status_code
+
+
+def test_memento_headers_with_curl(story: Story) -> None:
+    import shutil
+    import subprocess
+
+    curl = shutil.which("curl")
+    assert curl, "curl is part of the test environment"
+    shown = subprocess.run(
+        [
+            curl, "-s", "-o", "/dev/null", "-D", "-",
+            "-H", "Accept-Datetime: Mon, 01 Jan 2001 00:00:00 GMT",
+            f"{story.env.url}/id/agreement/{SLUG}",
+        ],
+        capture_output=True, text=True, check=True, timeout=60,
+    )  # fmt: skip
+    head = shown.stdout.lower()
+    assert head.startswith("http/1.1 302")
+    assert f"location: {story.env.url}/id/agreement/{SLUG}/v/1".lower() in head
+    followed = subprocess.run(
+        [curl, "-s", "-L", "-o", "/dev/null", "-D", "-", "-H", "Accept: text/turtle",
+         "-H", "Accept-Datetime: Mon, 01 Jan 2001 00:00:00 GMT", f"{story.env.url}/id/agreement/{SLUG}"],
+        capture_output=True, text=True, check=True, timeout=60,
+    )  # fmt: skip
+    assert "memento-datetime:" in followed.stdout.lower()

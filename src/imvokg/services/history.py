@@ -486,3 +486,67 @@ def latest_event_time(runner: QueryRunner) -> datetime | None:
 
 def one_microsecond_before(moment: datetime) -> datetime:
     return moment - timedelta(microseconds=1)
+
+
+# -- Memento (RFC 7089) ----------------------------------------------------------
+_VERSION_IRI = re.compile(r"^(?P<agreement>.+/id/agreement/[a-z0-9-]+)/v/(?P<number>[1-9][0-9]{0,5})$")
+
+
+def version_of(iri: str) -> tuple[str, int] | None:
+    """(agreement IRI, number) when ``iri`` is a version IRI, else None."""
+    match = _VERSION_IRI.match(iri)
+    return (match.group("agreement"), int(match.group("number"))) if match else None
+
+
+def memento_at(found: list[Version], moment: datetime) -> Version:
+    """The version in force at ``moment``: the newest published at or before it (else the first)."""
+    earlier = [v for v in found if datetime.fromisoformat(v.published) <= moment]
+    return earlier[-1] if earlier else found[0]
+
+
+def http_date(moment: str) -> str:
+    """An ISO timestamp as an HTTP-date (RFC 7231), the form Memento-Datetime takes."""
+    from email.utils import format_datetime
+
+    return format_datetime(datetime.fromisoformat(moment).astimezone(UTC), usegmt=True)
+
+
+def parse_http_date(value: str) -> datetime:
+    """``Accept-Datetime`` (an HTTP-date); 400 when it is not one."""
+    from email.utils import parsedate_to_datetime
+
+    try:
+        moment = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        moment = None
+    if moment is None:
+        raise InputError(N_("Accept-Datetime is an HTTP date, e.g. Thu, 01 Jan 2031 00:00:00 GMT"))
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def timemap(original: str, timegate: str, self_url: str, found: list[Version], link: Any) -> str:
+    """The TimeMap of an agreement in application/link-format (RFC 6690), every version a memento."""
+    lines = [
+        f'<{original}>; rel="original"',
+        f'<{timegate}>; rel="timegate"',
+        f'<{self_url}>; rel="self"; type="application/link-format"; '
+        f'from="{http_date(found[0].published)}"; until="{http_date(found[-1].published)}"',
+    ]
+    for index, version in enumerate(found):
+        rel = "memento"
+        if index == 0:
+            rel = "first memento"
+        if index == len(found) - 1:
+            rel = "last memento" if index else "first last memento"
+        lines.append(f'<{link(version.iri)}>; rel="{rel}"; datetime="{http_date(version.published)}"')
+    return ",\n".join(lines) + "\n"
+
+
+def memento_graph(current: Store, then: Store | None, version: str, agreement: str) -> Graph:
+    """A memento: the version's own record and the agreement as it was described while current."""
+    from imvokg.services.linked_data import describe
+
+    graph = describe(current, version)
+    if then is not None:
+        graph += describe(then, agreement)
+    return graph

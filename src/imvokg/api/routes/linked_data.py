@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
+from datetime import datetime
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
@@ -24,11 +25,13 @@ from imvokg.api.negotiation import choose
 from imvokg.api.parameters import accepts
 from imvokg.api.publishing import WITH_HTML, context_url, local_link, respond
 from imvokg.api.state import Services
+from imvokg.api.workflow_deps import get_snapshots
 from imvokg.errors import NotFound
 from imvokg.formats import JSON_LD
 from imvokg.messages import N_
 from imvokg.namespaces import BASE
-from imvokg.services import linked_data, vocabulary_docs
+from imvokg.services import history, linked_data, vocabulary_docs
+from imvokg.services.identifiers import agreement_iri
 from imvokg.services.rdf_formats import jsonld_context, serialize
 from imvokg.web import site
 
@@ -162,9 +165,102 @@ def resource_response(request: Request, services: Services, iri: str) -> Respons
 @router.head("/id/{rest:path}", response_model=None, include_in_schema=False)
 @accepts("format")
 def instance(request: Request, rest: str, services: ServicesDep) -> Response:
-    """An instance IRI (``/id/{type}/{slug}``, deeper for provisions)."""
+    """An instance IRI (``/id/{type}/{slug}``, deeper for provisions).
+
+    An agreement with versions is its own Memento TimeGate (RFC 7089): ``Accept-Datetime``
+    redirects to the version in force then (``/id/agreement/{slug}/v/{n}``, a memento with
+    ``Memento-Datetime``); ``/timemap/agreement/{slug}`` lists the versions.
+    """
     parts = _segments(request, "/id/", 2, 6)
-    return resource_response(request, services, BASE + "id/" + "/".join(parts))
+    iri = BASE + "id/" + "/".join(parts)
+    if parts[0] == "agreement":
+        versioned = _memento(request, services, iri)
+        if versioned is not None:
+            return versioned
+    return resource_response(request, services, iri)
+
+
+def _versions(services: Services, agreement: str) -> list[history.Version]:
+    return services.runner.cached(
+        ("versions", agreement), lambda: history.versions(services.runner, agreement)
+    )
+
+
+def _here(request: Request) -> Callable[[str], str]:
+    """Our IRIs as URLs of this server (Memento clients follow them)."""
+    root = str(request.base_url).rstrip("/") + "/"
+    return lambda iri: root + iri.removeprefix(BASE)
+
+
+def _memento(request: Request, services: Services, iri: str) -> Response | None:
+    """The Memento answers of an agreement or one of its versions; None for anything else."""
+    of = history.version_of(iri)
+    agreement = of[0] if of else iri
+    found = _versions(services, agreement)
+    if not found:
+        return None
+    here = _here(request)
+    slug = agreement.rsplit("/", 1)[-1]
+    links = (
+        f'<{here(agreement)}>; rel="original timegate", '
+        f'<{str(request.base_url).rstrip("/")}/timemap/agreement/{slug}>; rel="timemap"; '
+        'type="application/link-format"'
+    )
+    if of is None:
+        asked = request.headers.get("accept-datetime")
+        if asked is None:
+            response = resource_response(request, services, iri)
+        else:
+            version = history.memento_at(found, history.parse_http_date(asked))
+            response = Response(status_code=302, headers={"Location": here(version.iri)})
+        response.headers["Link"] = links
+        response.headers["Vary"] = ", ".join(
+            v for v in (response.headers.get("Vary"), "Accept-Datetime") if v
+        )
+        return response
+    asked_version = next((v for v in found if v.number == of[1]), None)
+    if asked_version is None:
+        raise NotFound(N_("nothing is known about <%(iri)s>"), iri=iri)
+    version = asked_version
+    media_type = choose(request, WITH_HTML)
+    if media_type == "text/html":
+        response = resource_response(request, services, iri)
+    else:
+        ctx = context_url(request)
+
+        def make() -> bytes:
+            snapshots = get_snapshots(request)
+            try:
+                then = snapshots.open(snapshots.at(datetime.fromisoformat(version.published)))
+            except NotFound:
+                then = None
+            return serialize(
+                history.memento_graph(services.store, then, iri, agreement), media_type, context_url=ctx
+            )
+
+        response = respond(
+            request,
+            version=services.store.version(),
+            key=iri + "#memento",
+            media_type=media_type,
+            make=make,
+            cache=services.runner.cache,
+        )
+    response.headers["Memento-Datetime"] = history.http_date(version.published)
+    response.headers["Link"] = links
+    return response
+
+
+@router.get("/timemap/agreement/{slug}", response_model=None, responses=answers_in("application/link-format"))
+def timemap(slug: str, request: Request, services: ServicesDep) -> Response:
+    """The TimeMap of an agreement (RFC 7089): the original, its TimeGate and every version as a memento."""
+    agreement = agreement_iri(slug).value
+    found = _versions(services, agreement)
+    if not found:
+        raise NotFound(N_("%(value)s has no recorded versions"), value=slug)
+    here = _here(request)
+    body = history.timemap(here(agreement), here(agreement), str(request.url), found, here)
+    return Response(body, media_type="application/link-format")
 
 
 @router.get(

@@ -105,7 +105,6 @@ EMPTY_ON_CURATED = {
     "agreement-trail": NO_DECISION,  # decisions made in the workspace: tests/test_workspace.py
     "recognised-elsewhere-not-here": "no registry harvested yet (tests/test_harvest.py)",
     "agreement-versions": "curated agreements change with a build; versions come from amendments",
-    "registry-events": "no write since the build (tests/test_history.py)",
 }
 
 

@@ -352,3 +352,45 @@ def test_memento_headers_with_curl(story: Story) -> None:
         capture_output=True, text=True, check=True, timeout=60,
     )  # fmt: skip
     assert "memento-datetime:" in followed.stdout.lower()
+
+
+END_DATE = f"SELECT ?end WHERE {{ <{IRI}> <https://w3id.org/imvokg/ont#endDate> ?end }}"
+
+
+def test_sparql_runs_on_any_release_and_names_it(story: Story) -> None:
+    with story.env.client() as http:
+        versions = http.get(f"/api/v1/agreements/{SLUG}/history").json()["versions"]
+        releases = http.get("/api/v1/releases").json()
+        since = {r["since"]: r["release"] for r in releases}
+        at = [since[datetime.fromisoformat(v["published"]).astimezone(UTC).isoformat()] for v in versions]
+        accept = {"Accept": "application/sparql-results+json"}
+        now = http.get("/sparql", params={"query": END_DATE}, headers=accept)
+        then = http.get("/sparql", params={"query": END_DATE, "release": at[2]}, headers=accept)
+        posted = http.post("/sparql", data={"query": END_DATE, "release": at[3]}, headers=accept)
+        before = http.get(
+            "/sparql", params={"query": END_DATE, "release": releases[-1]["release"]}, headers=accept
+        )
+        unknown = http.get(
+            "/sparql", params={"query": END_DATE, "release": "no-such-release"}, headers=accept
+        )
+        health = http.get("/healthz").json()
+
+    def end(response: httpx.Response) -> list[str]:
+        assert response.status_code == 200, response.text
+        return [row["end"]["value"] for row in response.json()["results"]["bindings"]]
+
+    assert end(now) == ["2036-01-31"] and now.headers["x-release"] == health["version"]
+    assert end(then) == ["2035-01-31"] and then.headers["x-release"] == at[2]  # v3, before the date moved
+    assert end(posted) == ["2036-01-31"] and posted.headers["x-release"] == at[3]
+    assert end(before) == []  # the state before v1: the agreement was not published yet
+    assert unknown.status_code == 404 and unknown.json()["error"] == "not_found"
+    assert releases[0]["until"] is None and all(r["until"] for r in releases[1:])
+
+
+def test_the_build_is_an_event_of_the_registry(story: Story) -> None:
+    with story.env.client() as http:
+        rows = http.get(
+            "/queries/registry-events", headers={"Accept": "application/sparql-results+json"}
+        ).json()["results"]["bindings"]
+    kinds = [row["kind"]["value"] for row in rows]
+    assert "build" in kinds and kinds.count("amendment") == 3

@@ -34,6 +34,7 @@ from imvokg.namespaces import EDITORIAL_TRANSLATIONS, GRAPH, INFERRED_GRAPH, MET
 from imvokg.queries import check_queries, default_registry
 from imvokg.reasoning import reasoner_input, run_hermit
 from imvokg.resources import resource_dir
+from imvokg.snapshots import Snapshots, event_graph
 from imvokg.store.base import Term
 from imvokg.store.embedded import EmbeddedStore
 from imvokg.store.remote import RemoteStore
@@ -184,6 +185,11 @@ def build(
             )
 
         version = f"{__version__}+{stamp}"
+        built_at = datetime.now(UTC)
+        event_iri, event = event_graph(
+            kind="build", moment=built_at, actor=None, label=f"Build of release {version}"
+        )
+        store.bulk_load(event.serialize(format="nt", encoding="utf-8"), graph=event_iri)
         store.bulk_load(
             _meta_graph(sources, sizes, version).serialize(format="nt", encoding="utf-8"),
             graph=META_GRAPH,
@@ -204,6 +210,7 @@ def build(
         raise
 
     _swap_in(target, store_path)
+    _snapshot(target, built_at)
     t = lap("swap", t)
     result = BuildReport(
         store_path=str(store_path),
@@ -219,6 +226,15 @@ def build(
     timings["total"] = round(time.perf_counter() - started, 3)
     var_layout(store_path).build_stamp.write_text(json.dumps(result.to_dict(), indent=2))
     return result
+
+
+def _snapshot(target: Path, moment: datetime) -> None:
+    """The new release as the registry's state from the build on (``as_of``, ``/sparql?release=``)."""
+    built = EmbeddedStore(target)
+    try:
+        Snapshots(var_layout(target).history).take(built, moment)
+    finally:
+        built.close()
 
 
 def bulk_graph_iri(path: Path) -> str:

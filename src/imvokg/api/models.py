@@ -473,3 +473,67 @@ class Adoption(Shape):
     agreement: str
     adopts: str | None = None
     declines: str | None = None
+
+
+# -- history ------------------------------------------------------------------------
+
+
+class VersionRecord(Shape):
+    """One published version of an agreement (``/id/agreement/{slug}/v/{n}``)."""
+
+    version: int
+    iri: str
+    published: str
+    submission: str
+    approved_by: str | None
+    replaces: str | None
+
+
+class RegistryEvent(Shape):
+    """One write: approval, amendment, withdrawal, adoption, declination, rejection or build."""
+
+    event: str | None
+    kind: str
+    time: str | None
+    actor: str | None
+    agreement: str | None
+    version: str | None
+    submission: str | None
+    decision: str | None
+
+
+class DiffGroup(Shape):
+    """Statements (N-Triples) added and removed in one group."""
+
+    added: list[str]
+    removed: list[str]
+
+
+class VersionDiff(Shape):
+    """What changed from one version to another, by parties, risks, commitments, mechanisms, agreement."""
+
+    from_: int = Field(alias="from")
+    to: int
+    groups: dict[str, DiffGroup]
+    added: int
+    removed: int
+
+
+class AgreementHistory(Shape):
+    """An agreement's versions, the events that made them, and the diffs between them."""
+
+    agreement: str
+    iri: str
+    current: str
+    versions: list[VersionRecord]
+    events: list[RegistryEvent]
+    diffs: list[VersionDiff]
+    diff: VersionDiff | None = None
+
+
+class Release(Shape):
+    """A state of the registry that /sparql?release= and as_of answer from."""
+
+    release: str
+    since: str
+    until: str | None

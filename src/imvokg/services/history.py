@@ -25,16 +25,10 @@ and the web layer both call.
 
 from __future__ import annotations
 
-import gzip
 import re
-import secrets
-import shutil
-import threading
-from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from pathlib import Path
 from typing import Any
 
 from rdflib import Graph, Literal, URIRef
@@ -44,11 +38,13 @@ from rdflib.term import Node
 from imvokg.errors import InputError, NotFound
 from imvokg.messages import N_
 from imvokg.namespaces import BASE, GRAPH, ID, IMVO
+from imvokg.services.linked_data import LinkedDataService
 from imvokg.services.runner import QueryRunner
-from imvokg.store import open_snapshot
-from imvokg.store.base import Store, Term
+from imvokg.snapshots import EVENT_KINDS, Snapshot, Snapshots, event_graph, event_graph_iri
+from imvokg.store.base import Term
 
-EVENT_KINDS = ("approval", "amendment", "rejection", "withdrawal", "adoption", "declination", "build")
+__all__ = ["EVENT_KINDS", "Snapshot", "Snapshots", "event_graph", "event_graph_iri"]
+
 GROUPS = ("agreement", "parties", "risks", "commitments", "mechanisms")
 """How a diff is grouped: what a person reads an agreement by."""
 
@@ -63,10 +59,6 @@ def version_iri(agreement: str, number: int) -> str:
 
 def versions_graph_iri(agreement: str) -> str:
     return str(GRAPH[f"versions-{agreement.rsplit('/', 1)[-1]}"])
-
-
-def event_graph_iri(token: str) -> str:
-    return str(GRAPH[f"event-{token}"])
 
 
 def version_number(agreement: str, asked: str) -> int:
@@ -159,38 +151,6 @@ def versions_graph(agreement: str, all_versions: Iterable[Version]) -> Graph:
     return graph
 
 
-def event_graph(
-    *,
-    kind: str,
-    moment: datetime,
-    actor: URIRef | None,
-    label: str,
-    subject: str | None = None,
-    used: Iterable[URIRef] = (),
-    generated: Iterable[URIRef] = (),
-) -> tuple[str, Graph]:
-    """One registry event as a ``prov:Activity``, in a graph of its own: (graph IRI, graph)."""
-    if kind not in EVENT_KINDS:
-        raise ValueError(f"unknown event kind {kind!r}")
-    token = f"{moment.strftime('%Y%m%dT%H%M%S%f')}-{secrets.token_hex(3)}"
-    event = ID[f"event/{token}"]
-    graph = Graph()
-    graph.add((event, RDF.type, PROV.Activity))
-    graph.add((event, DCTERMS.type, Literal(kind)))
-    graph.add((event, RDFS.label, Literal(label, lang="en")))
-    graph.add((event, PROV.endedAtTime, Literal(moment, datatype=XSD.dateTime)))
-    graph.add((event, DCTERMS.source, event))
-    if actor is not None:
-        graph.add((event, PROV.wasAssociatedWith, actor))
-    if subject is not None:
-        graph.add((event, DCTERMS.subject, URIRef(subject)))
-    for node in used:
-        graph.add((event, PROV.used, node))
-    for node in generated:
-        graph.add((event, PROV.generated, node))
-    return event_graph_iri(token), graph
-
-
 def events(runner: QueryRunner, agreement: str | None = None) -> list[dict[str, Any]]:
     """Recorded events, newest first (one agreement's when ``agreement`` is given)."""
     bindings = {"agreement": Term.iri(agreement)} if agreement else {}
@@ -203,7 +163,7 @@ def events(runner: QueryRunner, agreement: str | None = None) -> list[dict[str, 
                 "kind": row["kind"].value,
                 "time": row["time"].value,
                 "actor": row["actor"].value.rsplit("/", 1)[-1] if "actor" in row else None,
-                "agreement": row["agreement"].value.rsplit("/", 1)[-1] if "agreement" in row else None,
+                "agreement": row["subject"].value.rsplit("/", 1)[-1] if "subject" in row else None,
                 "version": None,
                 "submission": None,
                 "decision": None,
@@ -370,114 +330,6 @@ def parse_moment(value: str) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def _stamp_name(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%S%fZ")
-
-
-@dataclass(frozen=True)
-class Snapshot:
-    """The whole registry as it stood from ``moment`` until the next snapshot."""
-
-    moment: datetime
-    version: str
-    path: Path
-
-    @property
-    def embedded(self) -> bool:
-        return self.path.is_dir()
-
-
-_SAFE = re.compile(r"[^0-9A-Za-z.+_-]")
-
-
-class Snapshots:
-    """The snapshots of one registry, one per write, in ``<var>/history``.
-
-    A snapshot is named ``{moment}--{version}``: the moment the write was published (the
-    journal's strictly increasing stamp, or a build's time) and the store version it left.
-    Snapshots are never removed by the registry (see docs/HISTORY.md for the space they take).
-    """
-
-    def __init__(self, root: Path, *, keep_open: int = 4) -> None:
-        self.root = root
-        self._open: OrderedDict[str, Store] = OrderedDict()
-        self._keep = keep_open
-        self._lock = threading.Lock()
-
-    def all(self) -> list[Snapshot]:
-        """Every snapshot, oldest first."""
-        if not self.root.exists():
-            return []
-        found = []
-        for path in self.root.iterdir():
-            name = path.name.removesuffix(".nq.gz")
-            if path.name.startswith(".") or "--" not in name:
-                continue
-            stamp, _, version = name.partition("--")
-            try:
-                moment = datetime.strptime(stamp, "%Y%m%dT%H%M%S%fZ").replace(tzinfo=UTC)
-            except ValueError:
-                continue
-            found.append(Snapshot(moment, version, path))
-        return sorted(found, key=lambda s: s.moment)
-
-    def has(self, version: str) -> bool:
-        return any(s.version == _SAFE.sub("_", version) for s in self.all())
-
-    def take(self, store: Store, moment: datetime) -> Snapshot:
-        """Record the store as it is now, as the registry from ``moment`` on (call inside the lock)."""
-        self.root.mkdir(parents=True, exist_ok=True)
-        version = _SAFE.sub("_", store.version())
-        name = f"{_stamp_name(moment)}--{version}"
-        tmp = self.root / f".{name}.tmp"
-        shutil.rmtree(tmp, ignore_errors=True)
-        tmp.unlink(missing_ok=True) if tmp.is_file() else None
-        backup = getattr(store, "backup", None)
-        if callable(backup) and backup(tmp):
-            target = self.root / name
-        else:
-            tmp.write_bytes(gzip.compress(store.dump("application/n-quads"), compresslevel=5))
-            target = self.root / f"{name}.nq.gz"
-        tmp.rename(target)  # a snapshot is whole or absent: the rename is the commit
-        return Snapshot(moment.astimezone(UTC), version, target)
-
-    def ensure(self, store: Store, moment: datetime) -> None:
-        """A snapshot of the current state if it has none (a crash came between a write and its snapshot)."""
-        if not self.has(store.version()):
-            self.take(store, moment)
-
-    def at(self, moment: datetime) -> Snapshot:
-        """The snapshot in force at ``moment``; NotFound before the first one."""
-        found = [s for s in self.all() if s.moment <= moment]
-        if not found:
-            first = self.all()
-            raise NotFound(
-                N_("the registry has no record before %(first)s; as_of must be at or after it"),
-                first=first[0].moment.isoformat() if first else "-",
-            )
-        return found[-1]
-
-    def open(self, snapshot: Snapshot) -> Store:
-        """The snapshot as a read-only store (a few are kept open)."""
-        key = str(snapshot.path)
-        with self._lock:
-            if key in self._open:
-                self._open.move_to_end(key)
-                return self._open[key]
-            store = open_snapshot(snapshot.path)
-            self._open[key] = store
-            while len(self._open) > self._keep:
-                _, old = self._open.popitem(last=False)
-                old.close()
-            return store
-
-    def close(self) -> None:
-        with self._lock:
-            for store in self._open.values():
-                store.close()
-            self._open.clear()
-
-
 def latest_event_time(runner: QueryRunner) -> datetime | None:
     """When the newest recorded event happened (the moment a missing snapshot belongs to)."""
     found = events(runner)
@@ -542,11 +394,11 @@ def timemap(original: str, timegate: str, self_url: str, found: list[Version], l
     return ",\n".join(lines) + "\n"
 
 
-def memento_graph(current: Store, then: Store | None, version: str, agreement: str) -> Graph:
+def memento_graph(
+    current: LinkedDataService, then: LinkedDataService | None, version: str, agreement: str
+) -> Graph:
     """A memento: the version's own record and the agreement as it was described while current."""
-    from imvokg.services.linked_data import describe
-
-    graph = describe(current, version)
+    graph = current.describe(version)
     if then is not None:
-        graph += describe(then, agreement)
+        graph += then.describe(agreement)
     return graph

@@ -91,6 +91,8 @@ class Job:
     default_graphs: tuple[str, ...] = ()
     named_graphs: tuple[str, ...] = ()
     version: str = ""
+    snapshot: str = ""
+    """A snapshot of the registry to answer from (``/sparql?release=``) instead of the store."""
 
 
 @dataclass(frozen=True)
@@ -182,6 +184,7 @@ def _worker_main(conn: Connection, store_path: str, limits: Limits) -> None:
         conn.send(("error", type(exc).__name__, exc.msgid, _plain(exc.context)))
         return
     conn.send(("ready", version))
+    release: tuple[str, Any] | None = None  # the snapshot last asked for, kept open for the next job
     while True:
         try:
             job = conn.recv()
@@ -190,6 +193,16 @@ def _worker_main(conn: Connection, store_path: str, limits: Limits) -> None:
         if job is None:
             return
         try:
+            if job.snapshot:
+                if release is None or release[0] != job.snapshot:
+                    from imvokg.store import open_snapshot
+
+                    if release is not None:
+                        release[1].close()
+                    release = (job.snapshot, open_snapshot(Path(job.snapshot)))
+                body, produced = answer(release[1], job, limits)
+                conn.send(("ok", body, produced))
+                continue
             if job.version and job.version != version:
                 store.close()
                 store, version = open_store()
@@ -369,8 +382,12 @@ class SparqlPool:
         default_graphs: Sequence[str] = (),
         named_graphs: Sequence[str] = (),
         version: str = "",
+        snapshot: str = "",
     ) -> tuple[bytes, str]:
-        """Run a query in a worker within the deadline; raise a project error for every failure."""
+        """Run a query in a worker within the deadline; raise a project error for every failure.
+
+        ``snapshot`` names a snapshot directory (or N-Quads file) to answer from instead of the store.
+        """
         if self._idle is None or self._loop is None:
             raise StoreError(N_("the query workers are not running"))
         deadline = time.monotonic() + self.timeout_s
@@ -381,6 +398,7 @@ class SparqlPool:
             tuple(default_graphs),
             tuple(named_graphs),
             version,
+            snapshot,
         )
         while True:
             worker = await self._admit(deadline)

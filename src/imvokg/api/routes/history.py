@@ -12,6 +12,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
 
+from imvokg.api import models
 from imvokg.api.deps import ServicesDep, WorkflowDep
 from imvokg.api.state import Services
 from imvokg.errors import NotFound
@@ -40,7 +41,7 @@ def as_of_headers(snapshot: history.Snapshot | None) -> dict[str, str]:
     return {"X-Registry-As-Of": snapshot.moment.isoformat(), "X-Release": snapshot.version}
 
 
-@router.get("/agreements/{slug}/history")
+@router.get("/agreements/{slug}/history", response_model=models.AgreementHistory)
 async def agreement_history(
     slug: str,
     request: Request,
@@ -80,5 +81,26 @@ async def agreement_history(
         if older is not None or newer is not None:
             answer["diff"] = history.diff_versions(services.runner, data, iri, older, newer).to_dict()
         return answer
+
+    return await run_in_threadpool(run)
+
+
+@router.get("/releases", response_model=list[models.Release])
+async def releases(services: ServicesDep) -> list[dict[str, Any]]:
+    """Every recorded state of the registry, newest first: ``/sparql?release=`` runs a query on one.
+
+    A release is the store version a write (approval, amendment, withdrawal, adoption) or a
+    build left; ``since`` and ``until`` are when it was the registry's current state.
+    """
+
+    def run() -> list[dict[str, Any]]:
+        found = services.snapshots.all()
+        out = []
+        for index, snapshot in enumerate(found):
+            following = found[index + 1].moment.isoformat() if index + 1 < len(found) else None
+            out.append(
+                {"release": snapshot.version, "since": snapshot.moment.isoformat(), "until": following}
+            )
+        return out[::-1]
 
     return await run_in_threadpool(run)

@@ -25,7 +25,6 @@ from imvokg.api.negotiation import choose
 from imvokg.api.parameters import accepts
 from imvokg.api.publishing import WITH_HTML, context_url, local_link, respond
 from imvokg.api.state import Services
-from imvokg.api.workflow_deps import get_snapshots
 from imvokg.errors import NotFound
 from imvokg.formats import JSON_LD
 from imvokg.messages import N_
@@ -229,13 +228,13 @@ def _memento(request: Request, services: Services, iri: str) -> Response | None:
         ctx = context_url(request)
 
         def make() -> bytes:
-            snapshots = get_snapshots(request)
             try:
-                then = snapshots.open(snapshots.at(datetime.fromisoformat(version.published)))
-            except NotFound:
+                snapshot = services.snapshots.at(datetime.fromisoformat(version.published))
+                then = services.as_of(snapshot).linked_data
+            except NotFound:  # no snapshot of that moment: the version's record alone
                 then = None
             return serialize(
-                history.memento_graph(services.store, then, iri, agreement), media_type, context_url=ctx
+                history.memento_graph(services.linked_data, then, iri, agreement), media_type, context_url=ctx
             )
 
         response = respond(

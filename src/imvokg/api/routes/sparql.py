@@ -41,7 +41,9 @@ async def execute(
     default_graphs: list[str],
     named_graphs: list[str],
     formats: list[str],
+    release: str | None = None,
 ) -> Response:
+    """Answer a query on the current store, or on an earlier release (``release=``)."""
     inspected = inspect_query(query_text, max_chars=services.settings.max_query_chars)
     check_graph_names(default_graphs, "default-graph-uri")
     check_graph_names(named_graphs, "named-graph-uri")
@@ -49,11 +51,16 @@ async def execute(
     # Same query, same store version, same answer: repeated questions (dashboards, shared links,
     # the examples) are answered from memory, keyed on the version so a write makes them miss.
     key = ("sparql", inspected.text, media_type, tuple(default_graphs), tuple(named_graphs))
-    version = services.store.known_version() or await run_in_threadpool(services.store.version)
+    snapshot = None
+    if release:  # a release is immutable: its version keys the cache like the store's own does
+        snapshot = await run_in_threadpool(services.snapshots.release, release)
+        version: str | None = snapshot.version
+    else:
+        version = services.store.known_version() or await run_in_threadpool(services.store.version)
     hit = services.sparql_answers.peek((version, *key))
     if hit is not None:
         body, produced = cast(tuple[bytes, str], hit)
-        return _answer(body, produced, cache="hit")
+        return _answer(body, produced, cache="hit", release=version)
     pool = getattr(request.app.state, "sparql_pool", None)
     if pool is not None:  # embedded store: a worker process with a hard deadline (store/sandbox.py)
         body, produced = await pool.run(
@@ -63,11 +70,15 @@ async def execute(
             default_graphs=default_graphs,
             named_graphs=named_graphs,
             version=version,
+            snapshot=str(snapshot.path) if snapshot is not None else "",
         )
-    else:  # remote store: it enforces its own timeout
+    else:  # remote store: it enforces its own timeout (a release is answered from its snapshot)
+        store = services.store
+        if snapshot is not None:
+            store = await run_in_threadpool(services.snapshots.open, snapshot)
         body, produced = await run_in_threadpool(
             run_query,
-            services.store,
+            store,
             inspected,
             media_type=media_type,
             default_graphs=default_graphs,
@@ -75,11 +86,15 @@ async def execute(
         )
     if 0 < len(body) <= services.settings.sparql_cache_max_bytes:
         services.sparql_answers.put((version, *key), (body, produced))
-    return _answer(body, produced, cache="miss")
+    return _answer(body, produced, cache="miss", release=version)
 
 
-def _answer(body: bytes, produced: str, *, cache: str) -> Response:
-    return Response(body, media_type=with_charset(produced), headers={"Vary": "Accept", "X-Cache": cache})
+def _answer(body: bytes, produced: str, *, cache: str, release: str | None) -> Response:
+    """The answer, saying which release of the registry it came from (``X-Release``)."""
+    headers = {"Vary": "Accept", "X-Cache": cache}
+    if release:
+        headers["X-Release"] = release
+    return Response(body, media_type=with_charset(produced), headers=headers)
 
 
 @router.get(
@@ -113,6 +128,7 @@ async def sparql_get(request: Request, services: ServicesDep) -> Response:
         params.getlist("default-graph-uri"),
         params.getlist("named-graph-uri"),
         format_values(params.multi_items()),
+        params.get("release"),
     )
 
 
@@ -132,6 +148,7 @@ async def sparql_post(request: Request, services: ServicesDep) -> Response:
     default_graphs = params.getlist("default-graph-uri")
     named_graphs = params.getlist("named-graph-uri")
     formats = format_values(params.multi_items())
+    release = params.get("release")
     if content_type == "application/sparql-query":
         query = _decode(raw)
     elif content_type == "application/x-www-form-urlencoded":
@@ -144,13 +161,14 @@ async def sparql_post(request: Request, services: ServicesDep) -> Response:
         default_graphs += form.get("default-graph-uri", [])
         named_graphs += form.get("named-graph-uri", [])
         formats += format_values((name, v) for name, values in form.items() for v in values)
+        release = release or next(iter(form.get("release", [])), None)
     elif content_type == "application/sparql-update":
         raise QueryRefused(N_("SPARQL Update is not allowed: this endpoint is read-only"))
     else:
         raise UnsupportedMediaType(
             N_("send the query as application/sparql-query or application/x-www-form-urlencoded")
         )
-    return await execute(services, request, query, default_graphs, named_graphs, formats)
+    return await execute(services, request, query, default_graphs, named_graphs, formats, release)
 
 
 def _decode(raw: bytes) -> str:

@@ -22,6 +22,7 @@ pytestmark = pytest.mark.slow  # a writable server of its own, four approvals
 SLUG = "example-amended"
 IRI = AGR + SLUG
 XSD = "http://www.w3.org/2001/XMLSchema#"
+GRAPH = "https://w3id.org/imvokg/graph/"
 
 
 def version_1() -> str:
@@ -394,3 +395,95 @@ def test_the_build_is_an_event_of_the_registry(story: Story) -> None:
         ).json()["results"]["bindings"]
     kinds = [row["kind"]["value"] for row in rows]
     assert "build" in kinds and kinds.count("amendment") == 3
+
+
+def test_sigkill_during_an_amendment_leaves_the_old_version_current_and_whole(
+    store_path: Path, tmp_path: Path
+) -> None:
+    """Kill `imvokg serve` at several points of an amendment's approval: one version is current, whole."""
+    import time
+
+    from loadtest.write_trials import Server
+    from tests.test_workflow import copy_store, kill_during_approval, make_keys
+
+    store = copy_store(store_path, tmp_path)
+    keys = make_keys(tmp_path / "keys.json")
+    supervisor = {"Authorization": f"Bearer {keys['bob']}"}
+    submitter = {"Authorization": f"Bearer {keys['alice']}", "Content-Type": "text/turtle"}
+    later = [version_4().replace("2036-01-31", f"{year}-01-31") for year in (2037, 2038, 2039)]
+    bodies = [version_1(), version_2(), version_3(), version_4(), *later]
+    ends = ["2035-01-31"] * 3 + ["2036-01-31", "2037-01-31", "2038-01-31", "2039-01-31"]
+    # the first approval (v1, then v2) is measured undisturbed; the kills fall before, during and
+    # after the store write (the approval's last step), so both outcomes are seen and checked
+    fractions = [None, 0.5, 0.9, 1.0, 1.3]
+    server = Server(store, tmp_path / "keys.json")
+    outcomes = []
+    current = 0
+    seconds = 0.0
+    try:
+        for round_, fraction in enumerate(fractions):
+            with httpx.Client(base_url=server.url, timeout=120) as http:
+                if round_ == 0:
+                    first = http.post("/api/v1/submissions", content=bodies[0].encode(), headers=submitter)
+                    assert (
+                        http.post(
+                            f"/api/v1/submissions/{first.json()['id']}/approve", headers=supervisor
+                        ).status_code
+                        == 200
+                    )
+                    current = 1
+                created = http.post(
+                    "/api/v1/submissions",
+                    content=bodies[current].encode(),
+                    headers=submitter,
+                    params={"replaces": str(current)},
+                )
+                assert created.status_code == 201, created.text
+                sid = created.json()["id"]
+                if fraction is None:
+                    started = time.perf_counter()
+                    assert (
+                        http.post(f"/api/v1/submissions/{sid}/approve", headers=supervisor).status_code == 200
+                    )
+                    seconds = time.perf_counter() - started
+                    current += 1
+                    continue
+
+            kill_during_approval(server, sid, supervisor, after_s=seconds * fraction)
+            server = Server(store, tmp_path / "keys.json")
+            with httpx.Client(base_url=server.url, timeout=60, headers=supervisor) as http:
+                found = http.get(f"/api/v1/agreements/{SLUG}/history").json()["versions"]
+                detail = http.get(f"/api/v1/agreements/{SLUG}").json()
+                published = len(found)
+                assert published in (current, current + 1), (round_, published)
+                assert detail["end_date"] == ends[published - 1]  # the current version's facts, whole
+                assert len(detail["parties"]) == (5 if published == 1 else 4)
+                graphs = {
+                    row["g"]["value"]
+                    for row in http.post(
+                        "/sparql",
+                        data={"query": "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"},
+                        headers={"Accept": "application/sparql-results+json"},
+                    ).json()["results"]["bindings"]
+                }
+                versions_here = {GRAPH + f"submission-{v['submission']}" for v in found}
+                # of this agreement's versions, only the current one's statements are in the store
+                assert versions_here & graphs == {GRAPH + f"submission-{found[-1]['submission']}"}
+                status = http.get(f"/api/v1/submissions/{sid}").json()["status"]
+                assert status == ("approved" if published == current + 1 else "pending")
+                if published == current:  # the survivor can still be decided, exactly once
+                    assert http.post(f"/api/v1/submissions/{sid}/approve").status_code == 200
+                outcomes.append("new" if published == current + 1 else "old")
+                current += 1
+                # the registry as it stood before this amendment is still answered
+                before = (
+                    http.get(f"/api/v1/agreements/{SLUG}", params={"as_of": _before(found[-1]["published"])})
+                    if published > 1
+                    else None
+                )
+                if before is not None:
+                    assert before.status_code == 200 and before.json()["end_date"] == ends[published - 2]
+    finally:
+        server.kill()
+    assert len(outcomes) == len(fractions) - 1
+    print(f"amendment approval takes {seconds:.2f} s; after SIGKILL: {outcomes}")

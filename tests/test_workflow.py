@@ -524,6 +524,21 @@ def test_agreement_detail_has_conformance_per_requirement_and_is_cached(env: Env
 # --------------------------------------------------------------------------
 
 
+def kill_during_approval(server: Server, sid: str, supervisor: dict[str, str], *, after_s: float) -> None:
+    """Approve ``sid`` and SIGKILL the server ``after_s`` seconds in (where to kill, not synchronisation:
+    the callers check both outcomes)."""
+
+    def approve() -> None:
+        with contextlib.suppress(httpx.HTTPError):  # the server dies under the request
+            httpx.post(f"{server.url}/api/v1/submissions/{sid}/approve", headers=supervisor, timeout=120)
+
+    thread = threading.Thread(target=approve)
+    thread.start()
+    time.sleep(after_s)
+    server.kill()
+    thread.join()
+
+
 def test_sigkill_during_approval_publishes_all_or_nothing(store_path: Path, tmp_path: Path) -> None:
     store = copy_store(store_path, tmp_path)
     keys = make_keys(tmp_path / "keys.json")
@@ -551,15 +566,7 @@ def test_sigkill_during_approval_publishes_all_or_nothing(store_path: Path, tmp_
                     approval_seconds = time.perf_counter() - started
                     continue
 
-            def approve(url: str = server.url, sid: str = sid) -> None:
-                with contextlib.suppress(httpx.HTTPError):  # the server dies under the request
-                    httpx.post(f"{url}/api/v1/submissions/{sid}/approve", headers=supervisor, timeout=120)
-
-            thread = threading.Thread(target=approve)
-            thread.start()
-            time.sleep(approval_seconds * fraction)
-            server.kill()
-            thread.join()
+            kill_during_approval(server, sid, supervisor, after_s=approval_seconds * fraction)
             server = Server(store, tmp_path / "keys.json")
             with httpx.Client(base_url=server.url, timeout=60, headers=supervisor) as http:
                 graph = f"https://w3id.org/imvokg/graph/submission-{sid}"

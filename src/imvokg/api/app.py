@@ -62,6 +62,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
         if labels is not None:
             runner.accelerate("label-search", labels.search_bindings)
         app.state.services = wire(settings, runner)
+        app.state.services.workflow.catch_up()  # every state of the registry has its snapshot
         app.state.sparql_pool = sparql_pool(settings, opened)  # user SPARQL runs in worker processes
         if app.state.sparql_pool is not None:
             await app.state.sparql_pool.start()

@@ -453,6 +453,13 @@ class WorkflowService:
             ("adopts" if adopt else "declines"): peer_decision,
         }
 
+    def catch_up(self) -> None:
+        """At start: a snapshot of the current state if a crash cut the last write's short."""
+        if self.snapshots is None or self.read_only:
+            return
+        with self.journal.lock():
+            self._ensure_snapshot(datetime.now(UTC))
+
     # -- internals -----------------------------------------------------------
     def _profile(self) -> str | None:
         """The IRI of the profile version in force here today, which a new decision names."""

@@ -30,8 +30,16 @@ from imvokg.services.sparql import (
 
 router = APIRouter(tags=["sparql"])
 
-PROTOCOL_PARAMETERS = ("query", "default-graph-uri", "named-graph-uri", "update", *FORMAT_PARAMETERS)
-"""What the SPARQL 1.1 Protocol and the clients people use send (``update`` is refused by name)."""
+PROTOCOL_PARAMETERS = (
+    "query",
+    "default-graph-uri",
+    "named-graph-uri",
+    "update",
+    "release",
+    *FORMAT_PARAMETERS,
+)
+"""What the SPARQL 1.1 Protocol and the clients people use send (``update`` is refused by name),
+and ``release``: an earlier state of the registry to query (GET /api/v1/releases lists them)."""
 
 
 async def execute(

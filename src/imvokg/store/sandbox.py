@@ -206,7 +206,16 @@ def _worker_main(conn: Connection, store_path: str, limits: Limits) -> None:
             if job.version and job.version != version:
                 store.close()
                 store, version = open_store()
-            body, produced = answer(store, job, limits)
+            try:
+                body, produced = answer(store, job, limits)
+            except StoreError as exc:
+                if isinstance(exc, QueryTimeout):
+                    raise
+                # A read-only view can lose a file the writer compacted away (right after a write
+                # and its snapshot): open the store afresh and ask once more.
+                store.close()
+                store, version = open_store()
+                body, produced = answer(store, job, limits)
             conn.send(("ok", body, produced))
         except ImvokgError as exc:
             name = type(exc).__name__ if type(exc).__name__ in _ERRORS else "StoreError"

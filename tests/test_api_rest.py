@@ -103,6 +103,7 @@ EMPTY_ON_CURATED = {
     "peer-decision": "no registry harvested yet (tests/test_harvest.py)",
     "initiative-recognitions": NO_DECISION,
     "agreement-trail": NO_DECISION,  # decisions made in the workspace: tests/test_workspace.py
+    "decision-matrix": NO_DECISION,  # the network page: tests/browser/test_network_page.py
     "recognised-elsewhere-not-here": "no registry harvested yet (tests/test_harvest.py)",
     "agreement-versions": "curated agreements change with a build; versions come from amendments",
 }

@@ -485,3 +485,42 @@ def test_a_new_shape_gives_the_form_a_new_field(store_path: Path, tmp_path: Path
         assert re.search(r'<label for="field-\d+">country \*</label>', page)
     finally:
         env.live.stop()
+
+
+def part_field_of(page: str, name: str) -> str:
+    """The id of the field labelled ``name`` in a part of the form (a party and its role)."""
+    found = re.search(r'<label for="(part-\d+-\d+)">' + re.escape(name), page)
+    assert found, name
+    return found.group(1)
+
+
+def test_a_party_picked_by_name_and_its_role_are_written_into_the_text(registry: Registry) -> None:
+    """The membership part comes from the shapes (sh:class of the agreement): the member is found
+    by name among the organisations the store knows, the role is a choice of the role scheme."""
+    with signed_in(registry, "erin") as http:
+        page = http.get("/workspace/new").text
+        member, role = part_field_of(page, "member *"), part_field_of(page, "role *")  # sh:minCount 1
+        pick = re.search(rf'<input id="{member}"[^>]*data-pick="([^"]+)"', page).group(1)
+        found = http.get(html.unescape(pick) + "&q=fnv", headers={"Accept": "application/json"})
+        assert found.status_code == 200
+        fnv = next(o["value"] for o in found.json()["options"] if o["label"] == "FNV")
+        assert '<option value="https://w3id.org/imvokg/scheme/party-role/signatory">' in page
+        english = field_of(page, "label (English)")
+        signatory = "https://w3id.org/imvokg/scheme/party-role/signatory"
+        answer = fill(http, CSRF.search(page).group(1), {english: "Party Widgets", member: fnv, role: signatory})
+        assert answer.status_code == 200
+        text = html.unescape(re.search(r'<textarea id="text"[^>]*>(.*?)</textarea>', answer.text, re.S).group(1))
+        from rdflib import Graph, URIRef
+
+        data = Graph().parse(data=text, format="turtle")
+        agreement = URIRef("https://w3id.org/imvokg/id/agreement/party-widgets")
+        org = "http://www.w3.org/ns/org#"
+        memberships = list(data.subjects(URIRef(org + "organization"), agreement))
+        assert len(memberships) == 1
+        assert data.value(memberships[0], URIRef(org + "member")) == URIRef(fnv)
+        assert data.value(memberships[0], URIRef(org + "role")) == URIRef(signatory)
+        no_role = fill(http, CSRF.search(page).group(1), {english: "Party Widgets", member: fnv})
+        assert no_role.status_code == 400 and "Membership: role is required" in no_role.text
+        other = http.get("/workspace/pick", params={"class": "https://example.org/Thing", "q": "fnv"})
+        assert other.status_code == 400
+        assert "no field of the form takes values of this class" in other.text

@@ -241,22 +241,25 @@ AGREEMENT_CLASS = "https://w3id.org/imvokg/ont#SectorAgreement"
 XSD_DATE = "http://www.w3.org/2001/XMLSchema#date"
 
 
-def form_fields(runner: QueryRunner, lang: str) -> list[dict[str, Any]]:
+def form_fields(
+    runner: QueryRunner, lang: str, cls: str = AGREEMENT_CLASS, prefix: str = "field"
+) -> list[dict[str, Any]]:
     """The agreement form's fields as the shapes of the registry say (named query ``form-fields``).
 
     Each field: its key, the property (path), its name and the shape's message in ``lang``,
     whether it is required, how many values it takes, and its kind: ``date`` (sh:datatype
     xsd:date), ``text`` in a language (a qualified sh:languageIn), ``choice`` of the concepts
-    of a scheme (with the options), or ``iri``.
+    of a scheme (with the options), ``pick`` of a resource of a class (sh:class, found by
+    name as the person types), or ``iri``. ``cls`` and ``prefix`` give the fields of a part.
     """
 
     def compute() -> list[dict[str, Any]]:
-        bindings = {"class": Term.iri(AGREEMENT_CLASS), "lang": Term.literal(lang)}
+        bindings = {"class": Term.iri(cls), "lang": Term.literal(lang)}
         fields = []
         for number, row in enumerate(runner.select("form-fields", bindings)):
             values = {k: t.value for k, t in row.items()}
             field: dict[str, Any] = {
-                "key": f"field-{number}",
+                "key": f"{prefix}-{number}",
                 "path": values["path"],
                 "name": values["name"]
                 if values.get("name") not in (None, values["path"])
@@ -266,6 +269,7 @@ def form_fields(runner: QueryRunner, lang: str) -> list[dict[str, Any]]:
                 "single": values.get("max") == "1",
                 "language": values.get("language"),
                 "kind": "iri",
+                "range": values.get("range"),
             }
             if values.get("datatype") == XSD_DATE:
                 field["kind"] = "date"
@@ -279,13 +283,58 @@ def form_fields(runner: QueryRunner, lang: str) -> list[dict[str, Any]]:
                 field["options"] = [
                     {"value": c["concept"].value, "label": c["label"].value} for c in concepts
                 ]
+            elif values.get("range"):
+                field["kind"] = "pick"
             fields.append(field)
         # a shape on a path that other shapes already give per language (sh:uniqueLang on the labels)
         # constrains those fields' values; it is not a field of its own
         per_language = {f["path"] for f in fields if f["language"]}
         return [f for f in fields if f["language"] or f["path"] not in per_language]
 
-    return runner.cached(("form-fields", lang), compute)
+    return runner.cached(("form-fields", cls, prefix, lang), compute)
+
+
+def form_parts(runner: QueryRunner, lang: str) -> list[dict[str, Any]]:
+    """The parts a submitter adds to the agreement, as the shapes say (named query ``form-parts``).
+
+    A part is a class whose shape links it to the agreement class (sh:class), such as a
+    membership naming a party and its role. Each part has its own fields (``form_fields``
+    for its class) without the link, which the form writes itself.
+    """
+
+    def compute() -> list[dict[str, Any]]:
+        bindings = {"class": Term.iri(AGREEMENT_CLASS), "lang": Term.literal(lang)}
+        parts = []
+        for number, row in enumerate(runner.select("form-parts", bindings)):
+            values = {k: t.value for k, t in row.items()}
+            key = f"part-{number}"
+            fields = [
+                f for f in form_fields(runner, lang, values["part"], key) if f["path"] != values["link"]
+            ]
+            name = values.get("name")
+            parts.append(
+                {
+                    "key": key,
+                    "class": values["part"],
+                    "link": values["link"],
+                    "name": name if name not in (None, values["part"]) else short(values["part"]),
+                    "fields": fields,
+                }
+            )
+        return parts
+
+    return runner.cached(("form-parts", lang), compute)
+
+
+def pick_options(runner: QueryRunner, cls: str, text: str, lang: str) -> list[dict[str, str]]:
+    """Resources of ``cls`` whose name contains ``text``: the typeahead of a ``pick`` field."""
+    if not _IRI.match(cls):
+        raise InputError(N_("%(name)s must be an absolute http(s) IRI"), name="class")
+    rows = runner.select(
+        "form-instances",
+        {"class": Term.iri(cls), "text": Term.literal(text.strip()[:100]), "lang": Term.literal(lang)},
+    )
+    return [{"value": r["resource"].value, "label": r["label"].value} for r in rows]
 
 
 def _agreement_of(data: Graph) -> URIRef | None:
@@ -316,11 +365,18 @@ def form_values(fields: list[dict[str, Any]], text: str, media_type: str) -> dic
     return said
 
 
-def fill_text(fields: list[dict[str, Any]], given: dict[str, str], text: str, media_type: str) -> str:
+def fill_text(
+    fields: list[dict[str, Any]],
+    given: dict[str, str],
+    text: str,
+    media_type: str,
+    parts: list[dict[str, Any]] | None = None,
+) -> str:
     """The text with the agreement's values for the filled-in fields replaced by ``given``, as Turtle.
 
     A text that cannot be read, or describes no single agreement, starts a new agreement
-    (its IRI from the English name); everything else the text says is kept.
+    (its IRI from the English name); everything else the text says is kept. A part whose
+    fields are filled in (a party and its role) is added as a new resource linked to the agreement.
     """
     data = Graph()
     if text.strip():
@@ -351,10 +407,38 @@ def fill_text(fields: list[dict[str, Any]], given: dict[str, str], text: str, me
         elif field["kind"] == "text":
             data.add((agreement, path, Literal(value_text, lang=field["language"])))
         else:
-            allowed = {o["value"] for o in field.get("options", [])}
-            if (allowed and value_text not in allowed) or not _IRI.match(value_text):
-                raise InputError(N_("%(name)s must be an absolute http(s) IRI"), name=field["name"])
-            data.add((agreement, path, URIRef(value_text)))
+            data.add((agreement, path, _iri_value(field, value_text)))
+    for part in parts or []:
+        _add_part(data, agreement, part, given)
     for prefix, namespace in (("imvo", str(IMVO)), ("agr", "https://w3id.org/imvokg/id/agreement/")):
         data.bind(prefix, namespace)
     return data.serialize(format="turtle")
+
+
+def _iri_value(field: dict[str, Any], value_text: str) -> URIRef:
+    """An IRI a field was given; one of its options when the shape gives them."""
+    allowed = {o["value"] for o in field.get("options", [])}
+    if (allowed and value_text not in allowed) or not _IRI.match(value_text):
+        raise InputError(N_("%(name)s must be an absolute http(s) IRI"), name=field["name"])
+    return URIRef(value_text)
+
+
+def _add_part(data: Graph, agreement: URIRef, part: dict[str, Any], given: dict[str, str]) -> None:
+    """One part of the agreement from its filled-in fields; nothing when none is filled in.
+
+    Its IRI joins the agreement's last segment and its first value's (for a membership:
+    the agreement and the party), so writing the same part twice adds it once.
+    """
+    said = {f["key"]: given.get(f["key"], "").strip() for f in part["fields"]}
+    if not any(said.values()):
+        return
+    for field in part["fields"]:
+        if field["required"] and not said[field["key"]]:
+            raise InputError(N_("%(name)s is required"), name=f"{part['name']}: {field['name']}")
+    values = [(URIRef(f["path"]), _iri_value(f, said[f["key"]])) for f in part["fields"] if said[f["key"]]]
+    slug = re.sub(r"[^a-z0-9-]+", "-", f"{short(str(agreement))}--{short(str(values[0][1]))}".lower())
+    node = URIRef(f"https://w3id.org/imvokg/id/{short(part['class']).lower()}/{slug}")
+    data.add((node, RDF.type, URIRef(part["class"])))
+    data.add((node, URIRef(part["link"]), agreement))
+    for path, value in values:
+        data.add((node, path, value))

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, quote
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
@@ -43,7 +43,9 @@ from imvokg.services.workspace import (
     check_text,
     fill_text,
     form_fields,
+    form_parts,
     form_values,
+    pick_options,
     readable,
     requirement_rows,
     trail,
@@ -400,6 +402,7 @@ def _editor_context(request: Request, who: Visitor, **given: Any) -> dict[str, A
     fields = form_fields(services_of(request).runner, page_language(request).lang)
     return {
         "fields": fields,
+        "parts": form_parts(services_of(request).runner, page_language(request).lang),
         "values": form_values(fields, given.get("text", ""), given.get("media_type", "text/turtle")),
         "syntaxes": SYNTAXES,
         "text": given.get("text", ""),
@@ -454,7 +457,8 @@ async def new_submit(request: Request) -> Response:
         action = form.get("action", "check")
         if action == "fill":
             fields = await run_in_threadpool(form_fields, services_of(request).runner, lang)
-            given["text"] = await run_in_threadpool(fill_text, fields, form, given["text"], media_type)
+            parts = await run_in_threadpool(form_parts, services_of(request).runner, lang)
+            given["text"] = await run_in_threadpool(fill_text, fields, form, given["text"], media_type, parts)
             given["media_type"] = media_type = "text/turtle"
         body = given["text"].encode("utf-8")
         if action == "save":
@@ -523,5 +527,27 @@ async def check(request: Request) -> Response:
         lang = page_language(request).lang
         checked = await _checked(form.get("text", "").encode("utf-8"), media_type, lang)
         return JSONResponse(checked, headers={"Cache-Control": "no-store"})
+
+    return await _signed_in(request, run)
+
+
+@router.get("/pick")
+async def pick(request: Request, q: str = "", cls: str = Query("", alias="class")) -> Response:
+    """For the page's script: resources of a pick field's class whose name contains ``q``, as JSON.
+
+    Only the classes the form's shapes name (sh:class of a part's field) are searched.
+    """
+    from fastapi.responses import JSONResponse
+
+    async def run(request: Request, who: Visitor) -> Response:
+        who.principal.require_role("submitter")
+        runner = services_of(request).runner
+        lang = page_language(request).lang
+        text = q
+        parts = await run_in_threadpool(form_parts, runner, lang)
+        if cls not in {f["range"] for part in parts for f in part["fields"] if f["kind"] == "pick"}:
+            raise InputError(N_("no field of the form takes values of this class"))
+        found = await run_in_threadpool(pick_options, runner, cls, text, lang) if text.strip() else []
+        return JSONResponse({"options": found}, headers={"Cache-Control": "no-store"})
 
     return await _signed_in(request, run)

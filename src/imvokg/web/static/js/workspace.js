@@ -85,5 +85,32 @@ document.addEventListener("DOMContentLoaded", function () {
       form.setAttribute("data-sent", "1");
     }
   });
+  // a field whose value is a resource of a class: what the register knows by that name, as options
+  Array.prototype.forEach.call(form.querySelectorAll("[data-pick]"), function (input) {
+    var list = document.getElementById(input.getAttribute("list"));
+    var pickTimer = null;
+    var pickAsked = 0;
+    function find() {
+      var mine = ++pickAsked;
+      var typed = input.value.trim();
+      if (typed.length < 2 || /^https?:/.test(typed)) { return; }
+      fetch(input.getAttribute("data-pick") + "&q=" + encodeURIComponent(typed),
+            { credentials: "same-origin", headers: { "Accept": "application/json" } })
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (answer) {
+          if (!answer || mine !== pickAsked) { return; }
+          list.textContent = "";
+          answer.options.forEach(function (o) {
+            var option = document.createElement("option");
+            option.value = o.value;
+            option.label = o.label;
+            option.textContent = o.label;
+            list.appendChild(option);
+          });
+        })
+        .catch(function () { /* the IRI can still be typed */ });
+    }
+    input.addEventListener("input", function () { clearTimeout(pickTimer); pickTimer = setTimeout(find, 250); });
+  });
   if (text.value.trim()) { check(); }
 });

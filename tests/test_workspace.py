@@ -519,6 +519,10 @@ def test_a_party_picked_by_name_and_its_role_are_written_into_the_text(registry:
         assert len(memberships) == 1
         assert data.value(memberships[0], URIRef(org + "member")) == URIRef(fnv)
         assert data.value(memberships[0], URIRef(org + "role")) == URIRef(signatory)
+        # the pick repeats what the register says the party is, so the shapes of a party hold
+        rdf_type = URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+        assert (URIRef(fnv), rdf_type, URIRef("https://w3id.org/imvokg/ont#TradeUnion")) in data
+        assert data.value(URIRef(fnv), URIRef("http://purl.org/dc/terms/source")) is not None
         no_role = fill(http, CSRF.search(page).group(1), {english: "Party Widgets", member: fnv})
         assert no_role.status_code == 400 and "Membership: role is required" in no_role.text
         other = http.get("/workspace/pick", params={"class": "https://example.org/Thing", "q": "fnv"})

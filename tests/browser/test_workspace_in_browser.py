@@ -150,9 +150,25 @@ def test_submit_fix_approve_and_everyone_sees_the_decision(browsers: Browsers, r
         "() => document.querySelectorAll('#check-table tr[data-status]').length === 14 && "
         "!document.querySelector('#check-table tr[data-status=\"not_met\"]')"
     )
-    submitter.locator("#rdf-view summary").click()
-    assert f"<https://w3id.org/imvokg/id/agreement/{slug}>" in submitter.inner_text("#rdf-text")
     submitter.fill("#member_state", "NL")
+
+    # a party of the register found by typing part of its name, with its role, written into the text
+    member = submitter.get_by_label("member *")
+    member.fill("FNV")
+    fnv = submitter.locator(f"#{member.get_attribute('list')} option[label='FNV']")
+    fnv.wait_for(state="attached")
+    member.fill(fnv.get_attribute("value"))
+    submitter.get_by_label("role *").select_option(label="observer")
+    submitter.get_by_role("button", name="Write these fields into the text").click()
+    submitter.wait_for_function(
+        "() => document.querySelectorAll('#check-table tr[data-status]').length === 14 && "
+        "!document.querySelector('#check-table tr[data-status=\"not_met\"]')"
+    )
+    submitter.locator("#rdf-view summary").click()
+    sent = submitter.inner_text("#rdf-text")
+    assert f"<https://w3id.org/imvokg/id/agreement/{slug}>" in sent
+    assert f"<https://w3id.org/imvokg/id/membership/{slug}--fnv> <http://www.w3.org/ns/org#member> " \
+        "<https://w3id.org/imvokg/id/party/fnv> ." in sent
     submitter.locator("#submit-button").dblclick()  # a double click makes one submission
     submitter.wait_for_url("**/workspace/submissions/*?done=submitted")
     submission_path = submitter.url.split("?")[0].replace(registry.url, "")
@@ -168,6 +184,7 @@ def test_submit_fix_approve_and_everyone_sees_the_decision(browsers: Browsers, r
     supervisor.wait_for_url(f"**{submission_path}")
     assert supervisor.get_by_text(HOSTILE, exact=False).count() >= 1  # the name, shown as text
     assert supervisor.locator('#requirements tr[data-status="not_met"]').count() == 0
+    assert "<https://w3id.org/imvokg/id/party/fnv>" in supervisor.locator("pre.rdf").text_content()
     assert serious_violations(supervisor) == []
     supervisor.fill("#valid_from", "2031-03-01")
     supervisor.fill("#approve-reason", "all fourteen requirements checked")

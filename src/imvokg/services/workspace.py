@@ -371,6 +371,7 @@ def fill_text(
     text: str,
     media_type: str,
     parts: list[dict[str, Any]] | None = None,
+    runner: QueryRunner | None = None,
 ) -> str:
     """The text with the agreement's values for the filled-in fields replaced by ``given``, as Turtle.
 
@@ -409,7 +410,7 @@ def fill_text(
         else:
             data.add((agreement, path, _iri_value(field, value_text)))
     for part in parts or []:
-        _add_part(data, agreement, part, given)
+        _add_part(data, agreement, part, given, runner)
     for prefix, namespace in (("imvo", str(IMVO)), ("agr", "https://w3id.org/imvokg/id/agreement/")):
         data.bind(prefix, namespace)
     return data.serialize(format="turtle")
@@ -423,7 +424,9 @@ def _iri_value(field: dict[str, Any], value_text: str) -> URIRef:
     return URIRef(value_text)
 
 
-def _add_part(data: Graph, agreement: URIRef, part: dict[str, Any], given: dict[str, str]) -> None:
+def _add_part(
+    data: Graph, agreement: URIRef, part: dict[str, Any], given: dict[str, str], runner: QueryRunner | None
+) -> None:
     """One part of the agreement from its filled-in fields; nothing when none is filled in.
 
     Its IRI joins the agreement's last segment and its first value's (for a membership:
@@ -442,3 +445,12 @@ def _add_part(data: Graph, agreement: URIRef, part: dict[str, Any], given: dict[
     data.add((node, URIRef(part["link"]), agreement))
     for path, value in values:
         data.add((node, path, value))
+    picked = [URIRef(said[f["key"]]) for f in part["fields"] if f["kind"] == "pick" and said[f["key"]]]
+    for resource in picked if runner is not None else []:
+        # the submission repeats the kind, names and sources of a picked party (form-picked)
+        for row in runner.select("form-picked", {"resource": Term.iri(str(resource))}):
+            term = row["value"]
+            if term.kind == "iri":
+                data.add((resource, URIRef(row["property"].value), URIRef(term.value)))
+            else:
+                data.add((resource, URIRef(row["property"].value), Literal(term.value, lang=term.lang)))

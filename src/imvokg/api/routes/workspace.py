@@ -458,7 +458,9 @@ async def new_submit(request: Request) -> Response:
         if action == "fill":
             fields = await run_in_threadpool(form_fields, services_of(request).runner, lang)
             parts = await run_in_threadpool(form_parts, services_of(request).runner, lang)
-            given["text"] = await run_in_threadpool(fill_text, fields, form, given["text"], media_type, parts)
+            given["text"] = await run_in_threadpool(
+                fill_text, fields, form, given["text"], media_type, parts, services_of(request).runner
+            )
             given["media_type"] = media_type = "text/turtle"
         body = given["text"].encode("utf-8")
         if action == "save":

@@ -507,9 +507,13 @@ def test_a_party_picked_by_name_and_its_role_are_written_into_the_text(registry:
         assert '<option value="https://w3id.org/imvokg/scheme/party-role/signatory">' in page
         english = field_of(page, "label (English)")
         signatory = "https://w3id.org/imvokg/scheme/party-role/signatory"
-        answer = fill(http, CSRF.search(page).group(1), {english: "Party Widgets", member: fnv, role: signatory})
+        answer = fill(
+            http, CSRF.search(page).group(1), {english: "Party Widgets", member: fnv, role: signatory}
+        )
         assert answer.status_code == 200
-        text = html.unescape(re.search(r'<textarea id="text"[^>]*>(.*?)</textarea>', answer.text, re.S).group(1))
+        text = html.unescape(
+            re.search(r'<textarea id="text"[^>]*>(.*?)</textarea>', answer.text, re.S).group(1)
+        )
         from rdflib import Graph, URIRef
 
         data = Graph().parse(data=text, format="turtle")

@@ -167,8 +167,10 @@ def test_submit_fix_approve_and_everyone_sees_the_decision(browsers: Browsers, r
     submitter.locator("#rdf-view summary").click()
     sent = submitter.inner_text("#rdf-text")
     assert f"<https://w3id.org/imvokg/id/agreement/{slug}>" in sent
-    assert f"<https://w3id.org/imvokg/id/membership/{slug}--fnv> <http://www.w3.org/ns/org#member> " \
+    assert (
+        f"<https://w3id.org/imvokg/id/membership/{slug}--fnv> <http://www.w3.org/ns/org#member> "
         "<https://w3id.org/imvokg/id/party/fnv> ." in sent
+    )
     submitter.locator("#submit-button").dblclick()  # a double click makes one submission
     submitter.wait_for_url("**/workspace/submissions/*?done=submitted")
     submission_path = submitter.url.split("?")[0].replace(registry.url, "")

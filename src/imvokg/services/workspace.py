@@ -445,8 +445,10 @@ def _add_part(
     data.add((node, URIRef(part["link"]), agreement))
     for path, value in values:
         data.add((node, path, value))
+    if runner is None:
+        return
     picked = [URIRef(said[f["key"]]) for f in part["fields"] if f["kind"] == "pick" and said[f["key"]]]
-    for resource in picked if runner is not None else []:
+    for resource in picked:
         # the submission repeats the kind, names and sources of a picked party (form-picked)
         for row in runner.select("form-picked", {"resource": Term.iri(str(resource))}):
             term = row["value"]

@@ -437,19 +437,25 @@ def test_bad_decision_drafts_are_400_and_change_nothing(env: Env) -> None:
 def test_two_concurrent_approvals_give_one_decision(env: Env) -> None:
     sid = submit(env, "example-race").json()["id"]
     barrier = threading.Barrier(2)
-    statuses: list[int] = []
+    answers: list[str] = []
 
     def approve() -> None:
         with env.client("bob") as http:
             barrier.wait()
-            statuses.append(http.post(f"/api/v1/submissions/{sid}/approve").status_code)
+            try:
+                response = http.post(f"/api/v1/submissions/{sid}/approve")
+                answers.append(f"{response.status_code} {response.text}")
+            except httpx.HTTPError as exc:  # an exception in a thread would vanish: record it
+                answers.append(f"no answer: {exc!r}")
 
     threads = [threading.Thread(target=approve) for _ in range(2)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    assert sorted(statuses) == [200, 409]
+    assert sorted(answer[:3] for answer in answers) == ["200", "409"], answers
+    refusal = next(answer for answer in answers if answer.startswith("409"))
+    assert "already decided" in refusal, answers  # the clear refusal: the other approval won
     with env.client("bob") as http:
         rows = sparql_select(
             http,

@@ -56,6 +56,8 @@ class EmbeddedStore:
         self.read_only = read_only
         self._write_lock = threading.Lock()
         self._version: str | None = None
+        self._writes = 0
+        """Writes begun by this object: a version read while one ran is answered, not remembered."""
 
     # -- reading ---------------------------------------------------------
     def _run(self, query: str, bindings: Mapping[str, Term] | None, **kwargs: Any) -> Any:
@@ -129,17 +131,23 @@ class EmbeddedStore:
         Only this object can write to the store while it holds it open (RocksDB
         takes a lock), and a read-only instance sees the store as it was when it
         opened, so a remembered version cannot go stale.
+
+        A read that overlaps a write (another thread's approval) may see the old
+        version; it is remembered only when no write began or ended meanwhile, else
+        every later request would keep the old version and its cached answers.
         """
         cached = self._version
         if cached is not None:
             return cached
+        writes = self._writes
         quads = self._store.quads_for_pattern(
             ox.NamedNode(META_GRAPH), ox.NamedNode(VERSION_PREDICATE), None, ox.NamedNode(META_GRAPH)
         )
         found = next(
             (str(quad.object.value) for quad in quads if not isinstance(quad.object, ox.Triple)), "empty"
         )
-        self._version = found
+        if writes == self._writes:
+            self._version = found
         return found
 
     def known_version(self) -> str | None:
@@ -167,6 +175,7 @@ class EmbeddedStore:
     def bulk_load(self, data: bytes, *, graph: str, media_type: str = "application/n-triples") -> None:
         """Fast load for builds (not transactional: builds write into a fresh store)."""
         fmt = rdf_format(media_type)
+        self._writes += 1
         self._version = None
         try:
             self._store.bulk_load(input=data, format=fmt, to_graph=ox.NamedNode(graph))
@@ -197,6 +206,7 @@ class EmbeddedStore:
             self.bulk_load_dataset(ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b"")
 
     def bulk_load_dataset(self, nquads: bytes) -> None:
+        self._writes += 1
         self._version = None
         self._store.bulk_load(input=nquads, format=ox.RdfFormat.N_QUADS)
 
@@ -209,6 +219,7 @@ class EmbeddedStore:
                 parts.append(f"INSERT DATA {{ GRAPH <{iri}> {{\n{ntriples.decode()}\n}} }} ;")
         parts.append(self._version_update())
         with self._write_lock:
+            self._writes += 1
             self._version = None
             try:
                 self._store.update("\n".join(parts))
@@ -217,6 +228,7 @@ class EmbeddedStore:
             except OSError as exc:
                 raise StoreError(N_("the store could not write the change")) from exc
             finally:
+                self._writes += 1
                 self._version = None
             self._store.flush()
 
@@ -224,8 +236,10 @@ class EmbeddedStore:
         """Record a new data version (builds call this once at the end)."""
         new = version or uuid.uuid4().hex
         with self._write_lock:
+            self._writes += 1
             self._version = None
             self._store.update(self._version_update(new))
+            self._writes += 1
             self._version = None
         return new
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from imvokg.errors import InputError
 from imvokg.lexical import XSD, fits
+from imvokg.rdfio import parse_untrusted
 
 FITS = [
     ("date", "2027-01-01"),
@@ -102,3 +104,22 @@ def test_values_that_do_not_fit(datatype: str, lexical: str) -> None:
 
 def test_other_vocabularies_are_not_judged() -> None:
     assert fits("2027-13-45", "http://example.org/date")
+
+
+@pytest.mark.filterwarnings("ignore::UserWarning")  # rdflib: "Parsing weird boolean"
+@pytest.mark.parametrize("fmt", ["nt", "turtle", "xml"])
+@pytest.mark.parametrize("lexical", ["yes", "no", "True", "2", ""])
+def test_an_ill_typed_boolean_is_refused_as_written_in_every_syntax(fmt: str, lexical: str) -> None:
+    """rdflib rewrites an ill-typed boolean to "false"; the value must be judged as it was written."""
+    boolean = "http://www.w3.org/2001/XMLSchema#boolean"
+    if fmt == "xml":
+        body = (
+            '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:e="http://e.org/">'
+            f'<rdf:Description rdf:about="http://e.org/a"><e:p rdf:datatype="{boolean}">{lexical}</e:p>'
+            "</rdf:Description></rdf:RDF>"
+        )
+    else:
+        body = f'<http://e.org/a> <http://e.org/p> "{lexical}"^^<{boolean}> .\n'
+    with pytest.raises(InputError) as refused:
+        parse_untrusted(body.encode(), fmt)
+    assert f"xsd:boolean ('{lexical}')" in str(refused.value) and "line 1" in str(refused.value)

@@ -128,7 +128,9 @@ def _term(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
             return Literal(term.value, lang=term.language)
         if term.datatype.value == _XSD_STRING:
             return Literal(term.value)
-        return Literal(term.value, datatype=URIRef(term.datatype.value))
+        # normalize=False keeps the form as written: rdflib would rewrite an ill-typed boolean
+        # ("yes") to "false", and the check of lexical forms would then see a valid one.
+        return Literal(term.value, datatype=URIRef(term.datatype.value), normalize=False)
     raise InputError(N_("RDF-star triple terms are not accepted"))
 
 

@@ -488,6 +488,11 @@ def markdown(report: dict[str, object]) -> str:
         lines.append("| --- | " + " | ".join("---" for _ in QUESTIONS) + " |")
         for name, per_question in result["ratios"].items():
             lines.append(f"| {name} | " + " | ".join(str(per_question.get(q.key)) for q in QUESTIONS) + " |")
+    if report.get("validation"):
+        from validation import markdown as validation_markdown
+
+        lines += ["", "## SHACL validation per fixture (bench/validation.py)", ""]
+        lines.append(validation_markdown(report["validation"]))  # type: ignore[arg-type]
     return "\n".join(lines) + "\n"
 
 
@@ -522,6 +527,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rdflib-max", default="1M", help="largest size rdflib engines are run on")
     parser.add_argument("--work", type=Path, default=ROOT / "var" / "bench", help="data and stores")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results")
+    parser.add_argument("--no-validation", action="store_true", help="skip the SHACL engine comparison")
     args = parser.parse_args(argv)
     if args.quick:
         args.iterations, args.budget, args.throughput_seconds = 3, 1.0, 0.3
@@ -537,6 +543,12 @@ def main(argv: list[str] | None = None) -> int:
         result = run_size(size, args, args.work, log)
         result["ratios"] = ratios(result)
         report["results"].append(result)  # type: ignore[attr-defined]
+    if not args.no_validation:
+        log("SHACL engines on the fixtures")
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
+        from validation import measure
+
+        report["validation"] = measure(1 if args.quick else 5)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     json_path = args.out / f"{stamp}.json"
     json_path.write_text(json.dumps(report, indent=2))

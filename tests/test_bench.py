@@ -39,3 +39,8 @@ def test_the_benchmark_smoke_run_writes_results_for_every_engine(tmp_path: Path)
             summary = per_question[key]
             assert summary["error"] is None, (name, key, summary["error"])
             assert summary["median_ms"] > 0
+    validation = report["validation"]
+    assert {row["fixture"] for row in validation} == {
+        p.stem for p in (ROOT / "tests" / "shapes").glob("*/*.ttl")
+    }
+    assert all(row["imvokg"]["agrees"] and row["imvokg"]["ms"] > 0 for row in validation)

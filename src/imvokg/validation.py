@@ -13,8 +13,17 @@ Two profiles:
 - ``agreement``: core and recommended shapes, and every sector agreement in
   the data is checked against ``imvosh:SectorAgreementMinimumShape``.
 
-pySHACL mutates the graphs it is given, so every call gets fresh shapes and
-ontology graphs; parsed files are cached as immutable triple tuples.
+Validating one agreement must take milliseconds, not a second: most of a
+naive pySHACL call is copying the 2,800 ontology and 2,000 concept-scheme
+triples into fresh graphs and letting pySHACL copy the class and property
+axioms again. So each set of shape files gets one :class:`_Engine`, built once
+per process: its shapes graph, and a working graph holding what pySHACL would
+mix in from the ontology plus the concept schemes. A validation adds the
+submitted triples to that working graph, runs pySHACL on it in place with no
+ontology graph, and takes them out again. :func:`reference_validation` runs the
+plain pySHACL call (fresh graphs, ``ont_graph``); a test holds both to equal
+results on every fixture and on the curated data. A member state's requirement
+profile (which changes the shapes) still takes the plain call.
 """
 
 from __future__ import annotations
@@ -60,6 +69,9 @@ _PROFILE_FILES: dict[str, tuple[str, ...]] = {
         "imvo-recommended.shapes.ttl",
     ),
 }
+
+_REQUIREMENT_FILES = ("minimum-requirements.shapes.ttl",)
+"""The shapes of one agreement's requirement conformance (the minimum shape, aimed at it)."""
 
 _SEVERITIES = {SH.Violation: "violation", SH.Warning: "warning", SH.Info: "info"}
 _PYSHACL_LOCK = threading.Lock()
@@ -261,6 +273,38 @@ def validate_graph(
     minimum). A Dataset is validated as the union of its graphs (pySHACL would
     otherwise check each named graph on its own).
     """
+    if requirements is not None:  # the profile changes the shapes: the plain call
+        return reference_validation(
+            data, profile=profile, lang=lang, focus_agreements=focus_agreements, requirements=requirements
+        )
+    if profile not in _PROFILE_FILES:
+        raise ValueError(f"unknown validation profile {profile!r}; use one of {PROFILES}")
+    engine = _engine(_PROFILE_FILES[profile])
+    targets: tuple[URIRef, ...] = ()
+    if profile == "agreement" and focus_agreements:
+        targets = tuple(agreements_in(_as_graph(data), engine.ontology))
+    return engine.run(data, targets, lang)
+
+
+def prepare() -> None:
+    """Build the validation engines now (about half a second), so the first submission does not wait."""
+    for files in (*_PROFILE_FILES.values(), _REQUIREMENT_FILES):
+        _engine(files)
+
+
+def reference_validation(
+    data: Graph,
+    *,
+    profile: str = "agreement",
+    lang: str = "en",
+    focus_agreements: bool = True,
+    requirements: Applied | None = None,
+) -> ValidationReport:
+    """:func:`validate_graph` the plain way: fresh shapes and ontology graphs for pySHACL to mix in.
+
+    What the fast path is held to (tests, ``bench/validation.py``), and the way a
+    member state's requirement profile is applied.
+    """
     shapes = load_shapes(profile)
     if requirements is not None:
         requirements.overlay(shapes)
@@ -280,9 +324,7 @@ def requirement_conformance(data: Graph, agreement_iri: str, *, lang: str = "en"
     ``met``, ``not_met`` (a violation) or ``warning``, in MR order.
     """
     agreement = URIRef(agreement_iri)
-    shapes = _graph_from([resource_dir("shapes") / "minimum-requirements.shapes.ttl"])
-    shapes.add((MINIMUM_SHAPE, SH.targetNode, agreement))
-    report = _run(data, shapes, load_ontology(), lang)
+    report = _engine(_REQUIREMENT_FILES).run(data, (agreement,), lang)
     requirements = load_requirements()
     rows = []
     for req_iri, identifier in sorted(_minimum_requirements(requirements), key=lambda r: r[1]):
@@ -356,6 +398,83 @@ def _working_graph(data: Graph) -> Graph:
     return work
 
 
+class _Engine:
+    """pySHACL over one set of shape files, with everything but the submitted data prepared once.
+
+    The working graph holds the ontology axioms pySHACL's ``ont_graph`` mixing
+    would copy (computed once with pySHACL's own inoculation) and the concept
+    schemes. A run adds the data's triples that are not there yet, aims the
+    minimum shape at the target agreements, validates in place and takes both
+    out again, all under the one validation lock. Nothing else changes the
+    graphs (the shapes have no rules and inference is off); a run that finds
+    the working graph grown anyway rebuilds it, so a surprise costs time, never
+    a wrong answer.
+    """
+
+    def __init__(self, files: tuple[str, ...]) -> None:
+        folder = resource_dir("shapes")
+        self.shapes = _graph_from(folder / name for name in files)
+        self.lookup = bind_prefixes(Graph())
+        for triple in self.shapes:
+            self.lookup.add(triple)
+        self.ontology = load_ontology()
+        self._support = self._support_triples()
+        self.work = self._fresh_work()
+
+    def _support_triples(self) -> tuple[tuple[Node, Node, Node], ...]:
+        from pyshacl.rdfutil.inoculate import inoculate
+
+        mixed = Graph()
+        inoculate(mixed, self.ontology)  # type: ignore[arg-type]  # works on any rdflib Graph
+        for path in _scheme_files():
+            for triple in _parsed(str(path), path.stat().st_mtime_ns):
+                mixed.add(triple)
+        return tuple(mixed)
+
+    def _fresh_work(self) -> Graph:
+        work = bind_prefixes(Graph())
+        for triple in self._support:
+            work.add(triple)
+        return work
+
+    def run(self, data: Graph, targets: Iterable[URIRef], lang: str) -> ValidationReport:
+        data = _as_graph(data)
+        aims = [(MINIMUM_SHAPE, SH.targetNode, t) for t in targets]
+        with _PYSHACL_LOCK:
+            work, shapes = self.work, self.shapes
+            size = len(work)
+            added = [t for t in data if t not in work]
+            new_aims = [a for a in aims if a not in shapes]
+            for triple in added:
+                work.add(triple)
+            for aim in new_aims:
+                shapes.add(aim)
+            try:
+                report_graph = _pyshacl(work, shapes, None)
+            finally:
+                for aim in new_aims:
+                    shapes.remove(aim)
+                for triple in added:
+                    work.remove(triple)
+                if len(work) != size:
+                    self.work = self._fresh_work()
+        return _explained(report_graph, self.lookup, data, lang)
+
+
+@lru_cache(maxsize=8)
+def _engine_for(files: tuple[str, ...], mtimes: tuple[int, ...]) -> _Engine:
+    del mtimes  # part of the cache key only: edited shapes or ontology build a new engine
+    return _Engine(files)
+
+
+def _engine(files: tuple[str, ...]) -> _Engine:
+    """The engine of these shape files, rebuilt when a shapes, ontology or scheme file changes."""
+    folder = resource_dir("shapes")
+    paths = [folder / name for name in files]
+    paths += [resource_dir("ontology") / "imvo.ttl", *_scheme_files()]
+    return _engine_for(files, tuple(p.stat().st_mtime_ns for p in paths))
+
+
 def _run(
     data: Graph, shapes: Graph, ontology: Graph, lang: str, requirement_data: Graph | None = None
 ) -> ValidationReport:
@@ -364,22 +483,35 @@ def _run(
     for triple in shapes:
         lookup.add(triple)
     data = _as_graph(data)
+    with _PYSHACL_LOCK:
+        report_graph = _pyshacl(_working_graph(data), shapes, ontology)
+    return _explained(report_graph, lookup, data, lang, requirement_data)
+
+
+def _pyshacl(work: Graph, shapes: Graph, ontology: Graph | None) -> Graph:
+    """The report graph of one pySHACL run in place on `work` (the caller holds the lock)."""
     try:
-        with _PYSHACL_LOCK:
-            _, report_graph, _ = pyshacl.validate(
-                _working_graph(data),
-                shacl_graph=shapes,
-                ont_graph=ontology,
-                inference="none",
-                advanced=True,
-                allow_warnings=True,
-                inplace=True,
-            )
+        _, report_graph, _ = pyshacl.validate(
+            work,
+            shacl_graph=shapes,
+            ont_graph=ontology,
+            inference="none",
+            advanced=True,
+            allow_warnings=True,
+            inplace=True,
+        )
     except ReportableRuntimeError as exc:
         raise ConfigError(
             N_("The validation shapes could not be applied; check shapes/ for a broken shape."),
             reason=str(exc.message),
         ) from exc
+    return report_graph
+
+
+def _explained(
+    report_graph: Graph, lookup: Graph, data: Graph, lang: str, requirement_data: Graph | None = None
+) -> ValidationReport:
+    """The report of one pySHACL run, explained (in `lang` now, in others on demand)."""
     requirements = requirement_data if requirement_data is not None else load_requirements()
 
     @cache
@@ -610,6 +742,8 @@ __all__ = [
     "load_ontology",
     "load_requirements",
     "load_shapes",
+    "prepare",
+    "reference_validation",
     "requirement_conformance",
     "undefined_shape_references",
     "validate_graph",

@@ -12,6 +12,7 @@ thread, and errors (404, 400) are raised, never cached.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from fastapi import Response
@@ -34,7 +35,7 @@ async def json_answer(services: Services, question: Question[Any], *, lang: Lang
             computed = True
             return question.compute()
 
-        answer = await run_in_threadpool(_encoded, services, Question(question.key, compute))
+        answer = await run_in_threadpool(_encoded, services, replace(question, compute=compute))
     # as on /sparql: whether this answer was computed for this request or came from the cache
     headers = {**lang.headers(), **queries_header(answer.queries), "X-Cache": "miss" if computed else "hit"}
     return Response(answer.body, media_type=JSON, headers=headers)

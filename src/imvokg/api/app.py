@@ -73,7 +73,9 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
                 budget_s=settings.warm_budget_s,
                 completion=app.state.services.completion,
             )
-        stop_harvest = start_background_harvest(settings, opened)  # the peers file, when there is one
+        stop_harvest = start_background_harvest(
+            settings, opened, write=runner.write
+        )  # the peers file, when there is one
         try:
             yield
         finally:

@@ -4,17 +4,20 @@ Each answer is one pySHACL run over the agreement's neighbourhood (the named
 query ``agreement-neighbourhood``: the agreement and what the shapes follow
 from it), not over the whole graph: the same statuses for a third of the time,
 because the shapes never look further than that neighbourhood. Answers are
-cached per store version, so a repeated call is a dictionary lookup and an
-approval or withdrawal (which bumps the version) is seen at once.
+cached with the resources of that neighbourhood as what they depend on, so a
+repeated call is a dictionary lookup, a write that touches the neighbourhood
+(an approval, a withdrawal, an amendment) is seen at once, and other writes
+keep it.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from rdflib import Graph
+from rdflib import Graph, URIRef
 
-from imvokg.services.runner import QueryRunner
+from imvokg.cache import about, linked
+from imvokg.services.runner import QueryRunner, note, tags_of
 from imvokg.store.base import Term
 from imvokg.validation import message_language, requirement_conformance
 
@@ -31,7 +34,8 @@ class ConformanceService:
         """One row per minimum requirement, titles and messages in ``lang`` (where they exist)."""
         language = message_language(lang)
         key = ("conformance", agreement_iri, language)
-        return self.runner.cached(key, lambda: self._compute(agreement_iri, language))
+        scope = (about(agreement_iri), linked(agreement_iri))
+        return self.runner.tracked_part(key, lambda: self._compute(agreement_iri, language), scope)
 
     def neighbourhood(self, agreement_iri: str) -> Graph:
         """The agreement's neighbourhood as an rdflib graph (what the shapes look at)."""
@@ -42,7 +46,9 @@ class ConformanceService:
         return graph
 
     def _compute(self, agreement_iri: str, lang: str) -> list[dict[str, Any]]:
-        rows = requirement_conformance(self.neighbourhood(agreement_iri), agreement_iri, lang=lang)
+        graph = self.neighbourhood(agreement_iri)
+        note(tags_of({str(t) for triple in graph for t in triple if isinstance(t, URIRef)}))
+        rows = requirement_conformance(graph, agreement_iri, lang=lang)
         return [
             {
                 "id": row["id"],

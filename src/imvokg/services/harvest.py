@@ -33,7 +33,7 @@ import os
 import socket
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -124,9 +124,18 @@ class RoundReport:
 class Harvester:
     """One harvest round over every configured peer, into this registry's store."""
 
-    def __init__(self, settings: Settings, store: Store, *, client: httpx.Client | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        store: Store,
+        *,
+        client: httpx.Client | None = None,
+        write: Callable[[Mapping[str, bytes]], None] | None = None,
+    ) -> None:
         self.settings = settings
         self.store = store
+        self.write = write or store.replace_graphs
+        """How harvested graphs are written: the server's runner keeps the answers they do not touch."""
         self.state_dir = settings.var.harvest
         self.client = client or httpx.Client(
             timeout=settings.harvest_timeout_s, follow_redirects=False, trust_env=False
@@ -258,7 +267,7 @@ class Harvester:
                 state.stored += 1
             state.done_on_page.append(member)
         if written:
-            self.store.replace_graphs(written)  # first the members, then the position
+            self.write(written)  # first the members, then the position
         self._save(peer, state)
         return following
 
@@ -284,7 +293,9 @@ class Harvester:
         return {peer.graph_for(graph): statement, proof_graph_iri(peer.graph_for(graph)): proof_nt}
 
 
-def start_background_harvest(settings: Settings, store: Store) -> Callable[[], None]:
+def start_background_harvest(
+    settings: Settings, store: Store, *, write: Callable[[Mapping[str, bytes]], None] | None = None
+) -> Callable[[], None]:
     """Harvest every configured peer every ``harvest_interval_s`` in a thread of the server.
 
     A peer that fails is retried later with a doubling pause (up to five minutes); the others go
@@ -296,7 +307,7 @@ def start_background_harvest(settings: Settings, store: Store) -> Callable[[], N
         return stop.set
 
     def loop() -> None:
-        harvester = Harvester(settings, store)
+        harvester = Harvester(settings, store, write=write)
         pause = {peer.base: 0.0 for peer in peers}
         due = {peer.base: 0.0 for peer in peers}
         try:

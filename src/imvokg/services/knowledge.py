@@ -4,7 +4,13 @@ Each answer is assembled from named queries (queries/agreements, queries/
 coverage) so the SPARQL behind it can be read and rerun. Each question comes
 in two forms: ``x_question(...)`` builds the :class:`Question` (its key needs no
 I/O, so the web edge can look it up on the event loop) and ``x(...)`` gives its
-value; both reach the same single cache entry per store version.
+value; both reach the same single cache entry.
+
+Every question states its scope, what its answer depends on beyond the
+resources it names (``imvokg.cache``): lists depend on anything new being
+typed, a sector's answers on the sector's family (agreements on narrower
+sectors count), an agreement's description on what points at it (decisions).
+So a write keeps every answer it does not concern.
 """
 
 from __future__ import annotations
@@ -12,7 +18,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from imvokg.cache import Question
+from imvokg.cache import TYPED, Question, about, linked
 from imvokg.errors import NotFound
 from imvokg.messages import N_
 from imvokg.services.conformance import ConformanceService
@@ -24,7 +30,7 @@ from imvokg.services.identifiers import (
     sector_iri,
     short,
 )
-from imvokg.services.runner import QueryRunner, lang_term, row_text, row_value
+from imvokg.services.runner import QueryRunner, lang_term, note, row_text, row_value, tags_of
 from imvokg.store.base import Row, Term
 
 
@@ -76,9 +82,12 @@ class KnowledgeService:
         def compute() -> list[dict[str, Any]]:
             for term, what in must_exist:
                 self._existing(term, what)
+            for term, _ in must_exist:
+                self._family(term)
             return self._list_agreements(bindings)
 
-        return Question(("agreements", _bound(bindings)), compute)
+        scope = frozenset({TYPED, *(linked(t.value) for t in bindings.values() if t.kind == "iri")})
+        return Question(("agreements", _bound(bindings)), compute, scope)
 
     def _list_agreements(self, bindings: dict[str, Term]) -> list[dict[str, Any]]:
         rows = self.runner.select("agreements", bindings)
@@ -107,7 +116,11 @@ class KnowledgeService:
     def get_agreement_question(self, slug: str, *, lang: str | None = None) -> Question[dict[str, Any]]:
         iri = agreement_iri(slug)
         language = lang_term(lang)
-        return Question(("agreement", iri.value, language.value), lambda: self._agreement(iri, language))
+        return Question(
+            ("agreement", iri.value, language.value),
+            lambda: self._agreement(iri, language),
+            frozenset({about(iri.value), linked(iri.value)}),
+        )
 
     def _agreement(self, iri: Term, language: Term) -> dict[str, Any]:
         bindings = {"agreement": iri, "lang": language}
@@ -216,15 +229,23 @@ class KnowledgeService:
             bindings["min_salience"] = self.runner.registry.term(
                 "sector-coverage", "min_salience", repr(float(min_salience))
             )
-        return Question(("coverage", _bound(bindings)), lambda: self._coverage(sector_term, bindings))
+        return Question(
+            ("coverage", _bound(bindings)),
+            lambda: self._coverage(sector_term, bindings),
+            frozenset({linked(sector_term.value)}),
+        )
 
     def _coverage(self, sector_term: Term, bindings: dict[str, Term]) -> dict[str, Any]:
         self._existing(sector_term, "sector")
+        self._family(sector_term)
         rows = self.runner.select("sector-coverage", bindings)
         # the query names covering agreements in English; the agreement list has them in the
         # asked language (and is cached), so names come from there
         language = bindings["lang"].value if "lang" in bindings else "en"
-        names = {a["iri"]: a["label"] for a in self.list_agreements(lang=language) if a.get("label")}
+        # (the names of the agreements in the rows: those are what this answer depends on, not on
+        # everything the list does)
+        agreements = self.runner.ask(self.list_agreements_question(lang=language), depend=False)
+        names = {a["iri"]: a["label"] for a in agreements if a.get("label")}
         by_topic: dict[str, dict[str, Any]] = {}
         for row in rows:
             topic = row["topic"].value
@@ -306,6 +327,10 @@ class KnowledgeService:
 
         def compute() -> dict[str, Any]:
             self._existing(sector_term, "sector")
+            self._family(sector_term)
+            # the agreements on the sector decide what is covered, and none shows in the answer
+            covering = self.runner.ask(self.list_agreements_question(sector=sector), depend=False)
+            note(tags_of(a["iri"] for a in covering))
             rows = self.runner.select("sector-gaps", bindings)
             return {
                 "sector": short(sector_term.value),
@@ -324,7 +349,8 @@ class KnowledgeService:
                 ],
             }
 
-        return Question(("gaps", _bound(bindings)), compute)
+        # and on anything new typed: a decision or an agreement may close or open a gap
+        return Question(("gaps", _bound(bindings)), compute, frozenset({TYPED, linked(sector_term.value)}))
 
     # -- recognitions ------------------------------------------------------
     def recognitions(
@@ -342,7 +368,9 @@ class KnowledgeService:
             bindings["member_state"] = country_iri(member_state)
         if valid_on:
             bindings["valid_on"] = self.runner.registry.term("recognitions", "valid_on", valid_on)
-        return Question(("recognitions", _bound(bindings)), lambda: self._recognitions(bindings))
+        return Question(
+            ("recognitions", _bound(bindings)), lambda: self._recognitions(bindings), frozenset({TYPED})
+        )
 
     def _recognitions(self, bindings: dict[str, Term]) -> list[dict[str, Any]]:
         return [
@@ -368,15 +396,25 @@ class KnowledgeService:
     # -- helpers -----------------------------------------------------------
     def _existing(self, term: Term, what: str) -> Term:
         """`term` if the graph knows it; else NotFound naming `what` ("sector" or "risk topic")."""
-        known = self.runner.cached(
+        known = self.runner.tracked_part(
             ("exists", term.value),
             lambda: self.runner.ask_named("resource-exists", {"iri": term}),
+            (about(term.value), linked(term.value)),
         )
         if not known:
             if what == "sector":
                 raise NotFound(N_("there is no sector '%(value)s' in the graph"), value=short(term.value))
             raise NotFound(N_("there is no risk topic '%(value)s' in the graph"), value=short(term.value))
         return term
+
+    def _family(self, concept: Term) -> None:
+        """Note that the answer being computed depends on what points at the concept's family."""
+        family = self.runner.tracked_part(("family", concept.value), lambda: _family_of(self.runner, concept))
+        note(linked(member) for member in family)
+
+
+def _family_of(runner: QueryRunner, concept: Term) -> list[str]:
+    return [row["member"].value for row in runner.select("concept-family", {"concept": concept})]
 
 
 def _bound(bindings: dict[str, Term]) -> tuple[tuple[str, str], ...]:

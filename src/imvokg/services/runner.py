@@ -1,13 +1,35 @@
-"""Running named queries for services, with answers cached per store version (``imvokg.cache``)."""
+"""Running named queries and writes for services, with answers cached (``imvokg.cache``).
+
+Domain answers are tracked: each knows what it depends on, and a write made
+through :meth:`QueryRunner.write` drops only the answers it touches and
+computes them again right after, in a background thread, so readers keep
+meeting warm answers while the registry changes. A write this runner was not
+told about (another process, a build) still changes the store version, and
+then nothing carries over.
+"""
 
 from __future__ import annotations
 
+import logging
+import queue
 import threading
-from collections.abc import Callable, Mapping, Sequence
-from typing import TypeVar
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any, TypeVar
 
-from imvokg.cache import Answer, Key, Part, Question, VersionedCache
+from imvokg.cache import (
+    ANY,
+    Answer,
+    Key,
+    Part,
+    Question,
+    TrackedCache,
+    VersionedCache,
+    named_iris,
+    resource_tags,
+    touched_by,
+)
 from imvokg.languages import choose
+from imvokg.namespaces import ID
 from imvokg.queries import QueryRegistry
 from imvokg.store.base import Row, SelectResult, Store, Term, with_rows
 from imvokg.store.results import serialize_select
@@ -17,24 +39,52 @@ Accelerator = Callable[[Mapping[str, Term]], SelectResult]
 
 T = TypeVar("T")
 
+log = logging.getLogger("imvokg.runner")
+
 _recording = threading.local()
 
 
-def _record(names: tuple[str, ...]) -> None:
-    """Note named queries for every answer being computed on this thread."""
-    for ran in getattr(_recording, "stack", ()):
-        ran.update(dict.fromkeys(names))
+class _Frame:
+    """What one answer being computed has used so far: named queries, dependency tags."""
+
+    def __init__(self) -> None:
+        self.queries: dict[str, None] = {}
+        self.tags: set[str] = set()
 
 
-def _recorded(compute: Callable[[], T]) -> tuple[T, tuple[str, ...]]:
-    """`compute()` and the named queries it ran, in the order they first ran."""
-    stack: list[dict[str, None]] = _recording.__dict__.setdefault("stack", [])
-    stack.append({})
+def _record(names: tuple[str, ...], tags: Iterable[str] = ()) -> None:
+    """Note named queries (and what they depend on) for every answer being computed on this thread."""
+    tags = tuple(tags)
+    for frame in getattr(_recording, "stack", ()):
+        frame.queries.update(dict.fromkeys(names))
+        frame.tags.update(tags)
+
+
+def tags_of(iris: Iterable[str]) -> frozenset[str]:
+    """What an answer naming these IRIs depends on (``imvokg.cache``; the hubs are the agreements)."""
+    return resource_tags(iris, str(ID["agreement/"]))
+
+
+def note(tags: Iterable[str]) -> None:
+    """Say that the answers being computed on this thread depend on `tags` (see ``imvokg.cache``)."""
+    _record((), tags)
+
+
+def _recorded(compute: Callable[[], T]) -> tuple[T, tuple[str, ...], frozenset[str]]:
+    """`compute()`, the named queries it ran (in the order they first ran) and the tags it noted."""
+    stack: list[_Frame] = _recording.__dict__.setdefault("stack", [])
+    stack.append(_Frame())
     try:
         value = compute()
     finally:
-        ran = stack.pop()
-    return value, tuple(ran)
+        frame = stack.pop()
+    return value, tuple(frame.queries), frozenset(frame.tags)
+
+
+def _note_rows(result: SelectResult) -> None:
+    """An answer depends on every resource its rows name, shown or not (as a slug, by its label)."""
+    if getattr(_recording, "stack", None):
+        note(tags_of(term.value for row in result.rows for term in row.values() if term.kind == "iri"))
 
 
 def lang_term(lang: str | None) -> Term:
@@ -61,7 +111,13 @@ class QueryRunner:
         self.store = store
         self.registry = registry
         self.cache = cache or VersionedCache()
+        self.tracked = TrackedCache()
         self.accelerators: dict[str, Accelerator] = {}
+        self._write_lock = threading.RLock()
+        self._stale: queue.SimpleQueue[list[Question[Any]] | None] = queue.SimpleQueue()
+        self._refresher: threading.Thread | None = None
+        self._pending = 0
+        self._settled = threading.Condition()
 
     def version(self) -> str:
         return self.store.version()
@@ -78,8 +134,11 @@ class QueryRunner:
         bound = dict(bindings or {})
         accelerator = self.accelerators.get(name)
         if accelerator is not None:
-            return accelerator(bound)
-        return self.store.select(query.text, bindings=bound)
+            result = accelerator(bound)
+        else:
+            result = self.store.select(query.text, bindings=bound)
+        _note_rows(result)
+        return result
 
     def select_rows(
         self, name: str, variable: str, terms: Sequence[Term], bindings: Mapping[str, Term] | None = None
@@ -87,7 +146,9 @@ class QueryRunner:
         """The named SELECT query `name` asked of many values of `variable` at once (one VALUES row each)."""
         query = self.registry.get(name)
         _record((name,))
-        return self.store.select(with_rows(query.text, variable, terms), bindings=dict(bindings or {}))
+        result = self.store.select(with_rows(query.text, variable, terms), bindings=dict(bindings or {}))
+        _note_rows(result)
+        return result
 
     def ask_named(self, name: str, bindings: Mapping[str, Term] | None = None) -> bool:
         """Run the named ASK query `name`."""
@@ -121,26 +182,114 @@ class QueryRunner:
         )
 
     def cached(self, key: Key, compute: Callable[[], T]) -> T:
-        """A value cached for this store version (parts of answers: existence checks, page rows)."""
-        part: Part[T] = self.cache.get_or_compute((self.version(), *key), lambda: Part(*_recorded(compute)))
-        _record(part.queries)  # a hit still counts for the answer being computed
+        """A value cached for this store version (page rows, query texts: any write replaces it)."""
+        part: Part[T] = self.cache.get_or_compute(
+            (self.version(), *key), lambda: Part(*_recorded(compute)[:2])
+        )
+        _record(part.queries, (ANY,))  # a hit still counts for the answer being computed
         return part.value
 
-    def answer(self, question: Question[T]) -> Answer[T]:
-        """The answer to `question` for this store version: one cache entry, value and JSON bytes."""
-        answer: Answer[T] = self.cache.get_or_compute(
-            (self.version(), *question.key), lambda: Answer(*_recorded(question.compute))
-        )
-        _record(answer.queries)
+    def tracked_part(self, key: Key, compute: Callable[[], T], scope: Iterable[str] = ()) -> T:
+        """A piece of answers (an existence check, conformance rows) that survives unrelated writes.
+
+        It depends on `scope`, on what its computation noted and on the resources its value names.
+        """
+
+        def run() -> tuple[Part[T], frozenset[str]]:
+            value, queries, tags = _recorded(compute)
+            depends = tags | frozenset(scope) | tags_of(named_iris(value))
+            return Part(value, queries, depends), depends
+
+        part: Part[T] = self.tracked.get_or_compute(self.version(), ("part", *key), run)
+        _record(part.queries, part.depends)
+        return part.value
+
+    def answer(self, question: Question[T], *, depend: bool = True) -> Answer[T]:
+        """The answer to `question`: one cache entry, value and JSON bytes.
+
+        Inside another answer's computation, that answer depends on this one,
+        unless `depend` is false: the caller notes for itself what of it it uses.
+        """
+        if question.scope is None:
+            answer: Answer[T] = self.cache.get_or_compute(
+                (self.version(), *question.key), lambda: Answer(*_recorded(question.compute)[:2])
+            )
+            _record(answer.queries, (ANY,))
+            return answer
+        scope = question.scope
+
+        def run() -> tuple[Answer[T], frozenset[str]]:
+            value, queries, tags = _recorded(question.compute)
+            depends = tags | scope | tags_of(named_iris(value))
+            return Answer(value, queries, depends), depends
+
+        answer = self.tracked.get_or_compute(self.version(), ("answer", *question.key), run, question)
+        _record(answer.queries, answer.depends if depend else ())
         return answer
 
-    def ask(self, question: Question[T]) -> T:
+    # -- writes ------------------------------------------------------------
+    def write(self, graphs: Mapping[str, bytes]) -> None:
+        """Replace named graphs (as ``Store.replace_graphs``) and keep the answers it does not touch.
+
+        What the write touches is read off the triples it writes and those it
+        replaces (every kind of write alike); the answers it touches are
+        dropped at once and computed again right after, in the background.
+        """
+        with self._write_lock:
+            before = self.version()
+            replaced = [
+                self.store.construct(self.registry.get("graph-statements").text, bindings={"g": Term.iri(g)})
+                for g in graphs
+            ]
+            self.tracked.begin_write()
+            self.store.replace_graphs(graphs)
+            touched = touched_by(zip(replaced, graphs.values(), strict=True))
+            stale = self.tracked.invalidate(touched, before, self.version())
+        if stale:
+            self._refresh(stale)
+
+    def _refresh(self, questions: list[Question[Any]]) -> None:
+        with self._settled:
+            self._pending += 1
+            if self._refresher is None or not self._refresher.is_alive():
+                self._refresher = threading.Thread(
+                    target=self._refresh_loop, name="imvokg-refresh", daemon=True
+                )
+                self._refresher.start()
+        self._stale.put(questions)
+
+    def _refresh_loop(self) -> None:
+        while True:
+            questions = self._stale.get()
+            if questions is None:
+                return
+            try:
+                for question in dict((q.key, q) for q in questions).values():
+                    try:
+                        self.answer(question).body  # noqa: B018  (encoding is part of being ready)
+                    except Exception:  # an answer that fails now (404, a timeout) is asked again on demand
+                        log.debug("refreshing %s failed", question.key, exc_info=True)
+            finally:
+                with self._settled:
+                    self._pending -= 1
+                    self._settled.notify_all()
+
+    def settle(self) -> None:
+        """Wait until the answers the writes so far dropped are computed again (tests, benchmarks)."""
+        with self._settled:
+            self._settled.wait_for(lambda: self._pending == 0)
+
+    def ask(self, question: Question[T], *, depend: bool = True) -> T:
         """The value of :meth:`answer` (what services hand to each other and to pages)."""
-        return self.answer(question).value
+        return self.answer(question, depend=depend).value
 
     def peek_answer(self, question: Question[T]) -> Answer[T] | None:
         """The cached answer when it is at hand without I/O (see :meth:`peek`)."""
-        found = self.peek(question.key)
+        if question.scope is None:
+            found = self.peek(question.key)
+        else:
+            version = self.store.known_version()
+            found = None if version is None else self.tracked.peek(version, ("answer", *question.key))
         return found if isinstance(found, Answer) else None
 
     def peek(self, key: Key) -> object | None:

@@ -295,7 +295,7 @@ class WorkflowService:
                 used=[submission_iri(submission_id)],
                 generated=[URIRef(version.iri), decision],
             )
-            self.store.replace_graphs(
+            self.runner.write(
                 {
                     **superseded,
                     **statements,
@@ -384,7 +384,7 @@ class WorkflowService:
                 subject=agreement.value,
                 generated=[decision],
             )
-            self.store.replace_graphs({**statements, **self._proofs(statements), event_iri: _nt(event)})
+            self.runner.write({**statements, **self._proofs(statements), event_iri: _nt(event)})
             self._snapshot(moment)
         return {"decision": str(decision), "agreement": agreement.value, "withdraws": active["decision"]}
 
@@ -445,7 +445,7 @@ class WorkflowService:
                 used=[URIRef(peer_decision)],
                 generated=[decision],
             )
-            self.store.replace_graphs({**statements, **self._proofs(statements), event_iri: _nt(event)})
+            self.runner.write({**statements, **self._proofs(statements), event_iri: _nt(event)})
             self._snapshot(moment)
         return {
             "decision": str(decision),

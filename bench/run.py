@@ -410,7 +410,13 @@ def run_size(
             del dataset
     finally:
         procs.stop_all()
-    return {"size": size, "data": info, "engines": engines}
+    result: dict[str, object] = {"size": size, "data": info, "engines": engines}
+    if not args.no_writes:
+        log(f"[{size}] answers across writes (bench/writes.py)")
+        from writes import measure as measure_writes
+
+        result["writes"] = measure_writes(target / "store", target, rounds=1 if args.quick else 3)
+    return result
 
 
 def ratios(result: dict[str, object]) -> dict[str, dict[str, float | None]]:
@@ -488,6 +494,11 @@ def markdown(report: dict[str, object]) -> str:
         lines.append("| --- | " + " | ".join("---" for _ in QUESTIONS) + " |")
         for name, per_question in result["ratios"].items():
             lines.append(f"| {name} | " + " | ".join(str(per_question.get(q.key)) for q in QUESTIONS) + " |")
+        if result.get("writes"):
+            from writes import markdown as writes_markdown
+
+            lines += ["", f"### {result['size']}: answers across writes (ms; X-Cache)", ""]
+            lines.append(writes_markdown(result["writes"]))
     if report.get("validation"):
         from validation import markdown as validation_markdown
 
@@ -528,7 +539,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--work", type=Path, default=ROOT / "var" / "bench", help="data and stores")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results")
     parser.add_argument("--no-validation", action="store_true", help="skip the SHACL engine comparison")
+    parser.add_argument("--no-writes", action="store_true", help="skip the answers-across-writes run")
     args = parser.parse_args(argv)
+    sys.path.insert(0, str(Path(__file__).resolve().parent))  # bench/validation.py, bench/writes.py
     if args.quick:
         args.iterations, args.budget, args.throughput_seconds = 3, 1.0, 0.3
     args.rdflib_max = parse_size(args.rdflib_max)
@@ -545,7 +558,6 @@ def main(argv: list[str] | None = None) -> int:
         report["results"].append(result)  # type: ignore[attr-defined]
     if not args.no_validation:
         log("SHACL engines on the fixtures")
-        sys.path.insert(0, str(Path(__file__).resolve().parent))
         from validation import measure
 
         report["validation"] = measure(1 if args.quick else 5)

@@ -65,3 +65,49 @@ def test_errors_are_raised_and_never_cached(store_path: Path) -> None:
             knowledge.coverage_question("Not A Slug", lang="en")  # refused before any lookup
     finally:
         store.close()
+
+
+def _tracked(value: str, *tags: str) -> tuple[str, frozenset[str]]:
+    return value, frozenset(tags)
+
+
+def test_a_write_drops_only_the_tracked_answers_it_touches() -> None:
+    from imvokg.cache import TrackedCache
+
+    cache = TrackedCache()
+    assert cache.get_or_compute("v1", ("a",), lambda: _tracked("a1", "about:x")) == "a1"
+    assert cache.get_or_compute("v1", ("b",), lambda: _tracked("b1", "about:y")) == "b1"
+    cache.begin_write()
+    # a reader that already sees the write's version while it is applied: answered, nothing kept or lost
+    assert cache.get_or_compute("v2", ("c",), lambda: _tracked("c-during", "about:z")) == "c-during"
+    assert cache.peek("v1", ("a",)) == "a1"
+    assert cache.invalidate(frozenset({"about:x", "any"}), "v1", "v2") == []  # no question to ask again
+    assert cache.peek("v2", ("a",)) is None  # touched
+    assert cache.peek("v2", ("b",)) == "b1"  # carried over to the new version
+    assert cache.peek("v2", ("c",)) is None
+    # a version nobody announced (another process, a build): nothing carries over
+    assert cache.get_or_compute("v3", ("a",), lambda: _tracked("a3", "about:x")) == "a3"
+    assert cache.peek("v3", ("b",)) is None
+
+
+def test_touched_tags_come_from_what_a_write_changes() -> None:
+    from imvokg.cache import touched_by
+
+    a = "<https://w3id.org/imvokg/id/agreement/a>"
+    before = (
+        f'{a} <http://www.w3.org/2000/01/rdf-schema#label> "A"@en .\n{a} <http://x/covers> <http://x/s1> .\n'
+    )
+    after = (
+        f'{a} <http://www.w3.org/2000/01/rdf-schema#label> "A"@en .\n{a} <http://x/covers> <http://x/s2> .\n'
+    )
+    tags = touched_by([(before.encode(), after.encode())])
+    assert tags == {
+        "any",
+        "about:https://w3id.org/imvokg/id/agreement/a",
+        "linked:http://x/s1",
+        "linked:http://x/s2",
+    }
+    typed = touched_by(
+        [(b"", f"{a} <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <http://x/C> .\n".encode())]
+    )
+    assert "typed" in typed and "linked:http://x/C" not in typed

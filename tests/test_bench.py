@@ -44,3 +44,6 @@ def test_the_benchmark_smoke_run_writes_results_for_every_engine(tmp_path: Path)
         p.stem for p in (ROOT / "tests" / "shapes").glob("*/*.ttl")
     }
     assert all(row["imvokg"]["agrees"] and row["imvokg"]["ms"] > 0 for row in validation)
+    writes = result["writes"]
+    assert set(writes["warm_ms"]) == {"q1", "q2", "q3", "q4", "q5", "q6"}
+    assert [w["write"] for w in writes["writes"]] == ["approval", "withdrawal"]

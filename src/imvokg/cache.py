@@ -236,6 +236,7 @@ class TrackedCache:
         """The store version the entries are valid for."""
         self.generation = 0
         """Counts invalidations: a computation that saw it change keeps nothing."""
+        self._writing = False
         self.hits = 0
         self.misses = 0
 
@@ -261,9 +262,12 @@ class TrackedCache:
         question: Question[Any] | None = None,
     ) -> T:
         """The entry for `key` at `version`, or `compute()` (value, tags) kept under it."""
-        while True:
+        running: threading.Event | None = None
+        while running is None:
             with self._lock:
                 if version != self.version:
+                    if self._writing:  # the write is being applied: its version is not ours yet
+                        return compute()[0]  # handed out, never kept
                     if self._items:
                         self._drop_all()  # a write this cache was not told about: nothing carries over
                     self.version = version
@@ -272,12 +276,12 @@ class TrackedCache:
                     self._items.move_to_end(key)
                     self.hits += 1
                     return entry.value  # type: ignore[return-value]
-                running = self._computing.get(key)
-                if running is None:
+                waiting = self._computing.get(key)
+                if waiting is None:
                     running = self._computing[key] = threading.Event()
                     generation = self.generation
-                    break
-            running.wait()
+            if waiting is not None:
+                waiting.wait()  # the same answer is being computed: wait for it, then look again
         try:
             value, depends = compute()
         finally:
@@ -315,9 +319,16 @@ class TrackedCache:
         self.generation += 1
 
     def begin_write(self) -> None:
-        """A write is being applied: what is computed from now on is not kept."""
+        """A write is being applied: what is computed from now on is not kept.
+
+        Until :meth:`invalidate` (or :meth:`clear`, when the write failed) a
+        reader that already sees the write's version computes its answer
+        without keeping it, rather than taking the version for a stranger's
+        write and dropping everything.
+        """
         with self._lock:
             self.generation += 1
+            self._writing = True
 
     def invalidate(self, touched: frozenset[str], before: str, after: str) -> list[Question[Any]]:
         """Drop the entries `touched` concerns, carry the rest from version `before` over to `after`.
@@ -327,6 +338,7 @@ class TrackedCache:
         """
         with self._lock:
             self.generation += 1
+            self._writing = False
             if self.version != before:
                 self._drop_all()
                 self.version = after
@@ -340,3 +352,4 @@ class TrackedCache:
         with self._lock:
             self._drop_all()
             self.version = None
+            self._writing = False

@@ -242,9 +242,14 @@ class QueryRunner:
                 for g in graphs
             ]
             self.tracked.begin_write()
-            self.store.replace_graphs(graphs)
-            touched = touched_by(zip(replaced, graphs.values(), strict=True))
-            stale = self.tracked.invalidate(touched, before, self.version())
+            try:
+                self.store.replace_graphs(graphs)
+                touched = touched_by(zip(replaced, graphs.values(), strict=True))
+                stale = self.tracked.invalidate(touched, before, self.version())
+            except BaseException:
+                self.tracked.clear()  # whatever the store holds now, nothing is assumed about it
+                raise
+        log.debug("a write touched %d tags; %d answers to compute again", len(touched), len(stale))
         if stale:
             self._refresh(stale)
 

@@ -73,9 +73,8 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
                 budget_s=settings.warm_budget_s,
                 completion=app.state.services.completion,
             )
-        stop_harvest = start_background_harvest(
-            settings, opened, write=runner.write
-        )  # the peers file, when there is one
+        # the peers file, when there is one; harvested graphs keep the answers they do not touch
+        stop_harvest = start_background_harvest(settings, opened, write=runner.write)
         try:
             yield
         finally:

@@ -78,8 +78,14 @@ def test_a_write_drops_only_the_tracked_answers_it_touches() -> None:
     assert cache.get_or_compute("v1", ("a",), lambda: _tracked("a1", "about:x")) == "a1"
     assert cache.get_or_compute("v1", ("b",), lambda: _tracked("b1", "about:y")) == "b1"
     cache.begin_write()
-    # a reader that already sees the write's version while it is applied: answered, nothing kept or lost
-    assert cache.get_or_compute("v2", ("c",), lambda: _tracked("c-during", "about:z")) == "c-during"
+
+    # a reader that already sees the write's version while it is applied: answered, nothing kept or
+    # lost, and an answer built from another (a nested question) is computed alike
+    def nested() -> tuple[str, frozenset[str]]:
+        inner = cache.get_or_compute("v2", ("d",), lambda: _tracked("d-during", "about:w"))
+        return _tracked(f"c-during with {inner}", "about:z")
+
+    assert cache.get_or_compute("v2", ("c",), nested) == "c-during with d-during"
     assert cache.peek("v1", ("a",)) == "a1"
     assert cache.invalidate(frozenset({"about:x", "any"}), "v1", "v2") == []  # no question to ask again
     assert cache.peek("v2", ("a",)) is None  # touched

@@ -267,7 +267,7 @@ class TrackedCache:
             with self._lock:
                 if version != self.version:
                     if self._writing:  # the write is being applied: its version is not ours yet
-                        return compute()[0]  # handed out, never kept
+                        break
                     if self._items:
                         self._drop_all()  # a write this cache was not told about: nothing carries over
                     self.version = version
@@ -282,6 +282,8 @@ class TrackedCache:
                     generation = self.generation
             if waiting is not None:
                 waiting.wait()  # the same answer is being computed: wait for it, then look again
+        if running is None:
+            return compute()[0]  # handed out, never kept (and computed outside the lock)
         try:
             value, depends = compute()
         finally:

@@ -163,3 +163,73 @@ def test_two_api_processes_share_one_store(writable_oxigraph: ServerProcess) -> 
             process.terminate()
         for process in processes:
             process.wait(timeout=20)
+
+
+def test_a_decision_through_one_worker_is_in_every_workers_next_answer(
+    writable_oxigraph: ServerProcess, tmp_path: Path
+) -> None:
+    """Three API workers on one Oxigraph server, the version read on every request: no waiting.
+
+    A submission through one worker, its approval through a second and the withdrawal through
+    the third; right after each write every worker gives the same answers, which show it.
+    """
+    from tests.test_workflow import agreement_ttl, make_keys
+
+    keys = make_keys(tmp_path / "keys.json")
+    settings = settings_for_tests(
+        store_path=tmp_path / "store",  # not opened: only where the shared journal and keys live
+        endpoint=writable_oxigraph.query,
+        update_endpoint=writable_oxigraph.update,
+        gsp_endpoint=writable_oxigraph.gsp,
+        api_keys_file=tmp_path / "keys.json",
+        remote_version_ttl_s=0.0,
+    )
+    workers = [start_server(settings) for _ in range(3)]
+    slug = "example-workers"
+    paths = [*PATHS, "/api/v1/agreements", "/api/v1/recognitions", f"/api/v1/agreements/{slug}"]
+
+    def answers() -> list[dict[str, object]]:
+        """Each path's answer (status and body), asked of every worker; all must agree."""
+        seen = []
+        for path in paths:
+            replies = [httpx.get(worker.url + path, timeout=120) for worker in workers]
+            bodies = [(reply.status_code, reply.json()) for reply in replies]
+            assert all(body == bodies[0] for body in bodies), path
+            seen.append({"path": path, "status": bodies[0][0], "body": bodies[0][1]})
+        return seen
+
+    def by_path(seen: list[dict[str, object]], path: str) -> dict[str, object]:
+        return next(s for s in seen if s["path"] == path)
+
+    def post(worker: LiveServer, who: str, path: str, **kwargs: object) -> httpx.Response:
+        headers = {"Authorization": f"Bearer {keys[who]}", **kwargs.pop("headers", {})}  # type: ignore[dict-item]
+        return httpx.post(worker.url + path, headers=headers, timeout=120, **kwargs)  # type: ignore[arg-type]
+
+    try:
+        before = answers()
+        assert by_path(before, f"/api/v1/agreements/{slug}")["status"] == 404
+        submitted = post(
+            workers[0], "alice", "/api/v1/submissions",
+            content=agreement_ttl(slug), headers={"Content-Type": "text/turtle"},
+        )  # fmt: skip
+        assert submitted.status_code == 201, submitted.text
+        approved = post(
+            workers[1], "bob", f"/api/v1/submissions/{submitted.json()['id']}/approve",
+            json={"valid_from": "2026-01-01", "issued": "2025-12-20"},
+        )  # fmt: skip
+        assert approved.status_code == 200, approved.text
+        after = answers()  # at once: every worker reads the new version on this request
+        assert by_path(after, f"/api/v1/agreements/{slug}")["status"] == 200
+        assert slug in {a["slug"] for a in by_path(after, "/api/v1/agreements")["body"]}  # type: ignore[union-attr]
+        recognitions = by_path(after, "/api/v1/recognitions")["body"]
+        assert any(r["agreement"] == slug and r["outcome"] == "recognised" for r in recognitions)  # type: ignore[union-attr]
+        withdrawn = post(
+            workers[2], "bob", f"/api/v1/agreements/{slug}/withdraw", json={"valid_from": "2026-06-01"}
+        )
+        assert withdrawn.status_code == 200, withdrawn.text
+        last = answers()
+        recognitions = by_path(last, "/api/v1/recognitions")["body"]
+        assert any(r["agreement"] == slug and r["outcome"] == "withdrawn" for r in recognitions)  # type: ignore[union-attr]
+    finally:
+        for worker in workers:
+            worker.stop()

@@ -93,6 +93,11 @@ class Settings(BaseSettings):
     update_endpoint: str | None = None
     gsp_endpoint: str | None = None
 
+    remote_version_ttl_s: float = 1.0
+    """How long an API process on a remote store trusts the store version it read (one round
+    trip saved per answer); another process's write is in its answers after at most this long.
+    0 reads the version on every request: every write is in every process's next answer."""
+
     query_timeout_s: float = 10.0
     result_limit: int = 10_000
     max_body_bytes: int = 5 * 1024 * 1024

@@ -25,6 +25,7 @@ def open_store(settings: Settings, *, read_only: bool = True) -> Store:
             update_endpoint=settings.update_endpoint,
             gsp_endpoint=settings.gsp_endpoint,
             timeout_s=settings.query_timeout_s,
+            version_ttl_s=settings.remote_version_ttl_s,
         )
     from imvokg.store.embedded import EmbeddedStore
 

@@ -18,6 +18,7 @@ from imvokg.cache import Question
 from imvokg.label_index import LabelIndex
 from imvokg.services.completion import CompletionService
 from imvokg.services.knowledge import KnowledgeService
+from imvokg.validation import prepare as prepare_validation
 
 log = logging.getLogger("imvokg.warmup")
 
@@ -64,7 +65,7 @@ def start_warmup(
     budget_s: float | None = None,
     completion: CompletionService | None = None,
 ) -> threading.Thread:
-    """Run :func:`warm` in a daemon thread, after reading the names into the label index.
+    """Run :func:`warm` in a daemon thread, after the validation engines and the label index are ready.
 
     With `completion`, the query editor's list of classes and properties is read too
     (a scan of the store: seconds at a million triples), so the first reader who
@@ -73,6 +74,7 @@ def start_warmup(
 
     def run() -> None:
         try:
+            prepare_validation()
             if labels is not None:
                 labels.refresh()
                 log.info("indexed %d names in %.1f s", len(labels), labels.last_refresh_s)

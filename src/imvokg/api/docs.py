@@ -21,6 +21,7 @@ from imvokg.api import problem
 from imvokg.api.conventions import MAX_LIMIT, MAX_OFFSET
 from imvokg.formats import FORMATS, JSON_LD, READABLE
 from imvokg.queries import DATE_PATTERN
+from imvokg.services.history import TIMESTAMP_PATTERN
 from imvokg.services.identifiers import MEMBER_STATE_PATTERN, SLUG_PATTERN
 from imvokg.services.taxonomies import PROVISION_PATTERN
 
@@ -109,6 +110,12 @@ def document_paging(operation: dict[str, Any]) -> None:
 SLUG = {"pattern": SLUG_PATTERN}
 MEMBER_STATE = {"pattern": MEMBER_STATE_PATTERN}
 DATE = {"format": "date", "pattern": DATE_PATTERN}
+AS_OF = {
+    "anyOf": [
+        {"type": "string", "format": "date", "pattern": DATE_PATTERN},
+        {"type": "string", "format": "date-time", "pattern": TIMESTAMP_PATTERN},
+    ]
+}
 PROVISION = {"pattern": PROVISION_PATTERN}
 
 

@@ -38,6 +38,7 @@ from rdflib.term import Node
 from imvokg.errors import InputError, NotFound
 from imvokg.messages import N_
 from imvokg.namespaces import BASE, GRAPH, ID, IMVO
+from imvokg.queries import DATE_PATTERN
 from imvokg.services.linked_data import LinkedDataService
 from imvokg.services.runner import QueryRunner
 from imvokg.snapshots import EVENT_KINDS, Snapshot, Snapshots, event_graph, event_graph_iri
@@ -318,16 +319,26 @@ def diff_versions(
 
 
 # -- as of ---------------------------------------------------------------------
+TIMESTAMP_PATTERN = (
+    r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})$"
+)
+"""An ``as_of`` timestamp: RFC 3339 (seconds and an offset written); also the OpenAPI ``pattern``,
+so the document promises exactly what is accepted."""
+
+
 def parse_moment(value: str) -> datetime:
-    """``as_of`` as a moment: a date means the end of that day (UTC), a timestamp is taken as given."""
-    text = value.strip()
+    """``as_of`` as a moment: a date means the end of that day (UTC), a timestamp is taken as given.
+
+    Only the two documented forms are read (``DATE_PATTERN``, ``TIMESTAMP_PATTERN``): Python's
+    ``fromisoformat`` alone would take week dates, basic forms and surrounding spaces as well."""
     try:
-        if len(text) == 10:
-            return datetime.combine(date.fromisoformat(text), time.max, tzinfo=UTC)
-        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        if re.fullmatch(DATE_PATTERN[1:-1], value):
+            return datetime.combine(date.fromisoformat(value), time.max, tzinfo=UTC)
+        if re.fullmatch(TIMESTAMP_PATTERN[1:-1], value):
+            return datetime.fromisoformat(re.sub("[Zz]$", "+00:00", value.upper()))
     except ValueError:
-        raise InputError(N_("as_of is a date (YYYY-MM-DD) or a timestamp (YYYY-MM-DDThh:mm:ssZ)")) from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+        pass
+    raise InputError(N_("as_of is a date (YYYY-MM-DD) or a timestamp (YYYY-MM-DDThh:mm:ssZ)"))
 
 
 def latest_event_time(runner: QueryRunner) -> datetime | None:

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
 
 from imvokg.api import models
 from imvokg.api.deps import ServicesDep, WorkflowDep
+from imvokg.api.docs import SLUG
 from imvokg.api.state import Services
 from imvokg.errors import NotFound
 from imvokg.messages import N_
@@ -21,6 +22,8 @@ from imvokg.services import history
 from imvokg.services.identifiers import agreement_iri
 
 router = APIRouter(prefix="/api/v1", tags=["history"])
+MAX_VERSION = 999_999
+"""The highest version number an IRI can carry (``/v/{n}``: at most six digits)."""
 
 AS_OF = (
     "the registry as it stood at this moment (transaction time): a date YYYY-MM-DD (its end, UTC) "
@@ -43,12 +46,12 @@ def as_of_headers(snapshot: history.Snapshot | None) -> dict[str, str]:
 
 @router.get("/agreements/{slug}/history", response_model=models.AgreementHistory)
 async def agreement_history(
-    slug: str,
+    slug: Annotated[str, Path(json_schema_extra=SLUG)],
     request: Request,
     services: ServicesDep,
     workflow: WorkflowDep,
-    older: Annotated[int | None, Query(alias="from", ge=1, description="diff from this version")] = None,
-    newer: Annotated[int | None, Query(alias="to", ge=1, description="diff to this version")] = None,
+    older: Annotated[int | None, Query(alias="from", ge=1, le=MAX_VERSION, description="diff from")] = None,
+    newer: Annotated[int | None, Query(alias="to", ge=1, le=MAX_VERSION, description="diff to")] = None,
 ) -> dict[str, Any]:
     """Versions of one agreement (who, when, from which submission), its events, and the diffs.
 

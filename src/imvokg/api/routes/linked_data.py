@@ -12,14 +12,15 @@ import json
 import re
 from collections.abc import Callable
 from datetime import datetime
+from typing import Annotated
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Path, Request
 from fastapi.responses import Response
 
 from imvokg import __version__
 from imvokg.api.deps import ServicesDep
-from imvokg.api.docs import answers_in
+from imvokg.api.docs import SLUG, answers_in
 from imvokg.api.lang import page_language
 from imvokg.api.negotiation import choose
 from imvokg.api.parameters import accepts
@@ -251,7 +252,9 @@ def _memento(request: Request, services: Services, iri: str) -> Response | None:
 
 
 @router.get("/timemap/agreement/{slug}", response_model=None, responses=answers_in("application/link-format"))
-def timemap(slug: str, request: Request, services: ServicesDep) -> Response:
+def timemap(
+    slug: Annotated[str, Path(json_schema_extra=SLUG)], request: Request, services: ServicesDep
+) -> Response:
     """The TimeMap of an agreement (RFC 7089): the original, its TimeGate and every version as a memento."""
     agreement = agreement_iri(slug).value
     found = _versions(services, agreement)

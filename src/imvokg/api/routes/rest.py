@@ -10,13 +10,14 @@ from fastapi.concurrency import run_in_threadpool
 from imvokg.api import models
 from imvokg.api.answers import json_answer
 from imvokg.api.deps import ServicesDep
+from imvokg.api.docs import AS_OF as AS_OF_SCHEMA
 from imvokg.api.docs import DATE, MEMBER_STATE, SLUG
 from imvokg.api.lang import LangDep
 from imvokg.api.routes.history import AS_OF, as_of_headers, services_as_of
 from imvokg.api.state import Services
 from imvokg.services import history
 
-AsOf = Annotated[str | None, Query(description=AS_OF)]
+AsOf = Annotated[str | None, Query(description=AS_OF, json_schema_extra=AS_OF_SCHEMA)]
 
 
 async def _at(

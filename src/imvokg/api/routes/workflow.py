@@ -9,13 +9,13 @@ from __future__ import annotations
 import json
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Path, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
 from imvokg.api import models
 from imvokg.api.deps import PrincipalDep, ServicesDep, WorkflowDep
-from imvokg.api.docs import MEMBER_STATE, rdf_body
+from imvokg.api.docs import MEMBER_STATE, SLUG, rdf_body
 from imvokg.api.lang import LangDep
 from imvokg.api.negotiation import negotiate
 from imvokg.errors import InputError, NotAcceptable, NotFound
@@ -199,7 +199,10 @@ async def reject(
     "/agreements/{slug}/withdraw", operation_id="withdrawAgreement", response_model=models.Withdrawal
 )
 async def withdraw(
-    slug: str, request: Request, principal: PrincipalDep, workflow: WorkflowDep
+    slug: Annotated[str, Path(json_schema_extra=SLUG)],
+    request: Request,
+    principal: PrincipalDep,
+    workflow: WorkflowDep,
 ) -> dict[str, Any]:
     """Withdraw the recognition by the caller's member state: a new decision, nothing deleted.
 

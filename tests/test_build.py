@@ -21,7 +21,8 @@ def test_build_reports_counts(built) -> None:
     assert report.inferred_triples > 0
     assert report.counts["IrbcAgreement"] == 12
     assert report.counts["MultiStakeholderAgreement"] >= 1
-    assert report.graphs == report.files + 2
+    # one graph per source file, graph/inferred, graph/meta and the build's own event graph
+    assert report.graphs == report.files + 3
 
 
 def test_each_file_has_its_own_named_graph(store_path: Path) -> None:

@@ -199,6 +199,7 @@ def build(
         LabelIndex(store).save(target / LABELS_FILE)
         counts = _class_counts(store)
         triples = store.triple_count()
+        graph_count = len(store.graph_names())  # sources, inferred, meta, the build event, carried ones
         size = _named("graph-size")
         inferred_count = int(
             store.select(size, bindings={"g": Term.iri(str(INFERRED_GRAPH))}).rows[0]["n"].value
@@ -219,7 +220,7 @@ def build(
         files=len(sources),
         triples=triples,
         inferred_triples=inferred_count,
-        graphs=len(sources) + 2,
+        graphs=graph_count,
         seconds=timings,
         counts=counts,
     )

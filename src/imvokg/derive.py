@@ -16,6 +16,7 @@ from rdflib import Graph
 from imvokg.namespaces import GRAPH, INFERRED_GRAPH
 from imvokg.queries import construct_queries
 from imvokg.store.embedded import EmbeddedStore
+from imvokg.validation import SharedOntology
 
 Loader = Callable[[bytes], None]
 
@@ -39,11 +40,14 @@ def materialise_store(store: EmbeddedStore) -> int:
     return len(materialise(store.construct, lambda nt: store.bulk_load(nt, graph=str(INFERRED_GRAPH))))
 
 
-def derived_triples(data: Graph, ontology: Graph) -> Graph:
-    """What the construct queries derive from `data` with the ontology; only triples not already there."""
+def derived_triples(data: Graph, ontology: SharedOntology) -> Graph:
+    """What the construct queries derive from `data` with the ontology; only triples not already there.
+
+    The ontology comes prepared (its N-Triples written once per process), as an approval needs it.
+    """
     scratch = EmbeddedStore(None)
     try:
-        scratch.bulk_load(ontology.serialize(format="nt", encoding="utf-8"), graph=str(GRAPH["ontology"]))
+        scratch.bulk_load(ontology.ntriples, graph=str(GRAPH["ontology"]))
         scratch.bulk_load(data.serialize(format="nt", encoding="utf-8"), graph=str(GRAPH["data"]))
         derived = Graph()
         for triples in materialise(
@@ -53,6 +57,6 @@ def derived_triples(data: Graph, ontology: Graph) -> Graph:
     finally:
         scratch.close()
     for triple in list(derived):
-        if triple in data or triple in ontology:
+        if triple in data or triple in ontology.graph:
             derived.remove(triple)
     return derived

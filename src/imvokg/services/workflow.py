@@ -46,7 +46,7 @@ from imvokg.services.publication import (
 from imvokg.services.runner import QueryRunner
 from imvokg.services.signing import Signer
 from imvokg.store.base import Term
-from imvokg.validation import ValidationReport, agreements_in, load_ontology, validate_graph
+from imvokg.validation import ValidationReport, agreements_in, shared_ontology, validate_graph
 
 POSITIVE = {"recognised", "conditionally-recognised"}
 _DECISION_TERMS = (IMVO.recognises, IMVO.decisionOutcome, IMVO.decidedBy)
@@ -125,7 +125,7 @@ class WorkflowService:
         data = parse_body(body, content_type)
         _refuse_decisions(data)
         _signable(data)
-        agreements = agreements_in(data, load_ontology())
+        agreements = agreements_in(data, shared_ontology().graph)
         if not agreements:
             raise InputError(
                 N_(
@@ -271,7 +271,7 @@ class WorkflowService:
             self._check_decision(data, decision_rdf)
             from imvokg.derive import derived_triples
 
-            ontology = load_ontology()
+            ontology = shared_ontology()
             earlier = self._earlier_decisions(record.agreement) if before else Graph()
             derived = derived_triples(data + decision_rdf + earlier, ontology)
             for triple in earlier:

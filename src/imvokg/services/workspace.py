@@ -31,7 +31,7 @@ from imvokg.services.journal import Submission
 from imvokg.services.runner import QueryRunner
 from imvokg.services.workflow import parse_body
 from imvokg.store.base import Term
-from imvokg.validation import load_ontology, requirement_conformance
+from imvokg.validation import requirement_conformance, shared_ontology
 
 _DRAFT_ID = re.compile(r"^[0-9a-f]{12}$")
 _IRI = re.compile(r"^https?://[^\s<>\"{}|\\^`]+$")
@@ -56,7 +56,7 @@ def readable(data_nt: bytes, lang: str) -> list[dict[str, Any]]:
     Names of properties and classes come from the ontology; values are labels or literals.
     """
     data = Graph().parse(data=data_nt, format="nt")
-    names = load_ontology() + data
+    names = shared_ontology().graph + data
     agreements = set(data.subjects(RDF.type, IMVO.IrbcAgreement)) | set(
         data.subjects(RDF.type, IMVO.SectorAgreement)
     )
@@ -96,7 +96,7 @@ def check_text(body: bytes, content_type: str, lang: str) -> dict[str, Any]:
     from imvokg.validation import agreements_in
 
     data = parse_body(body, content_type)
-    found = agreements_in(data, load_ontology())
+    found = agreements_in(data, shared_ontology().graph)
     if len(found) != 1:
         raise InputError(
             N_("the text must describe exactly one sector agreement (a resource typed imvo:SectorAgreement)")
@@ -340,7 +340,7 @@ def pick_options(runner: QueryRunner, cls: str, text: str, lang: str) -> list[di
 def _agreement_of(data: Graph) -> URIRef | None:
     from imvokg.validation import agreements_in
 
-    found = agreements_in(data, load_ontology())
+    found = agreements_in(data, shared_ontology().graph)
     return found[0] if len(found) == 1 else None
 
 

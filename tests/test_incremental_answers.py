@@ -214,3 +214,39 @@ def test_a_write_to_the_garment_sector_drops_its_coverage(registry: Registry) ->
     registry.approve("example-garment", garment=True, own_concepts=False)
     new = knowledge.runner.ask(question)
     assert "example-garment" not in str(old) and "example-garment" in str(new)
+
+
+def test_an_approval_returns_with_the_answers_it_dropped_computed_again(
+    store_path: Path, tmp_path: Path
+) -> None:
+    """The reader right after a write meets ready answers: the write waited for their refresh."""
+    from imvokg.label_index import LabelIndex
+
+    reg = Registry(tmp_path, store_path)
+    runner = QueryRunner(reg.store, reg.registry, refresh_wait_s=None)  # wait as long as it takes
+    reg.knowledge = KnowledgeService(runner)
+    reg.workflow = WorkflowService(runner, Journal(tmp_path / "journal"))
+    labels = LabelIndex(reg.store)
+    runner.accelerate("label-search", labels.search_bindings)
+    runner.after_write(labels.refresh)
+    try:
+        knowledge = reg.knowledge
+        dropped = [
+            knowledge.list_agreements_question(lang="en"),
+            knowledge.recognitions_question(lang="en"),
+            knowledge.gaps_question("garment-textile", recognised_only=False, lang="en"),
+        ]
+        for question in dropped:
+            runner.answer(question)
+        labels.refresh()
+        before = {question.key: runner.peek_answer(question) for question in dropped}
+        reg.approve("example-ready", own_concepts=False)
+        assert labels.version == reg.store.version()  # the names of the new version are read
+        for question in dropped:
+            ready = runner.peek_answer(question)  # at hand without computing anything
+            assert ready is not None and ready is not before[question.key], question.key
+        assert "example-ready" in str(runner.peek_answer(dropped[0]).value)  # type: ignore[union-attr]
+        assert_like_fresh(reg, questions(["example-ready"]))
+    finally:
+        runner.settle()
+        reg.store.close()

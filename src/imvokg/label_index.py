@@ -213,6 +213,11 @@ class LabelIndex:
         self._progress = progress or (lambda _: None)
         self.last_refresh_s = 0.0
 
+    @property
+    def version(self) -> str | None:
+        """The store version the index holds the names of (None before its first reading)."""
+        return self._version
+
     # -- keeping up with the store ------------------------------------------
     def refresh(self) -> None:
         """Read again what changed since the version this index was made for."""

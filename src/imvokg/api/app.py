@@ -61,6 +61,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
         )
         if labels is not None:
             runner.accelerate("label-search", labels.search_bindings)
+            runner.after_write(labels.refresh)  # the next search after a write finds its names ready
         app.state.services = wire(settings, runner)
         app.state.services.workflow.catch_up()  # every state of the registry has its snapshot
         app.state.sparql_pool = sparql_pool(settings, opened)  # user SPARQL runs in worker processes

@@ -2,8 +2,10 @@
 
 Domain answers are tracked: each knows what it depends on, and a write made
 through :meth:`QueryRunner.write` drops only the answers it touches and
-computes them again right after, in a background thread, so readers keep
-meeting warm answers while the registry changes. A write this runner was not
+computes them again before it returns (in a background thread, which the write
+waits for up to :data:`REFRESH_WAIT_S`), so the reader after the write meets
+warm answers while the registry changes; a reader during the refresh waits
+for an answer being computed, or computes one not reached yet itself. A write this runner was not
 told about (another process, a build) still changes the store version, and
 then nothing carries over.
 """
@@ -40,6 +42,12 @@ Accelerator = Callable[[Mapping[str, Term]], SelectResult]
 T = TypeVar("T")
 
 log = logging.getLogger("imvokg.runner")
+
+REFRESH_WAIT_S = 2.0
+"""How long a write waits for the answers it dropped to be computed again before it returns.
+
+At a million triples an approval's refresh takes about 0.1 s; a refresh that takes longer
+(a much larger store) goes on in the background after the write returns."""
 
 _recording = threading.local()
 
@@ -107,14 +115,26 @@ def row_text(row: Row, name: str) -> str | None:
 class QueryRunner:
     """Named queries against one store, by name, with typed bindings."""
 
-    def __init__(self, store: Store, registry: QueryRegistry, cache: VersionedCache | None = None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        registry: QueryRegistry,
+        cache: VersionedCache | None = None,
+        *,
+        refresh_wait_s: float | None = REFRESH_WAIT_S,
+    ) -> None:
         self.store = store
+        self.refresh_wait_s = refresh_wait_s
+        """How long a write waits for its refresh (None: until it is done)."""
         self.registry = registry
         self.cache = cache or VersionedCache()
         self.tracked = TrackedCache()
         self.accelerators: dict[str, Accelerator] = {}
         self._write_lock = threading.RLock()
-        self._stale: queue.SimpleQueue[list[Question[Any]] | None] = queue.SimpleQueue()
+        self._stale: queue.SimpleQueue[tuple[list[Question[Any]], threading.Event] | None] = (
+            queue.SimpleQueue()
+        )
+        self._after_write: list[Callable[[], None]] = []
         self._refresher: threading.Thread | None = None
         self._pending = 0
         self._settled = threading.Condition()
@@ -127,6 +147,10 @@ class QueryRunner:
         if self.registry.get(name).kind != "SELECT":
             raise ValueError(f"only SELECT queries can be answered from an index, not '{name}'")
         self.accelerators[name] = answer
+
+    def after_write(self, refresh: Callable[[], None]) -> None:
+        """Run `refresh` (an index keeping up with the store) as part of every write's refresh."""
+        self._after_write.append(refresh)
 
     def select(self, name: str, bindings: Mapping[str, Term] | None = None) -> SelectResult:
         query = self.registry.get(name)
@@ -233,7 +257,9 @@ class QueryRunner:
 
         What the write touches is read off the triples it writes and those it
         replaces (every kind of write alike); the answers it touches are
-        dropped at once and computed again right after, in the background.
+        dropped at once and computed again (with the indexes registered by
+        :meth:`after_write`) before this returns, or in the background once
+        :data:`REFRESH_WAIT_S` has passed.
         """
         with self._write_lock:
             before = self.version()
@@ -250,10 +276,11 @@ class QueryRunner:
                 self.tracked.clear()  # whatever the store holds now, nothing is assumed about it
                 raise
         log.debug("a write touched %d tags; %d answers to compute again", len(touched), len(stale))
-        if stale:
-            self._refresh(stale)
+        if stale or self._after_write:
+            self._refresh(stale).wait(self.refresh_wait_s)
 
-    def _refresh(self, questions: list[Question[Any]]) -> None:
+    def _refresh(self, questions: list[Question[Any]]) -> threading.Event:
+        done = threading.Event()
         with self._settled:
             self._pending += 1
             if self._refresher is None or not self._refresher.is_alive():
@@ -261,20 +288,28 @@ class QueryRunner:
                     target=self._refresh_loop, name="imvokg-refresh", daemon=True
                 )
                 self._refresher.start()
-        self._stale.put(questions)
+        self._stale.put((questions, done))
+        return done
 
     def _refresh_loop(self) -> None:
         while True:
-            questions = self._stale.get()
-            if questions is None:
+            batch = self._stale.get()
+            if batch is None:
                 return
+            questions, done = batch
             try:
+                for refresh in self._after_write:
+                    try:
+                        refresh()
+                    except Exception:  # the index reads again on its next search
+                        log.warning("refreshing an index after a write failed", exc_info=True)
                 for question in dict((q.key, q) for q in questions).values():
                     try:
                         self.answer(question).body  # noqa: B018  (encoding is part of being ready)
                     except Exception:  # an answer that fails now (404, a timeout) is asked again on demand
                         log.debug("refreshing %s failed", question.key, exc_info=True)
             finally:
+                done.set()
                 with self._settled:
                     self._pending -= 1
                     self._settled.notify_all()

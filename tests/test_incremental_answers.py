@@ -250,3 +250,30 @@ def test_an_approval_returns_with_the_answers_it_dropped_computed_again(
     finally:
         runner.settle()
         reg.store.close()
+
+
+def test_recognitions_are_updated_from_the_rows_of_the_agreements_a_write_touched(
+    registry: Registry,
+) -> None:
+    """The list after an approval is the list before it plus the rows read again, equal to a fresh one."""
+    from imvokg.cache import ANY, TYPED, about, linked
+
+    knowledge = registry.knowledge
+    registry.approve("example-before")  # a row that is kept
+    registry.knowledge.runner.settle()
+    for filters in ({}, {"valid_on": "2030-06-01"}, {"member_state": "NL", "valid_on": "2031-06-01"}):
+        question = knowledge.recognitions_question(lang="en", **filters)
+        before = knowledge.runner.ask(question)
+        assert question.update is not None
+        slug = f"example-after-{len(filters)}"
+        record, _ = registry.workflow.submit(SUBMITTER, agreement_ttl(slug), "text/turtle")
+        draft = DecisionDraft(issued=date(2030, 1, 20), valid_from=date(2030, 2, 1))
+        decision = registry.workflow.approve(SUPERVISOR, record.id, draft)["decision"]
+        touched = frozenset({ANY, TYPED, about(AGREEMENT + slug), linked(AGREEMENT + slug), about(decision)})
+        updated = question.update(before, touched)
+        assert updated is not None and updated == registry.fresh().runner.ask(question), filters
+        assert any(row["agreement"] == slug for row in updated)  # the supervisor decides for NL
+        # a write to what a kept row names (its authority) cannot be told from the rows: computed whole
+        authorities = {row["authority"] for row in before if row["authority"]}
+        if authorities:
+            assert question.update(before, touched | {about(sorted(authorities)[0])}) is None

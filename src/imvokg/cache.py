@@ -102,6 +102,17 @@ class Question(Generic[T]):
     key: Key
     compute: Callable[[], T]
     scope: frozenset[str] | None = None
+    update: Callable[[T, frozenset[str]], T | None] | None = None
+    """The answer after a write, from the answer before it and the tags the write touched,
+    reading only what the write changed (None: compute it whole). Held to equal ``compute``."""
+
+
+@dataclass(frozen=True)
+class Stale:
+    """An answer a write dropped: its question, and the answer as it was before the write."""
+
+    question: Question[Any]
+    before: object
 
 
 ANY = "any"
@@ -332,10 +343,10 @@ class TrackedCache:
             self.generation += 1
             self._writing = True
 
-    def invalidate(self, touched: frozenset[str], before: str, after: str) -> list[Question[Any]]:
+    def invalidate(self, touched: frozenset[str], before: str, after: str) -> list[Stale]:
         """Drop the entries `touched` concerns, carry the rest from version `before` over to `after`.
 
-        Returns the questions of the dropped answers, to be asked again. Entries
+        Returns the dropped answers with their questions, to be asked again. Entries
         of another version than `before` cannot be carried over: all go.
         """
         with self._lock:
@@ -348,7 +359,7 @@ class TrackedCache:
             keys = set().union(*(self._by_tag.get(tag, ()) for tag in touched))
             dropped = [self._forget(key) for key in keys]
             self.version = after
-            return [e.question for e in dropped if e is not None and e.question is not None]
+            return [Stale(e.question, e.value) for e in dropped if e is not None and e.question is not None]
 
     def clear(self) -> None:
         with self._lock:

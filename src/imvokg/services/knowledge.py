@@ -15,10 +15,11 @@ So a write keeps every answer it does not concern.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from typing import Any
 
-from imvokg.cache import TYPED, Question, about, linked
+from imvokg.cache import TYPED, Question, about, linked, named_iris
 from imvokg.errors import NotFound
 from imvokg.messages import N_
 from imvokg.services.conformance import ConformanceService
@@ -31,7 +32,9 @@ from imvokg.services.identifiers import (
     short,
 )
 from imvokg.services.runner import QueryRunner, lang_term, note, row_text, row_value, tags_of
-from imvokg.store.base import Row, Term
+from imvokg.store.base import Row, SelectResult, Term
+
+_PLAIN_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 
 
 class KnowledgeService:
@@ -369,10 +372,60 @@ class KnowledgeService:
         if valid_on:
             bindings["valid_on"] = self.runner.registry.term("recognitions", "valid_on", valid_on)
         return Question(
-            ("recognitions", _bound(bindings)), lambda: self._recognitions(bindings), frozenset({TYPED})
+            ("recognitions", _bound(bindings)),
+            lambda: self._recognitions(bindings),
+            frozenset({TYPED}),
+            update=lambda before, touched: self._recognitions_updated(bindings, before, touched),
         )
 
     def _recognitions(self, bindings: dict[str, Term]) -> list[dict[str, Any]]:
+        return self._recognition_rows(self.runner.select("recognitions", bindings))
+
+    def _recognitions_updated(
+        self, bindings: dict[str, Term], before: list[dict[str, Any]], touched: frozenset[str]
+    ) -> list[dict[str, Any]] | None:
+        """The list after a write: the rows of the agreements it touched read again, the others kept.
+
+        A row reads its decision, the agreement (names, later decisions of the
+        same member state, versions) and the authority's name. Every write to a
+        decision or a version names its agreement (``imvo:recognises``,
+        ``dcterms:isVersionOf``: the agreement is ``linked``), so the rows of the
+        other agreements stay as they were, unless the write touched a resource
+        a kept row names (an authority's name): then the list is computed whole
+        (None), as it is when a date is not a plain date (the order below
+        compares them as text).
+        """
+        base = agreement_iri("x").value[:-1]
+        written = {tag.split(":", 1)[1] for tag in touched if tag.startswith(("about:", "linked:"))}
+        agreements = sorted(iri for iri in written if iri.startswith(base) and "/" not in iri[len(base) :])
+        slugs = {short(iri) for iri in agreements}
+        if any(short(iri) in slugs for iri in written if iri not in agreements):
+            return None  # a resource elsewhere with an agreement's slug: the rows cannot tell them apart
+        kept = [row for row in before if row["agreement"] not in slugs]
+        subjects = {tag[len("about:") :] for tag in touched if tag.startswith("about:")}
+        if subjects & set(named_iris(kept)):
+            return None
+        fresh = (
+            self._recognition_rows(
+                self.runner.select_rows(
+                    "recognitions", "agreement", [Term.iri(a) for a in agreements], bindings
+                )
+            )
+            if agreements
+            else []
+        )
+        rows = kept + fresh
+        issued = [row["issued"] for row in rows if row["issued"] is not None]
+        if not all(isinstance(i, str) and _PLAIN_DATE.match(i) for i in issued):
+            return None
+        if len({row["decision"] for row in rows}) != len(rows):
+            return None  # a decision in two rows: only the query itself groups them
+        # ORDER BY DESC(?issued) ?decision: newest first, undated last, then by decision
+        rows.sort(key=lambda row: row["decision"])
+        rows.sort(key=lambda row: (row["issued"] is not None, row["issued"] or ""), reverse=True)
+        return rows
+
+    def _recognition_rows(self, result: SelectResult) -> list[dict[str, Any]]:
         return [
             {
                 "decision": row["decision"].value,
@@ -390,7 +443,7 @@ class KnowledgeService:
                 "version": row_value(row, "version"),
                 "version_superseded": row_value(row, "superseded"),
             }
-            for row in self.runner.select("recognitions", bindings)
+            for row in result
         ]
 
     # -- helpers -----------------------------------------------------------

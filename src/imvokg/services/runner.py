@@ -24,6 +24,7 @@ from imvokg.cache import (
     Key,
     Part,
     Question,
+    Stale,
     TrackedCache,
     VersionedCache,
     named_iris,
@@ -131,7 +132,7 @@ class QueryRunner:
         self.tracked = TrackedCache()
         self.accelerators: dict[str, Accelerator] = {}
         self._write_lock = threading.RLock()
-        self._stale: queue.SimpleQueue[tuple[list[Question[Any]], threading.Event] | None] = (
+        self._stale: queue.SimpleQueue[tuple[list[Stale], frozenset[str], threading.Event] | None] = (
             queue.SimpleQueue()
         )
         self._after_write: list[Callable[[], None]] = []
@@ -240,16 +241,38 @@ class QueryRunner:
             )
             _record(answer.queries, (ANY,))
             return answer
-        scope = question.scope
+        answer = self._tracked_answer(question, question.compute)
+        _record(answer.queries, answer.depends if depend else ())
+        return answer
+
+    def _tracked_answer(self, question: Question[T], compute: Callable[[], T]) -> Answer[T]:
+        scope = question.scope or frozenset()
 
         def run() -> tuple[Answer[T], frozenset[str]]:
-            value, queries, tags = _recorded(question.compute)
+            value, queries, tags = _recorded(compute)
             depends = tags | scope | tags_of(named_iris(value))
             return Answer(value, queries, depends), depends
 
-        answer = self.tracked.get_or_compute(self.version(), ("answer", *question.key), run, question)
-        _record(answer.queries, answer.depends if depend else ())
+        answer: Answer[T] = self.tracked.get_or_compute(
+            self.version(), ("answer", *question.key), run, question
+        )
         return answer
+
+    def _refreshed(self, stale: Stale, touched: frozenset[str]) -> Answer[Any]:
+        """A dropped answer computed again: updated from the one before the write when its question can."""
+        question, before = stale.question, stale.before
+        if question.update is None or not isinstance(before, Answer):
+            return self.answer(question)
+        update = question.update
+
+        def compute() -> Any:
+            value = update(before.value, touched)
+            if value is None:
+                return question.compute()
+            _record(before.queries, before.depends)  # what the rows it kept were read from
+            return value
+
+        return self._tracked_answer(question, compute)
 
     # -- writes ------------------------------------------------------------
     def write(self, graphs: Mapping[str, bytes]) -> None:
@@ -277,9 +300,9 @@ class QueryRunner:
                 raise
         log.debug("a write touched %d tags; %d answers to compute again", len(touched), len(stale))
         if stale or self._after_write:
-            self._refresh(stale).wait(self.refresh_wait_s)
+            self._refresh(stale, touched).wait(self.refresh_wait_s)
 
-    def _refresh(self, questions: list[Question[Any]]) -> threading.Event:
+    def _refresh(self, stale: list[Stale], touched: frozenset[str]) -> threading.Event:
         done = threading.Event()
         with self._settled:
             self._pending += 1
@@ -288,7 +311,7 @@ class QueryRunner:
                     target=self._refresh_loop, name="imvokg-refresh", daemon=True
                 )
                 self._refresher.start()
-        self._stale.put((questions, done))
+        self._stale.put((stale, touched, done))
         return done
 
     def _refresh_loop(self) -> None:
@@ -296,18 +319,18 @@ class QueryRunner:
             batch = self._stale.get()
             if batch is None:
                 return
-            questions, done = batch
+            stale, touched, done = batch
             try:
                 for refresh in self._after_write:
                     try:
                         refresh()
                     except Exception:  # the index reads again on its next search
                         log.warning("refreshing an index after a write failed", exc_info=True)
-                for question in dict((q.key, q) for q in questions).values():
+                for item in dict((s.question.key, s) for s in stale).values():
                     try:
-                        self.answer(question).body  # noqa: B018  (encoding is part of being ready)
+                        self._refreshed(item, touched).body  # noqa: B018  (encoding is part of being ready)
                     except Exception:  # an answer that fails now (404, a timeout) is asked again on demand
-                        log.debug("refreshing %s failed", question.key, exc_info=True)
+                        log.debug("refreshing %s failed", item.question.key, exc_info=True)
             finally:
                 done.set()
                 with self._settled:

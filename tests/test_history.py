@@ -59,6 +59,10 @@ def version_4() -> str:
     return version_3().replace('imvo:endDate "2035-01-31"^^xsd:date', 'imvo:endDate "2036-01-31"^^xsd:date')
 
 
+PARTIES = {"agreement": IRI}
+SPARQL_JSON = {"Accept": "application/sparql-results+json"}
+
+
 @dataclass
 class Story:
     env: Env
@@ -66,6 +70,8 @@ class Story:
     approvals: list[dict] = field(default_factory=list)
     answers: list[bytes] = field(default_factory=list)
     """GET /api/v1/agreements/{slug} right after each approval, as the registry gave it."""
+    named: list[bytes] = field(default_factory=list)
+    """The named query agreement-parties (SPARQL JSON results) right after each approval."""
 
 
 def submit(env: Env, body: str, **params: str) -> httpx.Response:
@@ -108,6 +114,9 @@ def story(writable: Env) -> Story:
             answer = http.get(f"/api/v1/agreements/{SLUG}")
             assert answer.status_code == 200
             told.answers.append(answer.content)
+            parties = http.get("/queries/agreement-parties", params=PARTIES, headers=SPARQL_JSON)
+            assert parties.status_code == 200, parties.text
+            told.named.append(parties.content)
     return told
 
 
@@ -231,6 +240,103 @@ def test_as_of_before_each_approval_replays_the_answer_given_then(story: Story) 
         assert bad.status_code == 400 and bad.json()["error"] == "bad_request"
         too_early = http.get(f"/api/v1/agreements/{SLUG}", params={"as_of": "1999-01-01"})
         assert too_early.status_code == 404
+
+
+def _parties(body: bytes) -> set[str]:
+    import json
+
+    return {row["party"]["value"].rsplit("/", 1)[-1] for row in json.loads(body)["results"]["bindings"]}
+
+
+def test_a_named_query_as_of_answers_as_the_registry_stood_then(story: Story) -> None:
+    with story.env.client() as http:
+        versions = http.get(f"/api/v1/agreements/{SLUG}/history").json()["versions"]
+        then = []
+        for version in versions:
+            replay = http.get(
+                "/queries/agreement-parties",
+                params={**PARTIES, "as_of": version["published"]},
+                headers=SPARQL_JSON,
+            )
+            assert replay.status_code == 200, replay.text
+            then.append(replay)
+        # just before the member left (v2) and just after: different, each the answer given then
+        before = http.get(
+            "/queries/agreement-parties",
+            params={**PARTIES, "as_of": _before(versions[1]["published"])},
+            headers=SPARQL_JSON,
+        )
+        today = http.get("/queries/agreement-parties", params=PARTIES, headers=SPARQL_JSON)
+    assert [r.content for r in then] == story.named  # byte for byte what was answered then
+    assert before.content == story.named[0]
+    assert "example-ministry" in _parties(then[0].content)
+    assert "example-ministry" not in _parties(then[1].content)
+    assert _parties(then[0].content) - _parties(then[1].content) == {"example-ministry"}
+    assert datetime.fromisoformat(then[1].headers["x-registry-as-of"]) == datetime.fromisoformat(
+        versions[1]["published"]
+    )
+    assert then[0].headers["x-release"] != then[1].headers["x-release"]
+    assert "x-registry-as-of" not in today.headers  # today's answer says nothing of a past state
+
+
+def test_a_named_query_combines_as_of_with_valid_on(story: Story) -> None:
+    with story.env.client() as http:
+        versions = http.get(f"/api/v1/agreements/{SLUG}/history").json()["versions"]
+
+        def listed(as_of: str, valid_on: str) -> set[str]:
+            answer = http.get(
+                "/queries/agreements",
+                params={"as_of": as_of, "valid_on": valid_on},
+                headers=SPARQL_JSON,
+            )
+            assert answer.status_code == 200, answer.text
+            return {b["agreement"]["value"] for b in answer.json()["results"]["bindings"]}
+
+        # v3 ended on 2035-01-31, v4 moved the end a year: in force on 2035-06-01 only as of v4
+        assert IRI not in listed(versions[2]["published"], "2035-06-01")
+        assert IRI in listed(versions[3]["published"], "2035-06-01")
+        assert IRI in listed(versions[2]["published"], "2030-06-01")
+        assert IRI not in listed(_before(versions[0]["published"]), "2030-06-01")
+
+
+def test_a_bad_as_of_on_a_named_query_is_a_400_that_changes_nothing(story: Story) -> None:
+    with story.env.client() as http:
+        releases = http.get("/api/v1/releases").json()
+        today = http.get("/queries/agreement-parties", params=PARTIES, headers=SPARQL_JSON).content
+        for bad in ("last tuesday", "2031-02-30", "2031-01-01T00:00:00", "2031-01-01T25:00:00Z"):
+            answer = http.get("/queries/agreement-parties", params={**PARTIES, "as_of": bad})
+            assert answer.status_code == 400, (bad, answer.text)
+            assert answer.headers["content-type"].startswith("application/problem+json")
+            assert answer.json()["error"] == "bad_request" and "as_of" in answer.json()["detail"]
+        too_early = http.get("/queries/agreement-parties", params={**PARTIES, "as_of": "1999-01-01"})
+        assert too_early.status_code == 404 and too_early.json()["error"] == "not_found"
+        assert http.get("/api/v1/releases").json() == releases
+        assert http.get("/queries/agreement-parties", params=PARTIES, headers=SPARQL_JSON).content == today
+
+
+def test_every_rest_answer_about_the_registry_takes_as_of(story: Story) -> None:
+    with story.env.client() as http:
+        versions = http.get(f"/api/v1/agreements/{SLUG}/history").json()["versions"]
+        moment = versions[0]["published"]
+        for path, params in (
+            ("/api/v1/compare", {"a": SLUG, "b": "nl-garment-textile"}),
+            ("/api/v1/risks", {}),
+            ("/api/v1/sectors", {}),
+            ("/api/v1/instruments", {}),
+            ("/api/v1/provisions/ungp-2011/principle-14", {}),
+        ):
+            answer = http.get(path, params={**params, "as_of": moment})
+            assert answer.status_code == 200, (path, answer.text)
+            assert datetime.fromisoformat(answer.headers["x-registry-as-of"]) == datetime.fromisoformat(
+                moment
+            )
+            assert http.get(path, params={**params, "as_of": "soon"}).status_code == 400, path
+        compared = http.get("/api/v1/compare", params={"a": SLUG, "b": "nl-garment-textile", "as_of": moment})
+        before = http.get(
+            "/api/v1/compare", params={"a": SLUG, "b": "nl-garment-textile", "as_of": _before(moment)}
+        )
+    assert "example-ministry" in compared.text  # the party that left in v2 was there in v1
+    assert before.status_code == 404  # not yet published then
 
 
 def _before(moment: str) -> str:

@@ -11,6 +11,7 @@ from imvokg.api.answers import json_answer
 from imvokg.api.deps import ServicesDep
 from imvokg.api.docs import SLUG
 from imvokg.api.lang import LangDep
+from imvokg.api.routes.history import AsOf, services_at, stamped
 
 router = APIRouter(prefix="/api/v1", tags=["api"])
 
@@ -24,9 +25,12 @@ async def compare(
         str,
         Query(description="agreement slug, e.g. de-partnership-sustainable-textiles", json_schema_extra=SLUG),
     ],
+    as_of: AsOf = None,
 ) -> Response:
     """Parties by kind, sectors, risks and provisions (shared, only in a, only in b), and the
     minimum-requirement conformance of both, row by row."""
-    return await json_answer(
-        services, services.compare.compare_question(a, b, lang=language.lang), lang=language
+    target, snapshot = await services_at(services, as_of)
+    return stamped(
+        await json_answer(target, target.compare.compare_question(a, b, lang=language.lang), lang=language),
+        snapshot,
     )

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Path, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 
 from imvokg.api import models
 from imvokg.api.deps import ServicesDep, WorkflowDep
+from imvokg.api.docs import AS_OF as AS_OF_SCHEMA
 from imvokg.api.docs import SLUG
 from imvokg.api.state import Services
 from imvokg.errors import NotFound
@@ -31,10 +32,25 @@ AS_OF = (
 )
 
 
+AsOf = Annotated[str | None, Query(description=AS_OF, json_schema_extra=AS_OF_SCHEMA)]
+"""The ``as_of`` parameter of every answer about the registry's state (one spelling, one pattern)."""
+
+
 def services_as_of(services: Services, as_of: str) -> tuple[Services, history.Snapshot]:
     """The services over the snapshot of the registry in force at ``as_of``."""
     snapshot = services.snapshots.at(history.parse_moment(as_of))
     return services.as_of(snapshot), snapshot
+
+
+async def services_at(services: Services, as_of: str | None) -> tuple[Services, history.Snapshot | None]:
+    """The services that answer: today's, or those over the registry as it stood at ``as_of``.
+
+    Every route with ``as_of`` goes through here, so a malformed moment is the same 400 and a
+    moment before the first record the same 404 everywhere, raised before anything is read.
+    """
+    if not as_of:
+        return services, None
+    return await run_in_threadpool(services_as_of, services, as_of)
 
 
 def as_of_headers(snapshot: history.Snapshot | None) -> dict[str, str]:
@@ -42,6 +58,12 @@ def as_of_headers(snapshot: history.Snapshot | None) -> dict[str, str]:
     if snapshot is None:
         return {}
     return {"X-Registry-As-Of": snapshot.moment.isoformat(), "X-Release": snapshot.version}
+
+
+def stamped(response: Response, snapshot: history.Snapshot | None) -> Response:
+    """`response`, saying which state of the registry answered it (nothing for today's)."""
+    response.headers.update(as_of_headers(snapshot))
+    return response
 
 
 @router.get("/agreements/{slug}/history", response_model=models.AgreementHistory)

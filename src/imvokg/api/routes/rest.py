@@ -4,42 +4,20 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Request, Response
-from fastapi.concurrency import run_in_threadpool
+from fastapi import APIRouter, Path, Query, Response
 
 from imvokg.api import models
 from imvokg.api.answers import json_answer
 from imvokg.api.deps import ServicesDep
-from imvokg.api.docs import AS_OF as AS_OF_SCHEMA
 from imvokg.api.docs import DATE, MEMBER_STATE, SLUG
 from imvokg.api.lang import LangDep
-from imvokg.api.routes.history import AS_OF, as_of_headers, services_as_of
-from imvokg.api.state import Services
-from imvokg.services import history
-
-AsOf = Annotated[str | None, Query(description=AS_OF, json_schema_extra=AS_OF_SCHEMA)]
-
-
-async def _at(
-    request: Request, services: Services, as_of: str | None
-) -> tuple[Services, history.Snapshot | None]:
-    """The services that answer: today's, or those over the registry as it stood at ``as_of``."""
-    if not as_of:
-        return services, None
-    return await run_in_threadpool(services_as_of, services, as_of)
-
-
-def _stamped(response: Response, snapshot: history.Snapshot | None) -> Response:
-    response.headers.update(as_of_headers(snapshot))
-    return response
-
+from imvokg.api.routes.history import AsOf, services_at, stamped
 
 router = APIRouter(prefix="/api/v1", tags=["api"])
 
 
 @router.get("/agreements", operation_id="listAgreements", response_model=list[models.AgreementSummary])
 async def agreements(
-    request: Request,
     services: ServicesDep,
     language: LangDep,
     sector: Annotated[
@@ -56,8 +34,8 @@ async def agreements(
     as_of: AsOf = None,
 ) -> Response:
     """Sector agreements and initiatives, filtered."""
-    target, snapshot = await _at(request, services, as_of)
-    return _stamped(
+    target, snapshot = await services_at(services, as_of)
+    return stamped(
         await json_answer(
             target,
             target.knowledge.list_agreements_question(
@@ -72,14 +50,13 @@ async def agreements(
 @router.get("/agreements/{slug}", operation_id="getAgreement", response_model=models.AgreementDetail)
 async def agreement(
     slug: Annotated[str, Path(json_schema_extra=SLUG)],
-    request: Request,
     services: ServicesDep,
     language: LangDep,
     as_of: AsOf = None,
 ) -> Response:
     """One agreement: names, sectors, period, parties, risks, provisions, mechanisms, recognitions."""
-    target, snapshot = await _at(request, services, as_of)
-    return _stamped(
+    target, snapshot = await services_at(services, as_of)
+    return stamped(
         await json_answer(
             target, target.knowledge.get_agreement_question(slug, lang=language.lang), lang=language
         ),
@@ -89,7 +66,6 @@ async def agreement(
 
 @router.get("/coverage", operation_id="getCoverage", response_model=models.Coverage)
 async def coverage(
-    request: Request,
     services: ServicesDep,
     language: LangDep,
     sector: Annotated[str, Query(description="sector slug, e.g. garment-textile", json_schema_extra=SLUG)],
@@ -99,8 +75,8 @@ async def coverage(
     as_of: AsOf = None,
 ) -> Response:
     """Salient risks of a sector (by salience, with components) and the agreements covering each."""
-    target, snapshot = await _at(request, services, as_of)
-    return _stamped(
+    target, snapshot = await services_at(services, as_of)
+    return stamped(
         await json_answer(
             target,
             target.knowledge.coverage_question(sector, min_salience=min_salience, lang=language.lang),
@@ -112,7 +88,6 @@ async def coverage(
 
 @router.get("/gaps", operation_id="getGaps", response_model=models.Gaps)
 async def gaps(
-    request: Request,
     services: ServicesDep,
     language: LangDep,
     sector: Annotated[str, Query(description="sector slug, e.g. garment-textile", json_schema_extra=SLUG)],
@@ -122,8 +97,8 @@ async def gaps(
     as_of: AsOf = None,
 ) -> Response:
     """Salient risks of the sector no recognised agreement (basis=any: no agreement) covers."""
-    target, snapshot = await _at(request, services, as_of)
-    return _stamped(
+    target, snapshot = await services_at(services, as_of)
+    return stamped(
         await json_answer(
             target,
             target.knowledge.gaps_question(sector, recognised_only=basis == "recognised", lang=language.lang),
@@ -135,7 +110,6 @@ async def gaps(
 
 @router.get("/recognitions", operation_id="listRecognitions", response_model=list[models.Recognition])
 async def recognitions(
-    request: Request,
     services: ServicesDep,
     language: LangDep,
     member_state: Annotated[
@@ -145,8 +119,8 @@ async def recognitions(
     as_of: AsOf = None,
 ) -> Response:
     """Recognition decisions: authority, member state, date, validity, supervision regime."""
-    target, snapshot = await _at(request, services, as_of)
-    return _stamped(
+    target, snapshot = await services_at(services, as_of)
+    return stamped(
         await json_answer(
             target,
             target.knowledge.recognitions_question(

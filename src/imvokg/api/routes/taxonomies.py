@@ -11,6 +11,7 @@ from imvokg.api.answers import json_answer
 from imvokg.api.deps import ServicesDep
 from imvokg.api.docs import PROVISION
 from imvokg.api.lang import LangDep
+from imvokg.api.routes.history import AsOf, services_at, stamped
 
 router = APIRouter(prefix="/api/v1", tags=["taxonomies"])
 
@@ -19,19 +20,27 @@ router = APIRouter(prefix="/api/v1", tags=["taxonomies"])
 async def risks(
     services: ServicesDep,
     language: LangDep,
+    as_of: AsOf = None,
 ) -> Response:
     """The risk-topic hierarchy: labels in four languages, definition, broader, narrower, groundings."""
-    return await json_answer(services, services.taxonomies.risks_question(lang=language.lang), lang=language)
+    target, snapshot = await services_at(services, as_of)
+    return stamped(
+        await json_answer(target, target.taxonomies.risks_question(lang=language.lang), lang=language),
+        snapshot,
+    )
 
 
 @router.get("/sectors", operation_id="listSectors", response_model=list[models.Sector])
 async def sectors(
     services: ServicesDep,
     language: LangDep,
+    as_of: AsOf = None,
 ) -> Response:
     """The sector hierarchy: labels in four languages, broader, narrower and NACE mappings."""
-    return await json_answer(
-        services, services.taxonomies.sectors_question(lang=language.lang), lang=language
+    target, snapshot = await services_at(services, as_of)
+    return stamped(
+        await json_answer(target, target.taxonomies.sectors_question(lang=language.lang), lang=language),
+        snapshot,
     )
 
 
@@ -39,10 +48,13 @@ async def sectors(
 async def instruments(
     services: ServicesDep,
     language: LangDep,
+    as_of: AsOf = None,
 ) -> Response:
     """Instruments with their kind (guideline or binding), dates and number of provisions."""
-    return await json_answer(
-        services, services.taxonomies.instruments_question(lang=language.lang), lang=language
+    target, snapshot = await services_at(services, as_of)
+    return stamped(
+        await json_answer(target, target.taxonomies.instruments_question(lang=language.lang), lang=language),
+        snapshot,
     )
 
 
@@ -51,8 +63,13 @@ async def provision(
     slug: Annotated[str, Path(json_schema_extra=PROVISION)],
     services: ServicesDep,
     language: LangDep,
+    as_of: AsOf = None,
 ) -> Response:
     """One provision, named by the path after /id/instrument/ (e.g. ungp-2011/principle-14)."""
-    return await json_answer(
-        services, services.taxonomies.provision_question(slug, lang=language.lang), lang=language
+    target, snapshot = await services_at(services, as_of)
+    return stamped(
+        await json_answer(
+            target, target.taxonomies.provision_question(slug, lang=language.lang), lang=language
+        ),
+        snapshot,
     )

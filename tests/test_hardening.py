@@ -80,7 +80,7 @@ def http(hard: LiveServer) -> Iterator[httpx.Client]:
 
 
 def pool_of(live: LiveServer) -> SparqlPool:
-    return live.server.config.app.state.sparql_pool  # type: ignore[no-any-return,union-attr]
+    return live.server.config.app.state.services.sparql.pool  # type: ignore[no-any-return,union-attr]
 
 
 def wait_for_workers(pool: SparqlPool, count: int, within_s: float = 30) -> None:

@@ -62,11 +62,11 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
         if labels is not None:
             runner.accelerate("label-search", labels.search_bindings)
             runner.after_write(labels.refresh)  # the next search after a write finds its names ready
-        app.state.services = wire(settings, runner)
+        pool = sparql_pool(settings, opened)  # user SPARQL runs in worker processes
+        app.state.services = wire(settings, runner, sparql_pool=pool)
         app.state.services.workflow.catch_up()  # every state of the registry has its snapshot
-        app.state.sparql_pool = sparql_pool(settings, opened)  # user SPARQL runs in worker processes
-        if app.state.sparql_pool is not None:
-            await app.state.sparql_pool.start()
+        if pool is not None:
+            await pool.start()
         if settings.warm_cache:
             start_warmup(
                 app.state.services.knowledge,
@@ -80,8 +80,8 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
             yield
         finally:
             stop_harvest()
-            if app.state.sparql_pool is not None:
-                app.state.sparql_pool.close()
+            if pool is not None:
+                pool.close()
             if store is None:
                 opened.close()
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 
-from imvokg.cache import VersionedCache
 from imvokg.config import Settings
 from imvokg.queries import QueryRegistry
 from imvokg.services.authority import AuthorityKeys, controller_iri, keys_file_for
@@ -20,6 +19,7 @@ from imvokg.services.catalog import CatalogService
 from imvokg.services.compare import CompareService
 from imvokg.services.completion import CompletionService
 from imvokg.services.credentials import Credentials
+from imvokg.services.dumps import Releases
 from imvokg.services.event_stream import EventStream
 from imvokg.services.feed import FeedService
 from imvokg.services.history import Snapshot, Snapshots
@@ -31,6 +31,7 @@ from imvokg.services.profiles import ProfileService
 from imvokg.services.runner import QueryRunner
 from imvokg.services.sessions import SessionStore
 from imvokg.services.signing import Signer
+from imvokg.services.sparql import QueryPool, SparqlEndpoint
 from imvokg.services.taxonomies import TaxonomyService
 from imvokg.services.verification import VerificationService, local_resolver
 from imvokg.services.vocabulary_docs import VocabularyService
@@ -69,12 +70,10 @@ class Services:
     """Agreements being written in the workspace, per user."""
     snapshots: Snapshots
     """The registry's state after every write: ``as_of`` answers and ``/sparql?release=`` read them."""
-    sparql_answers: VersionedCache = field(default_factory=lambda: VersionedCache(size=256))
-    """Small /sparql answers by (version, query, media type, dataset): at most 256 x the size limit.
-
-    The same class as the answer cache, a separate instance: user queries are
-    unbounded in number and size, so they get their own, smaller budget and
-    cannot push the domain answers out."""
+    sparql: SparqlEndpoint
+    """User SPARQL (``/sparql``): checks, its own answer cache, the worker processes."""
+    releases: Releases
+    """The release files (``/dumps/``, and the distributions of ``/catalog`` and VoID)."""
     past: dict[str, Services] = field(default_factory=dict)
     """The services over a few snapshots of the registry, by snapshot (``as_of`` answers)."""
     _past_lock: threading.Lock = field(default_factory=threading.Lock)
@@ -93,8 +92,11 @@ class Services:
             return found
 
 
-def wire(settings: Settings, runner: QueryRunner) -> Services:
-    """Every service of one application, over the runner's store and registry."""
+def wire(settings: Settings, runner: QueryRunner, *, sparql_pool: QueryPool | None = None) -> Services:
+    """Every service of one application, over the runner's store and registry.
+
+    ``sparql_pool`` runs user SPARQL in worker processes; the lifespan starts and closes it.
+    """
     store, registry = runner.store, runner.registry
     knowledge = KnowledgeService(runner)
     linked_data = LinkedDataService(runner)
@@ -135,4 +137,12 @@ def wire(settings: Settings, runner: QueryRunner) -> Services:
         ),
         drafts=DraftStore(settings.var.drafts),
         snapshots=snapshots,
+        sparql=SparqlEndpoint(
+            store,
+            snapshots,
+            max_query_chars=settings.max_query_chars,
+            cache_max_bytes=settings.sparql_cache_max_bytes,
+            pool=sparql_pool,
+        ),
+        releases=Releases(store, settings.var.dumps),
     )

@@ -1,5 +1,10 @@
 """The public, read-only SPARQL endpoint: what is allowed, and running it.
 
+:class:`SparqlEndpoint` is what ``/sparql`` hands a query to: it checks the
+query, finds the store (or the release) to ask, answers from its cache or from
+a worker process (or a thread, for a remote store), and remembers small
+answers. The route only reads the protocol's parameters and picks the format.
+
 User SPARQL is untrusted. Before any parser sees it we check its size and
 nesting, find its form (SELECT/ASK/CONSTRUCT/DESCRIBE) and refuse updates,
 LOAD and SERVICE, with a message that names the cause. We look at the query
@@ -12,9 +17,14 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Protocol, cast
 
+import anyio.to_thread
+
+from imvokg.cache import VersionedCache
 from imvokg.errors import InputError, QueryRefused
 from imvokg.messages import N_
+from imvokg.snapshots import Snapshot, Snapshots
 from imvokg.store.base import Store
 
 _LEXICAL = re.compile(
@@ -160,3 +170,125 @@ def run_query(
         default_graphs=default_graphs,
         named_graphs=named_graphs,
     )
+
+
+class QueryPool(Protocol):
+    """Worker processes that run user SPARQL with a hard deadline (``store/sandbox.py``)."""
+
+    async def start(self) -> None: ...
+
+    def close(self) -> None: ...
+
+    async def run(
+        self,
+        query: str,
+        *,
+        result_media_type: str,
+        graph_media_type: str,
+        default_graphs: Sequence[str] = (),
+        named_graphs: Sequence[str] = (),
+        version: str = "",
+        snapshot: str = "",
+    ) -> tuple[bytes, str]: ...
+
+
+@dataclass(frozen=True)
+class SparqlAnswer:
+    """A serialised answer, whether it came from memory, and which release of the registry it is."""
+
+    body: bytes
+    media_type: str
+    cached: bool
+    release: str | None
+
+
+class SparqlEndpoint:
+    """User SPARQL over the store or one of its releases, with a cache keyed on the store version.
+
+    ``pool`` runs queries in worker processes (an embedded store); without one a
+    query runs in a thread and the store enforces its own timeout (a remote store).
+    """
+
+    def __init__(
+        self,
+        store: Store,
+        snapshots: Snapshots,
+        *,
+        max_query_chars: int,
+        cache_max_bytes: int,
+        pool: QueryPool | None = None,
+    ) -> None:
+        self.store = store
+        self.snapshots = snapshots
+        self.max_query_chars = max_query_chars
+        self.cache_max_bytes = cache_max_bytes
+        self.pool = pool
+        self.answers = VersionedCache(size=256)
+        """Small answers by (version, query, media type, dataset): at most 256 x the size limit.
+
+        The same class as the answer cache, a separate instance: user queries are
+        unbounded in number and size, so they get their own, smaller budget and
+        cannot push the domain answers out."""
+
+    def inspect(
+        self, query: str, default_graphs: Sequence[str], named_graphs: Sequence[str]
+    ) -> InspectedQuery:
+        """The query and the protocol's dataset checked, before anything parses or runs them."""
+        inspected = inspect_query(query, max_chars=self.max_query_chars)
+        check_graph_names(default_graphs, "default-graph-uri")
+        check_graph_names(named_graphs, "named-graph-uri")
+        return inspected
+
+    async def answer(
+        self,
+        query: InspectedQuery,
+        *,
+        media_type: str,
+        default_graphs: Sequence[str] = (),
+        named_graphs: Sequence[str] = (),
+        release: str | None = None,
+    ) -> SparqlAnswer:
+        """Answer on the current store, or on an earlier release (``release``, a store version)."""
+        # Same query, same store version, same answer: repeated questions (dashboards, shared links,
+        # the examples) are answered from memory, keyed on the version so a write makes them miss.
+        key = ("sparql", query.text, media_type, tuple(default_graphs), tuple(named_graphs))
+        snapshot: Snapshot | None = None
+        if release:  # a release is immutable: its version keys the cache like the store's own does
+            snapshot = await anyio.to_thread.run_sync(self.snapshots.release, release)
+            version = snapshot.version
+        else:
+            version = self.store.known_version() or ""
+            if not version:  # not known without I/O: read it off the event loop
+                version = await anyio.to_thread.run_sync(self.store.version)
+        hit = self.answers.peek((version, *key))
+        if hit is not None:
+            body, produced = cast(tuple[bytes, str], hit)
+            return SparqlAnswer(body, produced, cached=True, release=version)
+        if self.pool is not None:  # embedded store: a worker process with a hard deadline
+            body, produced = await self.pool.run(
+                query.text,
+                result_media_type=result_media_type(query, media_type),
+                graph_media_type=graph_media_type(query, media_type),
+                default_graphs=default_graphs,
+                named_graphs=named_graphs,
+                version=version,
+                snapshot=str(snapshot.path) if snapshot is not None else "",
+            )
+        else:  # remote store: it enforces its own timeout (a release is answered from its snapshot)
+            store = self.store
+            if snapshot is not None:
+                store = await anyio.to_thread.run_sync(self.snapshots.open, snapshot)
+
+            def run() -> tuple[bytes, str]:
+                return run_query(
+                    store,
+                    query,
+                    media_type=media_type,
+                    default_graphs=default_graphs,
+                    named_graphs=named_graphs,
+                )
+
+            body, produced = await anyio.to_thread.run_sync(run)
+        if 0 < len(body) <= self.cache_max_bytes:
+            self.answers.put((version, *key), (body, produced))
+        return SparqlAnswer(body, produced, cached=False, release=version)

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from typing import cast
 from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Request
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
 from imvokg.api.deps import ServicesDep
@@ -20,13 +18,7 @@ from imvokg.errors import InputError, QueryRefused, UnsupportedMediaType
 from imvokg.formats import GRAPH_MEDIA_TYPES, HTML, QUERY_GRAPH_MEDIA_TYPES, RESULT_MEDIA_TYPES, with_charset
 from imvokg.messages import N_
 from imvokg.services.description import service_description
-from imvokg.services.sparql import (
-    check_graph_names,
-    graph_media_type,
-    inspect_query,
-    result_media_type,
-    run_query,
-)
+from imvokg.services.sparql import SparqlAnswer
 
 router = APIRouter(tags=["sparql"])
 
@@ -52,57 +44,24 @@ async def execute(
     release: str | None = None,
 ) -> Response:
     """Answer a query on the current store, or on an earlier release (``release=``)."""
-    inspected = inspect_query(query_text, max_chars=services.settings.max_query_chars)
-    check_graph_names(default_graphs, "default-graph-uri")
-    check_graph_names(named_graphs, "named-graph-uri")
+    inspected = services.sparql.inspect(query_text, default_graphs, named_graphs)
     media_type = query_format(request, graph=inspected.returns_graph, format_values=formats)
-    # Same query, same store version, same answer: repeated questions (dashboards, shared links,
-    # the examples) are answered from memory, keyed on the version so a write makes them miss.
-    key = ("sparql", inspected.text, media_type, tuple(default_graphs), tuple(named_graphs))
-    snapshot = None
-    if release:  # a release is immutable: its version keys the cache like the store's own does
-        snapshot = await run_in_threadpool(services.snapshots.release, release)
-        version: str | None = snapshot.version
-    else:
-        version = services.store.known_version() or await run_in_threadpool(services.store.version)
-    hit = services.sparql_answers.peek((version, *key))
-    if hit is not None:
-        body, produced = cast(tuple[bytes, str], hit)
-        return _answer(body, produced, cache="hit", release=version)
-    pool = getattr(request.app.state, "sparql_pool", None)
-    if pool is not None:  # embedded store: a worker process with a hard deadline (store/sandbox.py)
-        body, produced = await pool.run(
-            inspected.text,
-            result_media_type=result_media_type(inspected, media_type),
-            graph_media_type=graph_media_type(inspected, media_type),
-            default_graphs=default_graphs,
-            named_graphs=named_graphs,
-            version=version,
-            snapshot=str(snapshot.path) if snapshot is not None else "",
-        )
-    else:  # remote store: it enforces its own timeout (a release is answered from its snapshot)
-        store = services.store
-        if snapshot is not None:
-            store = await run_in_threadpool(services.snapshots.open, snapshot)
-        body, produced = await run_in_threadpool(
-            run_query,
-            store,
-            inspected,
-            media_type=media_type,
-            default_graphs=default_graphs,
-            named_graphs=named_graphs,
-        )
-    if 0 < len(body) <= services.settings.sparql_cache_max_bytes:
-        services.sparql_answers.put((version, *key), (body, produced))
-    return _answer(body, produced, cache="miss", release=version)
+    answer = await services.sparql.answer(
+        inspected,
+        media_type=media_type,
+        default_graphs=default_graphs,
+        named_graphs=named_graphs,
+        release=release,
+    )
+    return _answer(answer)
 
 
-def _answer(body: bytes, produced: str, *, cache: str, release: str | None) -> Response:
+def _answer(answer: SparqlAnswer) -> Response:
     """The answer, saying which release of the registry it came from (``X-Release``)."""
-    headers = {"Vary": "Accept", "X-Cache": cache}
-    if release:
-        headers["X-Release"] = release
-    return Response(body, media_type=with_charset(produced), headers=headers)
+    headers = {"Vary": "Accept", "X-Cache": "hit" if answer.cached else "miss"}
+    if answer.release:
+        headers["X-Release"] = answer.release
+    return Response(answer.body, media_type=with_charset(answer.media_type), headers=headers)
 
 
 @router.get(

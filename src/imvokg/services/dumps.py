@@ -2,7 +2,8 @@
 
 :func:`write_release` is the only code that writes or removes release files:
 `imvokg build` calls it after a build, the server on the first request for a
-version without files (a fresh store, or one changed by an approval). Both
+version without files (a fresh store, or one changed by an approval), through
+:class:`Releases`, the server's one handle on the store's release files. Both
 write from the same ``Store.dump`` that ``imvokg export`` uses, so all three
 agree byte for byte, and both keep only the :data:`KEEP_RELEASES` newest
 releases. File names are matched against a fixed pattern and looked up in the
@@ -23,7 +24,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from imvokg.cache import VersionedCache
-from imvokg.errors import NotFound
+from imvokg.errors import NotFound, StoreError
 from imvokg.formats import RELEASE_FORMATS
 from imvokg.messages import N_
 from imvokg.namespaces import META_GRAPH
@@ -158,3 +159,27 @@ def find_dump(directory: Path, name: str) -> DumpFile:
         if dump.name == name:
             return dump
     raise NotFound(N_("no dump called '%(name)s'; see /dumps/ for the list"), name=name)
+
+
+class Releases:
+    """The release files of one store in one directory: what the routes ask, never the store itself."""
+
+    def __init__(self, store: Store, directory: Path) -> None:
+        self.store = store
+        self.directory = directory
+
+    def current(self) -> list[DumpFile]:
+        """This version's release files, written on first use (older releases pruned then)."""
+        try:
+            return write_release(self.store, self.directory)
+        except OSError as exc:
+            raise StoreError(N_("the release files could not be written next to the store")) from exc
+
+    def listing(self) -> list[DumpFile]:
+        """Every release file, newest first, this version's written first if missing."""
+        self.current()
+        return list_dumps(self.directory)
+
+    def find(self, name: str) -> DumpFile:
+        """The release file called ``name``; NotFound for anything else (nothing is written)."""
+        return find_dump(self.directory, name)

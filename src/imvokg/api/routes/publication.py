@@ -24,23 +24,13 @@ from imvokg.api.publishing import (
     validator_headers,
 )
 from imvokg.api.state import Services
-from imvokg.errors import StoreError
 from imvokg.formats import RELEASE_FORMATS
-from imvokg.messages import N_
 from imvokg.namespaces import BASE
 from imvokg.services import catalog, dumps, feed, linked_data
 from imvokg.services.rdf_formats import serialize
 from imvokg.web import site
 
 router = APIRouter(tags=["publication"])
-
-
-def current_dumps(services: Services) -> list[dumps.DumpFile]:
-    """This version's release files, written on first use."""
-    try:
-        return dumps.write_release(services.store, services.settings.var.dumps)
-    except OSError as exc:
-        raise StoreError(N_("the release files could not be written next to the store")) from exc
 
 
 def _facts(services: Services) -> catalog.Facts:
@@ -75,7 +65,7 @@ def get_catalog(request: Request, services: ServicesDep) -> Response:
     media_type = choose(request, WITH_HTML)
     language = page_language(request)
     lang = language.lang
-    files = current_dumps(services)
+    files = services.releases.current()
     ctx = context_url(request)
 
     def make() -> bytes:
@@ -105,7 +95,7 @@ def get_catalog(request: Request, services: ServicesDep) -> Response:
 def get_void(request: Request, services: ServicesDep) -> Response:
     """VoID: size, partitions, endpoint, dumps, URI space and vocabularies."""
     media_type = choose(request, RDF_OFFERED)
-    files = current_dumps(services)
+    files = services.releases.current()
     ctx = context_url(request)
 
     def make() -> bytes:
@@ -163,8 +153,7 @@ def dumps_redirect() -> RedirectResponse:
 @accepts("format")
 def list_dumps(request: Request, services: ServicesDep) -> Response:
     """Every release file: an HTML list for a browser, JSON otherwise."""
-    current_dumps(services)
-    files = dumps.list_dumps(services.settings.var.dumps)
+    files = services.releases.listing()
     accept = request.headers.get("accept", "")
     if "text/html" in accept or request.query_params.get("format") == "html":
         language = page_language(request)
@@ -204,7 +193,7 @@ def list_dumps(request: Request, services: ServicesDep) -> Response:
 @router.head("/dumps/{name}", response_model=None, include_in_schema=False)
 def get_dump(name: str, request: Request, services: ServicesDep) -> Response:
     """One release file; names are matched against the directory listing, never joined into a path."""
-    found = dumps.find_dump(services.settings.var.dumps, name)
+    found = services.releases.find(name)
     etag = f'"{found.sha256[:32]}"'
     headers = validator_headers(etag, found.modified.replace(microsecond=0), vary=False)
     headers["Cache-Control"] = IMMUTABLE  # a release's name carries its version: it never changes

@@ -1,4 +1,14 @@
-"""Figures about the graph: counts per class, labels per language, sources."""
+"""Figures about the graph: counts per class, labels per language, sources (``imvokg stats``).
+
+Only the command line calls :func:`graph_stats`, and that is on purpose: each figure
+already has one home the API serves. The counts are the named queries
+``class-counts`` and ``labels-per-language`` (``GET /queries/class-counts``,
+``GET /queries/labels-per-language``), the published size and class partitions
+are in VoID (``/.well-known/void``, from ``queries/statistics/published-*.rq``),
+and ``resources-without-source`` is a data check the build runs and refuses on.
+What is left here is the operator's one-screen summary of a store on disk (the
+whole store, the meta graph included) and the exit code a script checks.
+"""
 
 from __future__ import annotations
 

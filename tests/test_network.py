@@ -19,7 +19,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from tests.conftest import LiveServer, free_port, settings_for_tests
+from tests.conftest import LiveServer, free_port, http_client, settings_for_tests
 from tests.test_workflow import agreement_ttl, copy_store
 
 from imvokg.services.credentials import Credentials
@@ -43,7 +43,7 @@ class Node:
 
     def client(self, key: str | None = None) -> httpx.Client:
         headers = {"Authorization": f"Bearer {key}"} if key else {}
-        return httpx.Client(base_url=self.live.url, headers=headers, timeout=60)
+        return http_client(self.live.url, headers=headers, timeout=60)
 
     def store(self):  # type: ignore[no-untyped-def]
         return self.live.server.config.app.state.services.store  # type: ignore[union-attr]

@@ -21,7 +21,7 @@ import httpx
 import pytest
 from loadtest.write_trials import Server  # the same killable `imvokg serve` the write trials use
 from pydantic import TypeAdapter
-from tests.conftest import LiveServer, settings_for_tests, start_server
+from tests.conftest import LiveServer, http_client, settings_for_tests, start_server
 
 from imvokg.api import models
 from imvokg.services.credentials import Credentials
@@ -60,7 +60,7 @@ class Env:
 
     def client(self, who: str | None = None) -> httpx.Client:
         headers = {"Authorization": f"Bearer {self.keys[who]}"} if who else {}
-        return httpx.Client(base_url=self.url, timeout=60, headers=headers)
+        return http_client(self.url, timeout=60, headers=headers)
 
 
 def make_keys(path: Path) -> dict[str, str]:

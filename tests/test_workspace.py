@@ -15,7 +15,7 @@ from pathlib import Path
 import httpx
 import pytest
 from markupsafe import escape
-from tests.conftest import LiveServer, settings_for_tests, start_server
+from tests.conftest import LiveServer, http_client, settings_for_tests, start_server
 from tests.test_workflow import INVALID, agreement_ttl, copy_store
 
 from imvokg.services.credentials import Credentials
@@ -39,12 +39,10 @@ class Registry:
 
     def browser(self) -> httpx.Client:
         """A client that keeps cookies like a browser, and follows no redirect by itself."""
-        return httpx.Client(base_url=self.url, timeout=60)
+        return http_client(self.url, timeout=60)
 
     def api(self, who: str) -> httpx.Client:
-        return httpx.Client(
-            base_url=self.url, timeout=60, headers={"Authorization": f"Bearer {self.keys[who][0]}"}
-        )
+        return http_client(self.url, timeout=60, headers={"Authorization": f"Bearer {self.keys[who][0]}"})
 
     def submitted(self, who: str, slug: str) -> str:
         """The id of a new pending submission of the conforming agreement as ``slug`` (by the API)."""

@@ -35,12 +35,22 @@ def curated(store_path: Path) -> EmbeddedStore:
     return EmbeddedStore(store_path, read_only=True)
 
 
+@pytest.fixture(scope="module")
+def read(curated: EmbeddedStore) -> LabelIndex:
+    """An index read from the curated store (not the build's saved one), once for the module.
+
+    Reading every name takes about half a second; the store is read-only, so each test
+    searching a fresh index of its own would search the same one.
+    """
+    return LabelIndex(curated)
+
+
 @pytest.mark.parametrize(
     "lang", ["en", *(pytest.param(lang, marks=pytest.mark.slow) for lang in ("nl", "de", "fr", "es"))]
 )  # each language reads every name of the store through SPARQL: seconds; English in the fast tier
-def test_index_finds_what_the_named_query_finds(curated: EmbeddedStore, lang: str) -> None:
+def test_index_finds_what_the_named_query_finds(curated: EmbeddedStore, read: LabelIndex, lang: str) -> None:
     query = default_registry().get("label-search").text
-    index = LabelIndex(curated)
+    index = read
     compared = 0
     for needle in NEEDLES:
         bindings = {"text": Term.literal(needle), "lang": Term.literal(lang)}
@@ -59,8 +69,8 @@ def test_index_finds_what_the_named_query_finds(curated: EmbeddedStore, lang: st
     assert compared > 200  # the needles do find things: the comparison is not between empty lists
 
 
-def test_index_without_lang_shows_english(curated: EmbeddedStore) -> None:
-    rows = LabelIndex(curated).search_bindings({"text": Term.literal("kinder")}).rows
+def test_index_without_lang_shows_english(read: LabelIndex) -> None:
+    rows = read.search_bindings({"text": Term.literal("kinder")}).rows
     assert rows and all(row["label"].lang in ("en", None) for row in rows)
 
 
@@ -75,13 +85,13 @@ def test_index_without_lang_shows_english(curated: EmbeddedStore) -> None:
         ("zwangsarbeiten", "de", "Zwangsarbeit"),  # a near form
     ],
 )
-def test_search_for_people(curated: EmbeddedStore, text: str, lang: str, name: str) -> None:
-    rows = LabelIndex(curated).search(text, lang).rows
+def test_search_for_people(read: LabelIndex, text: str, lang: str, name: str) -> None:
+    rows = read.search(text, lang).rows
     assert name in [row["label"].value for row in rows[:5]], [row["label"].value for row in rows[:5]]
 
 
-def test_each_hit_says_which_name_in_which_language_matched(curated: EmbeddedStore) -> None:
-    rows = LabelIndex(curated).search("kinderarbeid", "en").rows
+def test_each_hit_says_which_name_in_which_language_matched(read: LabelIndex) -> None:
+    rows = read.search("kinderarbeid", "en").rows
     top = rows[0]
     assert top["label"] == Term.literal("child labour", lang="en")
     assert top["matched"] == Term.literal("kinderarbeid", lang="nl") and top["best"].value == "0"
@@ -180,10 +190,10 @@ def test_text_with_nul_or_empty_finds_nothing() -> None:
 
 @pytest.mark.slow  # the index against SPARQL in every result format
 def test_named_query_route_answers_from_the_index_in_every_format(
-    server: LiveServer, curated: EmbeddedStore
+    server: LiveServer, read: LabelIndex
 ) -> None:
     bindings = {"text": Term.literal("kinder"), "lang": Term.literal("nl")}
-    expected = LabelIndex(curated).search_bindings(bindings)
+    expected = read.search_bindings(bindings)
     assert len(expected) > 3
     with httpx.Client(base_url=server.url, timeout=30) as http:
         params = {"text": "kinder", "lang": "nl"}
@@ -227,7 +237,9 @@ def test_a_saved_index_is_loaded_instead_of_read_when_its_stamp_matches(tmp_path
     assert store.label_reads == reads + 1
 
 
-def test_the_build_saves_the_index_and_the_server_uses_it(store_path: Path, curated: EmbeddedStore) -> None:
+def test_the_build_saves_the_index_and_the_server_uses_it(
+    store_path: Path, curated: EmbeddedStore, read: LabelIndex
+) -> None:
     from imvokg.label_index import SAVED_FILE
 
     saved = store_path.resolve() / SAVED_FILE
@@ -235,4 +247,4 @@ def test_the_build_saves_the_index_and_the_server_uses_it(store_path: Path, cura
     index = LabelIndex(curated, saved=saved)
     index.refresh()
     assert len(index) > 2000
-    assert as_rows(index.search("kinder", "nl")) == as_rows(LabelIndex(curated).search("kinder", "nl"))
+    assert as_rows(index.search("kinder", "nl")) == as_rows(read.search("kinder", "nl"))

@@ -71,6 +71,7 @@ async def _wait_until(condition, within_s: float = 30) -> None:  # type: ignore[
         await asyncio.sleep(0.01)
 
 
+@pytest.mark.slow  # starts a worker process and waits out a runaway's two-second deadline
 def test_a_full_line_is_refused_at_once_not_queued(store_path: Path) -> None:
     """One worker, a line of one: a runaway holds the worker, one query waits, the next is refused."""
 

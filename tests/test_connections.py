@@ -98,6 +98,7 @@ def test_oversized_headers_and_targets_are_refused(tight: LiveServer) -> None:
     assert exchange(tight.port, fine).startswith(b"HTTP/1.1 200")
 
 
+@pytest.mark.slow  # waits out the one-second header and body deadlines, three times
 def test_slow_headers_and_slow_bodies_get_408(tight: LiveServer) -> None:
     headers = exchange(tight.port, b"GET /healthz HTTP/1.1\r\nHo")
     body = exchange(
@@ -135,6 +136,7 @@ def test_one_address_holds_a_bounded_number_of_connections(tight: LiveServer) ->
     assert answer.startswith(b"HTTP/1.1 200"), answer[:200]
 
 
+@pytest.mark.slow  # waits out the one-second header deadline
 def test_a_kept_alive_connection_gets_the_deadline_too(tight: LiveServer) -> None:
     """After a full answer on the connection, a second request that stalls still gets its 408."""
     first = b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"

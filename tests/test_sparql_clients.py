@@ -146,6 +146,7 @@ def test_graph_answers_in_trig_and_n_quads_parse_back(
         assert any(s == GOLD for s, _, _, _ in dataset.quads((None, None, None, None)))
 
 
+@pytest.mark.slow  # parses the whole published graph three times with rdflib
 def test_the_dumps_come_as_trig_and_n_quads_with_their_named_graphs(client: httpx.Client) -> None:
     listing = client.get("/dumps/", headers={"Accept": "application/json"}).json()
     by_type = {f["media_type"]: f for f in listing}

@@ -345,7 +345,25 @@ def _same_report(fast, reference, langs=("en", "nl", "de")) -> None:
         assert fast.issues_in(lang) == reference.issues_in(lang)
 
 
-@pytest.mark.parametrize("path", VALID + INVALID, ids=lambda p: p.stem)
+EQUIVALENCE_IN_THE_FAST_TIER = {
+    "agreement-complete",
+    "decision-recognised-with-warnings",
+    "SectorAgreement-tradeUnionSignatory--union-only-supporter",
+    "RecognitionDecision-agreementMeetsMinimum--agreement-without-union-signatory",
+}
+"""An agreement and a decision, each valid and invalid: the plain pySHACL call takes about half a
+second a fixture, so `make test-fast` compares these four and `make test` every fixture."""
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        pytest.param(
+            path, id=path.stem, marks=() if path.stem in EQUIVALENCE_IN_THE_FAST_TIER else pytest.mark.slow
+        )
+        for path in VALID + INVALID
+    ],
+)
 @pytest.mark.parametrize("profile", PROFILES)
 def test_prepared_validation_equals_plain_pyshacl_on_every_fixture(path: Path, profile: str) -> None:
     data = _parse(path)

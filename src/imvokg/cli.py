@@ -285,6 +285,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings, progress: Progress) 
         if v is not None
     }
     update["warm_cache"] = not args.no_warm
+    update["freeze_heap"] = True  # a serving process: long-lived state leaves the collector's way
     settings = settings.model_copy(update=update)
     if not settings.endpoint and not settings.store_path.exists():
         from imvokg.build import build

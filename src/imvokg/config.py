@@ -140,6 +140,11 @@ class Settings(BaseSettings):
     warm_budget_s: float = 300.0
     """Seconds the start-up warm-up may spend on answers (after the label index is read)."""
 
+    freeze_heap: bool = False
+    """Keep long-lived objects out of the garbage collector's full passes (`imvokg serve` turns it on):
+    what lives after start-up and what the warm-up builds is frozen (imvokg/heap.py), so a full
+    collection no longer stalls every request for as long as it takes to walk the answer cache."""
+
     read_only: bool = False
     """Open the embedded store read-only (no submissions or approvals; several processes may share it)."""
 

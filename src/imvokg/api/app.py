@@ -31,6 +31,7 @@ from imvokg.api.routes import (
 )
 from imvokg.api.state import wire
 from imvokg.config import Settings
+from imvokg.heap import freeze_long_lived
 from imvokg.label_index import SAVED_FILE as LABELS_FILE
 from imvokg.label_index import LabelIndex
 from imvokg.queries import default_registry
@@ -67,12 +68,15 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
         app.state.services.workflow.catch_up()  # every state of the registry has its snapshot
         if pool is not None:
             await pool.start()
+        if settings.freeze_heap:
+            freeze_long_lived()  # before the socket opens: this one full collection stalls no request
         if settings.warm_cache:
             start_warmup(
                 app.state.services.knowledge,
                 labels,
                 budget_s=settings.warm_budget_s,
                 completion=app.state.services.completion,
+                freeze=settings.freeze_heap,
             )
         # the peers file, when there is one; harvested graphs keep the answers they do not touch
         stop_harvest = start_background_harvest(settings, opened, write=runner.write)

@@ -51,6 +51,7 @@ lint: install
 bench: install
 	$(BIN)/python bench/run.py --sizes $(or $(SIZES),10k,100k,1M)
 	$(BIN)/python bench/completion.py --sizes $(or $(SIZES),10k,100k,1M)
+	$(BIN)/python bench/search.py --sizes $(or $(SIZES),10k,100k,1M)
 
 # Load figures on a ~200k-triple synthetic graph (see docs/RELIABILITY.md); SOAK=0 skips the soak.
 SOAK ?= 600

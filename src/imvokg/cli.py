@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 from imvokg import __version__, cli_registry, languages
@@ -27,16 +29,31 @@ from imvokg.errors import (
     ValidationFailed,
 )
 from imvokg.formats import FORMAT_PARAM, FORMATS
-from imvokg.messages import N_, say
+from imvokg.messages import N_, say, say_plural, translations
 from imvokg.store.base import SelectResult
 
-EPILOG = """examples:
-  imvokg build                         build the embedded store in var/store
-  imvokg serve --port 8000             serve the API (builds first when needed)
-  imvokg validate my-agreement.ttl     check an agreement against the minimum requirements
-  imvokg query sector-coverage -p sector=https://w3id.org/imvokg/scheme/sector/garment-textile
-  imvokg export --format ttl -o graph.ttl
-"""
+
+def _epilog(lang: str) -> str:
+    """The examples under ``imvokg --help``: the commands stay, what they do is in `lang`."""
+    examples = (
+        ("imvokg build", say(lang, "load, validate and reason; write the store and the dumps")),
+        (
+            "imvokg serve --port 8000",
+            say(lang, "serve the HTTP API (builds the store first if it is missing)"),
+        ),
+        (
+            "imvokg validate my-agreement.ttl",
+            say(lang, "check an agreement against the minimum requirements"),
+        ),
+        (
+            "imvokg --lang de stats",
+            say(lang, "counts per class, labels per language, resources without a source"),
+        ),
+        ("imvokg export --format ttl -o graph.ttl", say(lang, "dump the published graph")),
+    )
+    lines = [say(lang, "examples:")]
+    lines += [f"  {command:40} {text}" for command, text in examples]
+    return "\n".join(lines) + "\n"
 
 
 class Progress:
@@ -51,162 +68,263 @@ class Progress:
             print(f"[{time.perf_counter() - self.started:6.1f}s] {message}", file=sys.stderr, flush=True)
 
 
-def _language(tag: str) -> str:
-    """``--lang``: the same lookup as ``lang=`` on the web (``de-AT`` -> ``de``); unknown is an error."""
-    chosen = languages.normalise(tag)
-    if chosen is None:
-        raise argparse.ArgumentTypeError(f"'{tag}' is not one of {', '.join(languages.LANGUAGES)}")
-    return chosen
+ARGPARSE_WORDS = (
+    N_("usage: "),
+    N_("positional arguments"),
+    N_("options"),
+    N_("show this help message and exit"),
+    N_("argument %(argument_name)s: %(message)s"),
+    N_("the following arguments are required: %s"),
+    N_("unrecognized arguments: %s"),
+    N_("invalid choice: %(value)r (choose from %(choices)s)"),
+    N_("invalid %(type)s value: %(value)r"),
+    N_("expected one argument"),
+    N_("%(prog)s: error: %(message)s\n"),
+)
+"""The words argparse itself prints (usage, headings, its errors), so they are in the catalogue."""
 
 
-def _parser() -> argparse.ArgumentParser:
+@contextmanager
+def _argparse_speaks(lang: str) -> Iterator[None]:
+    """argparse says its own words (``usage:``, ``options``, its errors) in `lang`.
+
+    argparse looks its words up through the module's ``_``/``ngettext`` (gettext's global
+    domain); pointing them at our catalogue for the parse changes nothing else in the process.
+    """
+    catalogue = translations(lang)
+    saved = (argparse._, argparse.ngettext)  # type: ignore[attr-defined]
+    argparse._, argparse.ngettext = catalogue.ugettext, catalogue.ungettext  # type: ignore[attr-defined]
+    try:
+        yield
+    finally:
+        argparse._, argparse.ngettext = saved  # type: ignore[attr-defined]
+
+
+def _requested_language(argv: Sequence[str]) -> str | None:
+    """``--lang X`` / ``--lang=X`` anywhere on the line, before the parser (whose words depend on it)."""
+    for position, item in enumerate(argv):
+        if item == "--lang" and position + 1 < len(argv):
+            return argv[position + 1]
+        if item.startswith("--lang="):
+            return item.partition("=")[2]
+    return None
+
+
+def _language_type(lang: str) -> Callable[[str], str]:
+    def language(tag: str) -> str:
+        """``--lang``: the same lookup as ``lang=`` on the web (``de-AT`` -> ``de``); unknown is an error."""
+        chosen = languages.normalise(tag)
+        if chosen is None:
+            raise argparse.ArgumentTypeError(
+                say(
+                    lang,
+                    "'%(tag)s' is not one of %(languages)s",
+                    tag=tag,
+                    languages=", ".join(languages.LANGUAGES),
+                )
+            )
+        return chosen
+
+    return language
+
+
+def _parser(lang: str = languages.DEFAULT) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="imvokg",
-        description="Knowledge graph of international responsible business conduct (IMVO) agreements.",
-        epilog=EPILOG,
+        description=say(
+            lang, "Knowledge graph of international responsible business conduct (IMVO) agreements."
+        ),
+        epilog=_epilog(lang),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--version", action="version", version=f"imvokg {__version__}")
-    parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
-    parser.add_argument("--progress", action="store_true", help="show progress even when not on a terminal")
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"imvokg {__version__}",
+        help=say(lang, "show the version and exit"),
+    )
+    parser.add_argument(
+        "--lang",
+        type=_language_type(lang),
+        metavar="LANG",
+        help=say(
+            lang,
+            "language of the messages: %(languages)s (default: $IMVOKG_LANG, then the locale: $LANG)",
+            languages=", ".join(languages.LANGUAGES),
+        ),
+    )
+    parser.add_argument("--debug", action="store_true", help=say(lang, "show tracebacks on errors"))
+    parser.add_argument(
+        "--progress", action="store_true", help=say(lang, "show progress even when not on a terminal")
+    )
     parser.add_argument(
         "--settings",
         type=Path,
         metavar="FILE",
-        help="a settings file (IMVOKG_...=value lines), e.g. a registry.env",
+        help=say(lang, "a settings file (IMVOKG_...=value lines), e.g. a registry.env"),
     )
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", title=say(lang, "commands"))
+    store_help = say(lang, "store directory")
+    output_help = say(lang, "file to write (default: standard output)")
+    json_help = say(lang, "print JSON")
+    update_help = say(lang, "SPARQL update endpoint of the remote store")
+    gsp_help = say(lang, "Graph Store Protocol endpoint of the remote store")
 
     build = sub.add_parser(
         "build",
-        help="load, validate and reason; write the store and the dumps",
-        description="Parse ontology/, shapes/ and data/, validate with SHACL, reason with "
-        "HermiT, materialise derived triples and write a new embedded store. A failed "
-        "build leaves the previous store untouched.",
+        help=say(lang, "load, validate and reason; write the store and the dumps"),
     )
     build.add_argument(
-        "--store", type=Path, help="store directory (default: var/store or $IMVOKG_STORE_PATH)"
+        "--store", type=Path, help=say(lang, "store directory (default: var/store or $IMVOKG_STORE_PATH)")
     )
-    build.add_argument("--if-changed", action="store_true", help="do nothing when the inputs did not change")
     build.add_argument(
-        "--no-reason", action="store_true", help="skip HermiT (no Java needed; no OWL inferences)"
+        "--if-changed", action="store_true", help=say(lang, "do nothing when the inputs did not change")
     )
-    build.add_argument("--no-dumps", action="store_true", help="do not write the dump files")
+    build.add_argument(
+        "--no-reason", action="store_true", help=say(lang, "skip HermiT (no Java needed; no OWL inferences)")
+    )
+    build.add_argument("--no-dumps", action="store_true", help=say(lang, "do not write the dump files"))
     build.add_argument(
         "--extra",
         action="append",
         type=Path,
         default=[],
         metavar="FILE",
-        help="N-Triples file to bulk load too (e.g. from `imvokg synth`); no SHACL or HermiT on it",
+        help=say(
+            lang, "N-Triples file to bulk load too (e.g. from `imvokg synth`); no SHACL or HermiT on it"
+        ),
     )
-    build.add_argument("--endpoint", help="also load the result into this remote SPARQL store")
-    build.add_argument("--update-endpoint", help="SPARQL update endpoint of the remote store")
-    build.add_argument("--gsp-endpoint", help="Graph Store Protocol endpoint of the remote store")
+    build.add_argument("--endpoint", help=say(lang, "also load the result into this remote SPARQL store"))
+    build.add_argument("--update-endpoint", help=update_help)
+    build.add_argument("--gsp-endpoint", help=gsp_help)
 
     synth = sub.add_parser(
         "synth",
-        help="write a synthetic graph (companies, memberships, risks, decisions) for scale tests",
-        description="Deterministic by seed; N-Triples, streamed. Load it with `imvokg build --extra FILE`.",
+        help=say(lang, "write a synthetic graph (companies, memberships, risks, decisions) for scale tests"),
     )
-    synth.add_argument("--triples", default="100k", help="about how many triples: 10k, 1M, 10M")
-    synth.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
-    synth.add_argument("-o", "--output", type=Path, help="file to write (default: standard output)")
+    synth.add_argument("--triples", default="100k", help=say(lang, "about how many triples: 10k, 1M, 10M"))
+    synth.add_argument("--seed", type=int, default=1, help=say(lang, "random seed (default 1)"))
+    synth.add_argument("-o", "--output", type=Path, help=output_help)
 
-    serve = sub.add_parser("serve", help="serve the HTTP API (builds the store first if it is missing)")
-    serve.add_argument("--host", default=None, help="address to bind (default 127.0.0.1)")
-    serve.add_argument("--port", type=int, default=None, help="port (default 8000)")
-    target = serve.add_mutually_exclusive_group()
-    target.add_argument("--store", type=Path, help="embedded store directory")
-    target.add_argument(
-        "--endpoint", help="SPARQL query endpoint of a remote store instead of the embedded one"
+    serve = sub.add_parser(
+        "serve", help=say(lang, "serve the HTTP API (builds the store first if it is missing)")
     )
-    serve.add_argument("--update-endpoint", help="SPARQL update endpoint of the remote store")
-    serve.add_argument("--gsp-endpoint", help="Graph Store Protocol endpoint of the remote store")
-    serve.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
-    serve.add_argument("--no-warm", action="store_true", help="do not fill the answer cache at start-up")
+    serve.add_argument("--host", default=None, help=say(lang, "address to bind (default 127.0.0.1)"))
+    serve.add_argument("--port", type=int, default=None, help=say(lang, "port (default 8000)"))
+    target = serve.add_mutually_exclusive_group()
+    target.add_argument("--store", type=Path, help=say(lang, "embedded store directory"))
+    target.add_argument(
+        "--endpoint", help=say(lang, "SPARQL query endpoint of a remote store instead of the embedded one")
+    )
+    serve.add_argument("--update-endpoint", help=update_help)
+    serve.add_argument("--gsp-endpoint", help=gsp_help)
+    serve.add_argument("--workers", type=int, default=1, help=say(lang, "uvicorn worker processes"))
+    serve.add_argument(
+        "--no-warm", action="store_true", help=say(lang, "do not fill the answer cache at start-up")
+    )
 
     validate = sub.add_parser(
         "validate",
-        help="SHACL report of agreement or data files",
-        description="Validate RDF files against the core shapes and the minimum "
-        "requirements. Exit 0 when they conform, 1 on violations, 2 when unreadable.",
+        help=say(lang, "SHACL report of agreement or data files"),
     )
     validate.add_argument("files", nargs="+", type=Path, metavar="FILE")
     validate.add_argument(
-        "--format", choices=["turtle", "json-ld", "xml", "nt"], help="input format (default: by extension)"
+        "--format",
+        choices=["turtle", "json-ld", "xml", "nt"],
+        help=say(lang, "input format (default: by extension)"),
     )
     validate.add_argument(
         "--lang",
-        type=_language,
-        default=languages.DEFAULT,
-        help=f"language of the messages: {', '.join(languages.LANGUAGES)} or a tag such as de-AT "
-        "(messages the shapes lack in it are English)",
+        type=_language_type(lang),
+        default=argparse.SUPPRESS,  # the global --lang, which this one may also set
+        metavar="LANG",
+        help=say(lang, "as imvokg --lang (messages the shapes lack in it are English)"),
     )
     validate.add_argument(
-        "--output", choices=["text", "json", "turtle"], default="text", help="report format"
+        "--output", choices=["text", "json", "turtle"], default="text", help=say(lang, "report format")
     )
 
-    query = sub.add_parser("query", help="run a named query (see `imvokg query --list`) or a .rq file")
-    query.add_argument("name", nargs="?", help="named query or path to a .rq file")
+    query = sub.add_parser(
+        "query", help=say(lang, "run a named query (see `imvokg query --list`) or a .rq file")
+    )
+    query.add_argument("name", nargs="?", help=say(lang, "named query or path to a .rq file"))
     query.add_argument(
-        "-p", "--param", action="append", default=[], metavar="KEY=VALUE", help="bind a parameter"
+        "-p", "--param", action="append", default=[], metavar="KEY=VALUE", help=say(lang, "bind a parameter")
     )
     query.add_argument("--format", choices=["table", "csv", "tsv", "json"], default="table")
-    query.add_argument("--list", action="store_true", help="list the named queries and their parameters")
-    query.add_argument("--store", type=Path, help="store directory")
+    query.add_argument(
+        "--list", action="store_true", help=say(lang, "list the named queries and their parameters")
+    )
+    query.add_argument("--store", type=Path, help=store_help)
 
-    export = sub.add_parser("export", help="dump the published graph")
+    export = sub.add_parser("export", help=say(lang, "dump the published graph"))
     export.add_argument(
         "--format", choices=[f.names[0] for f in FORMATS if f.kind != "result"], default="ttl"
     )
-    export.add_argument("-o", "--output", type=Path, help="file to write (default: standard output)")
-    export.add_argument("--store", type=Path, help="store directory")
+    export.add_argument("-o", "--output", type=Path, help=output_help)
+    export.add_argument("--store", type=Path, help=store_help)
 
-    stats = sub.add_parser("stats", help="counts per class, labels per language, resources without a source")
-    stats.add_argument("--store", type=Path, help="store directory")
-    stats.add_argument("--json", action="store_true", help="print JSON")
+    stats = sub.add_parser(
+        "stats", help=say(lang, "counts per class, labels per language, resources without a source")
+    )
+    stats.add_argument("--store", type=Path, help=store_help)
+    stats.add_argument("--json", action="store_true", help=json_help)
 
     apikey = sub.add_parser(
         "apikey",
-        help="create, list or revoke API keys for submitters and supervisors",
-        description="Keys are stored hashed (SHA-256) in a JSON file: $IMVOKG_API_KEYS_FILE, "
-        "or api-keys.json next to the store. A new key is printed once and cannot be shown again.",
+        help=say(lang, "create, list or revoke API keys for submitters and supervisors"),
     )
     apikey.add_argument("action", choices=["create", "list", "revoke"])
-    apikey.add_argument("key_id", nargs="?", help="for revoke: the key's id (as `apikey list` shows it)")
-    apikey.add_argument("--user", help="user name (lowercase letters, digits, '.', '_', '-')")
-    apikey.add_argument("--role", choices=["submitter", "supervisor"], help="what the key may do")
-    apikey.add_argument("--member-state", help="for a supervisor: the member state (ISO 3166-1, e.g. NL)")
-    apikey.add_argument("--authority", help="for a supervisor: IRI of their authority (default: minted)")
     apikey.add_argument(
-        "--organisation", help="the organisation the person works for (nobody decides on its submissions)"
+        "key_id", nargs="?", help=say(lang, "for revoke: the key's id (as `apikey list` shows it)")
     )
-    apikey.add_argument("--keys-file", type=Path, help="key file (default: see above)")
-    apikey.add_argument("--store", type=Path, help="store directory (locates the default key file)")
+    apikey.add_argument("--user", help=say(lang, "user name (lowercase letters, digits, '.', '_', '-')"))
+    apikey.add_argument("--role", choices=["submitter", "supervisor"], help=say(lang, "what the key may do"))
+    apikey.add_argument(
+        "--member-state", help=say(lang, "for a supervisor: the member state (ISO 3166-1, e.g. NL)")
+    )
+    apikey.add_argument(
+        "--authority", help=say(lang, "for a supervisor: IRI of their authority (default: minted)")
+    )
+    apikey.add_argument(
+        "--organisation",
+        help=say(lang, "the organisation the person works for (nobody decides on its submissions)"),
+    )
+    apikey.add_argument("--keys-file", type=Path, help=say(lang, "key file (default: see above)"))
+    apikey.add_argument("--store", type=Path, help=store_help)
     diff = sub.add_parser(
         "diff",
-        help="what changed between two versions of an agreement (default: the last two)",
-        description="Added (+) and removed (-) statements between two published versions of an "
-        "agreement, grouped by parties, risks, commitments, mechanisms and the agreement itself.",
+        help=say(lang, "what changed between two versions of an agreement (default: the last two)"),
     )
-    diff.add_argument("agreement", help="the agreement's slug, e.g. nl-garment-textile")
-    diff.add_argument("older", nargs="?", type=int, help="the older version (default: the one before NEWER)")
-    diff.add_argument("newer", nargs="?", type=int, help="the newer version (default: the current one)")
-    diff.add_argument("--json", action="store_true", help="print JSON (as the history endpoint does)")
-    diff.add_argument("--store", type=Path, help="store directory")
-    cli_registry.add_parsers(sub)
+    diff.add_argument("agreement", help=say(lang, "the agreement's slug, e.g. nl-garment-textile"))
+    diff.add_argument(
+        "older", nargs="?", type=int, help=say(lang, "the older version (default: the one before NEWER)")
+    )
+    diff.add_argument(
+        "newer", nargs="?", type=int, help=say(lang, "the newer version (default: the current one)")
+    )
+    diff.add_argument("--json", action="store_true", help=json_help)
+    diff.add_argument("--store", type=Path, help=store_help)
+    cli_registry.add_parsers(sub, lang)
+    for listed in sub._choices_actions:  # `imvokg COMMAND --help` opens with its line of `imvokg --help`
+        sub.choices[listed.dest].description = listed.help
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = _parser()
-    args = parser.parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    lang = languages.normalise(_requested_language(argv)) or languages.from_environment(os.environ)
+    with _argparse_speaks(lang):
+        parser = _parser(lang)
+        args = parser.parse_args(argv)
+    args.lang = getattr(args, "lang", None) or lang
     if not args.command:
         parser.print_help()
         return 2
     if args.settings is not None and not args.settings.is_file():
-        print(f"imvokg: there is no settings file {args.settings}", file=sys.stderr)
+        print(
+            say(args.lang, "imvokg: there is no settings file %(file)s", file=args.settings), file=sys.stderr
+        )
         return 2
     settings = Settings(_env_file=args.settings) if args.settings else Settings()  # type: ignore[call-arg]
     if getattr(args, "store", None):
@@ -217,7 +335,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ImvokgError as exc:
         if args.debug:
             raise
-        print(f"imvokg {args.command}: {exc.detail}", file=sys.stderr)
+        print(f"imvokg {args.command}: {exc.detail_in(args.lang)}", file=sys.stderr)
         if isinstance(exc, ValidationFailed | InconsistentOntology | QuerySyntaxError):
             return 1
         if isinstance(exc, ReasonerError | InputError | UnreadableInput | NotFound):
@@ -231,7 +349,7 @@ def cmd_build(args: argparse.Namespace, settings: Settings, progress: Progress) 
     from imvokg.build import build, is_up_to_date
 
     if args.if_changed and is_up_to_date(settings.store_path):
-        print(f"store {settings.store_path} is up to date")
+        print(say(args.lang, "store %(path)s is up to date", path=settings.store_path))
         return 0
     report = build(
         settings.store_path, reason=not args.no_reason, progress=progress, bulk_files=tuple(args.extra)
@@ -250,7 +368,7 @@ def cmd_build(args: argparse.Namespace, settings: Settings, progress: Progress) 
             publish_to_remote(settings.store_path, remote, progress=progress)
         finally:
             remote.close()
-        print(f"loaded into {args.endpoint}")
+        print(say(args.lang, "loaded into %(endpoint)s", endpoint=args.endpoint))
     if not args.no_dumps:
         from imvokg.services.dumps import write_release
         from imvokg.store.embedded import EmbeddedStore
@@ -261,9 +379,18 @@ def cmd_build(args: argparse.Namespace, settings: Settings, progress: Progress) 
         finally:
             built.close()
     print(
-        f"built {report.store_path} ({report.version}): {report.files} files, "
-        f"{report.graphs} named graphs, {report.triples} triples ({report.inferred_triples} inferred) "
-        f"in {report.seconds.get('total', 0):.1f} s"
+        say(
+            args.lang,
+            "built %(path)s (%(version)s): files %(files)s, named graphs %(graphs)s, triples %(triples)s "
+            "(inferred %(inferred)s), in %(seconds)s s",
+            path=report.store_path,
+            version=report.version,
+            files=report.files,
+            graphs=report.graphs,
+            triples=report.triples,
+            inferred=report.inferred_triples,
+            seconds=f"{report.seconds.get('total', 0):.1f}",
+        )
     )
     for name, count in report.counts.items():
         print(f"  {name:32} {count}")
@@ -290,12 +417,17 @@ def cmd_serve(args: argparse.Namespace, settings: Settings, progress: Progress) 
     if not settings.endpoint and not settings.store_path.exists():
         from imvokg.build import build
 
-        print(f"no store at {settings.store_path}: building it first", file=sys.stderr)
+        print(
+            say(args.lang, "no store at %(path)s: building it first", path=settings.store_path),
+            file=sys.stderr,
+        )
         build(settings.store_path, progress=Progress(True))
     from imvokg.api import create_app
     from imvokg.api.server import server_options
 
-    print(f"serving on http://{settings.host}:{settings.port}", file=sys.stderr)
+    print(
+        say(args.lang, "serving on %(url)s", url=f"http://{settings.host}:{settings.port}"), file=sys.stderr
+    )
     if args.workers > 1:
         import os
 
@@ -318,7 +450,7 @@ def cmd_validate(args: argparse.Namespace, settings: Settings, progress: Progres
     from imvokg.services.reports import report_json
     from imvokg.validation import message_language, validate_graph
 
-    lang = message_language(args.lang)
+    lang = message_language(args.lang)  # the global --lang, or validate's own
     requirements = ProfileService(settings).current_applied()  # the registry's profile, as /api/v1/validate
     worst = 0
     for path in args.files:
@@ -373,7 +505,7 @@ def cmd_query(args: argparse.Namespace, settings: Settings, progress: Progress) 
         result = store.select(text, bindings=bindings)
     finally:
         store.close()
-    _print_result(result, args.format)
+    _print_result(result, args.format, args.lang)
     return 0
 
 
@@ -381,7 +513,7 @@ def _has_header(path: Path) -> bool:
     return "# title:" in path.read_text(encoding="utf-8")[:2000]
 
 
-def _print_result(result: SelectResult, fmt: str) -> None:
+def _print_result(result: SelectResult, fmt: str, lang: str) -> None:
     import csv
 
     variables = list(result.variables)
@@ -408,7 +540,7 @@ def _print_result(result: SelectResult, fmt: str) -> None:
     print("  ".join("-" * w for w in widths))
     for row in rows:
         print("  ".join(c[:w].ljust(w) for c, w in zip(row, widths, strict=True)))
-    print(f"({len(rows)} rows)")
+    print(say_plural(lang, "(%(num)s row)", "(%(num)s rows)", len(rows)))
 
 
 def cmd_export(args: argparse.Namespace, settings: Settings, progress: Progress) -> int:
@@ -418,13 +550,22 @@ def cmd_export(args: argparse.Namespace, settings: Settings, progress: Progress)
     media = FORMAT_PARAM[args.format]
     store = open_store(settings, read_only=True)
     try:
-        progress(f"serialising the published graph as {args.format}")
+        progress(say(args.lang, "serialising the published graph as %(format)s", format=args.format))
         body = store.dump(media, exclude_graphs=(META_GRAPH,))
     finally:
         store.close()
     if args.output:
         args.output.write_bytes(body)
-        print(f"wrote {len(body)} bytes to {args.output}", file=sys.stderr)
+        print(
+            say_plural(
+                args.lang,
+                "wrote %(num)s byte to %(file)s",
+                "wrote %(num)s bytes to %(file)s",
+                len(body),
+                file=args.output,
+            ),
+            file=sys.stderr,
+        )
     else:
         sys.stdout.buffer.write(body)
     return 0
@@ -442,14 +583,22 @@ def cmd_stats(args: argparse.Namespace, settings: Settings, progress: Progress) 
     if args.json:
         print(json.dumps(stats, indent=2))
         return 0
-    print(f"triples: {stats['triples']}   named graphs: {stats['graphs']}")
-    print("resources per class:")
+    lang = args.lang
+    print(
+        say(
+            lang,
+            "triples: %(triples)s   named graphs: %(graphs)s",
+            triples=stats["triples"],
+            graphs=stats["graphs"],
+        )
+    )
+    print(say(lang, "resources per class:"))
     for name, count in stats["classes"].items():
         print(f"  {name:32} {count}")
-    print("labels per language:")
-    for lang, count in stats["labels_per_language"].items():
-        print(f"  {lang:6} {count}")
-    print(f"resources without a source: {stats['resources_without_source']}")
+    print(say(lang, "labels per language:"))
+    for tag, count in stats["labels_per_language"].items():
+        print(f"  {tag:6} {count}")
+    print(say(lang, "resources without a source: %(num)s", num=stats["resources_without_source"]))
     return 0 if stats["resources_without_source"] == 0 else 1
 
 
@@ -462,7 +611,8 @@ def cmd_apikey(args: argparse.Namespace, settings: Settings, progress: Progress)
     if args.action == "list":
         for listed in credentials.stored_keys():
             state = f" {listed.member_state}" if listed.member_state else ""
-            print(f"{listed.key_id}  {listed.user:24} {listed.role}{state}  created {listed.created}")
+            created = say(args.lang, "created %(when)s", when=listed.created)
+            print(f"{listed.key_id}  {listed.user:24} {listed.role}{state}  {created}")
         return 0
     if args.action == "revoke":
         from imvokg.services.sessions import SessionStore
@@ -475,7 +625,14 @@ def cmd_apikey(args: argparse.Namespace, settings: Settings, progress: Progress)
         )
         ended = sessions.close_for_key(revoked.key_id)
         print(
-            f"revoked key {revoked.key_id} of {revoked.user}; {ended} browser session(s) ended",
+            say_plural(
+                args.lang,
+                "revoked key %(key)s of %(user)s; %(num)s browser session ended",
+                "revoked key %(key)s of %(user)s; %(num)s browser sessions ended",
+                ended,
+                key=revoked.key_id,
+                user=revoked.user,
+            ),
             file=sys.stderr,
         )
         return 0
@@ -489,10 +646,16 @@ def cmd_apikey(args: argparse.Namespace, settings: Settings, progress: Progress)
         organisation=args.organisation,
     )
     print(key)
+    role = f"{stored.role}, {stored.member_state}" if stored.member_state else stored.role
     print(
-        f"created key {stored.key_id} for {stored.user} ({stored.role}"
-        f"{', ' + stored.member_state if stored.member_state else ''}) in {credentials.path}; "
-        "it is shown only now",
+        say(
+            args.lang,
+            "created key %(key)s for %(user)s (%(role)s) in %(file)s; it is shown only now",
+            key=stored.key_id,
+            user=stored.user,
+            role=role,
+            file=credentials.path,
+        ),
         file=sys.stderr,
     )
     return 0
@@ -510,7 +673,16 @@ def cmd_synth(args: argparse.Namespace, settings: Settings, progress: Progress) 
     started = time.perf_counter()
     count = write(args.output, triples=triples, seed=args.seed, out=sys.stdout)
     if args.output:
-        print(f"wrote {count} triples to {args.output} in {time.perf_counter() - started:.1f} s")
+        print(
+            say_plural(
+                args.lang,
+                "wrote %(num)s triple to %(file)s in %(seconds)s s",
+                "wrote %(num)s triples to %(file)s in %(seconds)s s",
+                count,
+                file=args.output,
+                seconds=f"{time.perf_counter() - started:.1f}",
+            )
+        )
     return 0
 
 
@@ -534,7 +706,10 @@ def cmd_diff(args: argparse.Namespace, settings: Settings, progress: Progress) -
         )
     finally:
         store.close()
-    print(json.dumps(found.to_dict(), indent=2, ensure_ascii=False) if args.json else found.text(), end="")
+    print(
+        json.dumps(found.to_dict(), indent=2, ensure_ascii=False) if args.json else found.text(args.lang),
+        end="",
+    )
     return 0
 
 

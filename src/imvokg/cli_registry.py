@@ -14,62 +14,64 @@ from typing import Any
 
 from imvokg.config import Settings
 from imvokg.errors import InputError
+from imvokg.messages import N_, say
 
 SETTINGS_FILE = "registry.env"
+KEY_STATES = {"revoked": N_("revoked"), "expired": N_("expired"), "signs": N_("signs")}
+"""A signing key's state as `imvokg keys` lists it."""
 
 
-def add_parsers(sub: Any) -> None:
+def add_parsers(sub: Any, lang: str = "en") -> None:
+    """The registry's subcommands, their help in `lang`."""
     init = sub.add_parser(
         "init-registry",
-        help="set up one member state's registry: settings file and the authority's signing key",
-        description="Creates DIR/registry.env (the settings: member state, authority, base IRI, store, "
-        "key files) and DIR/authority-keys.json (the authority's first Ed25519 signing key, mode 0600). "
-        "Then: imvokg --settings DIR/registry.env build && imvokg --settings DIR/registry.env serve",
+        help=say(lang, "set up one member state's registry: settings file and the authority's signing key"),
     )
-    init.add_argument("--member-state", required=True, help="the EU member state, e.g. NL, DE, FR")
-    init.add_argument("--authority-iri", required=True, help="IRI of the supervisory authority")
-    init.add_argument("--authority-name", required=True, help="name of the supervisory authority")
+    init.add_argument("--member-state", required=True, help=say(lang, "the EU member state, e.g. NL, DE, FR"))
+    init.add_argument("--authority-iri", required=True, help=say(lang, "IRI of the supervisory authority"))
+    init.add_argument("--authority-name", required=True, help=say(lang, "name of the supervisory authority"))
     init.add_argument(
         "--base-url",
-        help="the public base URL other registries reach this one at (its /authority, /ldes); "
-        "the data's IRIs stay under https://w3id.org/imvokg/",
+        help=say(
+            lang,
+            "the public base URL other registries reach this one at (its /authority, /ldes); "
+            "the data's IRIs stay under https://w3id.org/imvokg/",
+        ),
     )
-    init.add_argument("--dir", type=Path, required=True, help="folder for the settings, keys and store")
-    init.add_argument("--port", type=int, default=8000, help="port `imvokg serve` listens on")
+    init.add_argument(
+        "--dir", type=Path, required=True, help=say(lang, "folder for the settings, keys and store")
+    )
+    init.add_argument("--port", type=int, default=8000, help=say(lang, "port (default 8000)"))
 
     keys = sub.add_parser(
         "keys",
-        help="list, rotate or revoke the authority's signing keys",
-        description="rotate: a new signing key; the current one expires now and stays published, so "
-        "what it signed still verifies. revoke KEY: the key was compromised; nothing it signed verifies.",
+        help=say(lang, "list, rotate or revoke the authority's signing keys"),
     )
     keys.add_argument("action", choices=["list", "rotate", "revoke"])
-    keys.add_argument("key", nargs="?", help="with revoke: the key id (e.g. key-1)")
+    keys.add_argument("key", nargs="?", help=say(lang, "with revoke: the key id (e.g. key-1)"))
 
     verify = sub.add_parser(
         "verify",
-        help="check the signatures in a dump (TriG, N-Quads) or of a decision in the store",
-        description="FILE: every named graph with a proof graph in the file is checked. IRI or id: the "
-        "decision in the store. Keys: this registry's own, and those of --authority documents (saved "
-        "from another registry's /authority). Exit 0 when every proof is valid, 1 otherwise.",
+        help=say(lang, "check the signatures in a dump (TriG, N-Quads) or of a decision in the store"),
     )
-    verify.add_argument("target", help="a .trig/.nq file, a decision IRI, or a decision id")
+    verify.add_argument("target", help=say(lang, "a .trig/.nq file, a decision IRI, or a decision id"))
     verify.add_argument(
-        "--authority", type=Path, action="append", default=[], help="a peer's authority document (JSON)"
+        "--authority",
+        type=Path,
+        action="append",
+        default=[],
+        help=say(lang, "a peer's authority document (JSON)"),
     )
-    verify.add_argument("--json", action="store_true", help="print JSON")
-    verify.add_argument("--store", type=Path, help="store directory")
+    verify.add_argument("--json", action="store_true", help=say(lang, "print JSON"))
+    verify.add_argument("--store", type=Path, help=say(lang, "store directory"))
 
     harvest = sub.add_parser(
         "harvest",
-        help="follow the other registries' event streams (the peers file) into this store",
-        description="One round: each peer's new decisions, verified against its pinned keys, stored "
-        "under graph/peer/{member-state}/. --follow repeats every --interval seconds, backing off while "
-        "a peer is down. The position per peer is kept next to the store, so a restart goes on there.",
+        help=say(lang, "follow the other registries' event streams (the peers file) into this store"),
     )
-    harvest.add_argument("--follow", action="store_true", help="keep harvesting")
-    harvest.add_argument("--interval", type=float, default=10.0, help="seconds between rounds")
-    harvest.add_argument("--store", type=Path, help="store directory")
+    harvest.add_argument("--follow", action="store_true", help=say(lang, "keep harvesting"))
+    harvest.add_argument("--interval", type=float, default=10.0, help=say(lang, "seconds between rounds"))
+    harvest.add_argument("--store", type=Path, help=say(lang, "store directory"))
 
 
 def cmd_init_registry(args: argparse.Namespace, settings: Settings, progress: Any) -> int:
@@ -80,11 +82,13 @@ def cmd_init_registry(args: argparse.Namespace, settings: Settings, progress: An
     folder: Path = args.dir.absolute()
     target = folder / SETTINGS_FILE
     if target.exists() or (folder / "authority-keys.json").exists():
-        raise InputError(f"{folder} already holds a registry; its keys are never overwritten")
+        raise InputError(
+            N_("%(folder)s already holds a registry; its keys are never overwritten"), folder=folder
+        )
     if args.base_url and not (
         args.base_url.startswith(("https://", "http://")) and args.base_url.endswith("/")
     ):
-        raise InputError("--base-url is an http(s) URL ending in '/', e.g. https://registry.example.de/")
+        raise InputError(N_("--base-url is an http(s) URL ending in '/', e.g. https://registry.example.de/"))
     folder.mkdir(parents=True, exist_ok=True)
     lines = {
         "IMVOKG_MEMBER_STATE": args.member_state.upper(),
@@ -99,10 +103,24 @@ def cmd_init_registry(args: argparse.Namespace, settings: Settings, progress: An
         lines["IMVOKG_REGISTRY_BASE"] = args.base_url
     target.write_text("".join(f"{k}={json.dumps(v)}\n" for k, v in lines.items()), encoding="utf-8")
     key, _ = AuthorityKeys(folder / "authority-keys.json").current()
-    print(f"registry of {args.member_state.upper()} set up in {folder}")
-    print(f"  settings     {target}")
-    print(f"  signing key  {key.id} ({key.public_key_multibase}) in {folder / 'authority-keys.json'}")
-    print(f"next: imvokg --settings {target} build && imvokg --settings {target} serve")
+    lang = args.lang
+    print(
+        say(
+            lang, "registry of %(state)s set up in %(folder)s", state=args.member_state.upper(), folder=folder
+        )
+    )
+    print(f"  {say(lang, 'settings'):12} {target}")
+    print(
+        f"  {say(lang, 'signing key'):12} {key.id} ({key.public_key_multibase}) "
+        f"in {folder / 'authority-keys.json'}"
+    )
+    print(
+        say(
+            lang,
+            "next: %(command)s",
+            command=f"imvokg --settings {target} build && imvokg --settings {target} serve",
+        )
+    )
     return 0
 
 
@@ -112,16 +130,31 @@ def cmd_keys(args: argparse.Namespace, settings: Settings, progress: Any) -> int
     keys = AuthorityKeys(keys_file_for(settings))
     if args.action == "rotate":
         fresh = keys.rotate()
-        print(f"{fresh.id} signs from now on; earlier keys stay published and verify what they signed")
+        print(
+            say(
+                args.lang,
+                "%(key)s signs from now on; earlier keys stay published and verify what they signed",
+                key=fresh.id,
+            )
+        )
     elif args.action == "revoke":
         if not args.key:
-            raise InputError("keys revoke needs the key id, e.g. `imvokg keys revoke key-1`")
+            raise InputError(N_("keys revoke needs the key id, e.g. `imvokg keys revoke key-1`"))
         revoked = keys.revoke(args.key)
-        print(f"{revoked.id} is revoked: nothing it signed verifies any more; run `imvokg keys rotate`")
+        print(
+            say(
+                args.lang,
+                "%(key)s is revoked: nothing it signed verifies any more; run `imvokg keys rotate`",
+                key=revoked.id,
+            )
+        )
     for key in keys.public_keys():
-        state = "revoked" if key.revoked else "expired" if key.expires else "signs"
+        state = say(
+            args.lang, KEY_STATES["revoked" if key.revoked else "expired" if key.expires else "signs"]
+        )
         method = f"{controller_iri(settings)}#{key.id}"
-        print(f"{method}  {state:8} created {key.created}  {key.public_key_multibase}")
+        created = say(args.lang, "created %(when)s", when=key.created)
+        print(f"{method}  {state:10} {created}  {key.public_key_multibase}")
     return 0
 
 
@@ -135,7 +168,9 @@ def cmd_verify(args: argparse.Namespace, settings: Settings, progress: Any) -> i
         try:
             document = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
-            raise InputError(f"{path} is not a readable authority document: {exc}") from None
+            raise InputError(
+                N_("%(file)s is not a readable authority document: %(problem)s"), file=path, problem=exc
+            ) from None
         peers.update(keys_from_document(document, str(document.get("id", ""))))
 
     def resolve(method: str) -> Any:
@@ -172,7 +207,7 @@ def cmd_harvest(args: argparse.Namespace, settings: Settings, progress: Any) -> 
 
     peers = load_peers(settings)
     if not peers:
-        raise InputError("no peers are configured; set IMVOKG_PEERS_FILE to a JSON list of registries")
+        raise InputError(N_("no peers are configured; set IMVOKG_PEERS_FILE to a JSON list of registries"))
     store = open_store(settings, read_only=False)
     harvester = Harvester(settings, store)
     backoff = {peer.base: 0.0 for peer in peers}
@@ -180,13 +215,20 @@ def cmd_harvest(args: argparse.Namespace, settings: Settings, progress: Any) -> 
         while True:
             for peer in peers:
                 report = harvester.harvest(peer)
-                print(
-                    f"{peer.member_state} {peer.base}: {report.pages} pages, {report.stored} stored, "
-                    f"{len(report.refused)} refused" + (f"; stopped: {report.error}" if report.error else ""),
-                    flush=True,
+                counts = say(
+                    args.lang,
+                    "pages: %(pages)s, stored: %(stored)s, refused: %(refused)s",
+                    pages=report.pages,
+                    stored=report.stored,
+                    refused=len(report.refused),
                 )
+                stopped = say(args.lang, "; stopped: %(error)s", error=report.error) if report.error else ""
+                print(f"{peer.member_state} {peer.base}: {counts}{stopped}", flush=True)
                 for member, why in report.refused:
-                    print(f"  refused {member}: {why}", flush=True)
+                    print(
+                        "  " + say(args.lang, "refused %(member)s: %(why)s", member=member, why=why),
+                        flush=True,
+                    )
                 backoff[peer.base] = (
                     min(300.0, max(args.interval, backoff[peer.base] * 2)) if report.error else 0.0
                 )

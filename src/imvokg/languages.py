@@ -12,6 +12,7 @@ so shared caches keep one copy per language.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 LANGUAGES: tuple[str, ...] = (
@@ -43,6 +44,34 @@ def normalise(tag: str | None) -> str | None:
         if subtags and len(subtags[-1]) == 1:  # a singleton ('x', 'u') never ends a lookup range
             subtags.pop()
     return None
+
+
+ENVIRONMENT = ("IMVOKG_LANG", "LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
+"""Where a process (the CLI) finds its language when ``--lang`` is not given: ``IMVOKG_LANG``,
+then the locale variables in the order gettext reads them."""
+
+
+def from_environment(environ: Mapping[str, str]) -> str:
+    """The language of a command line: ``IMVOKG_LANG``, then the POSIX locale, then English.
+
+    ``IMVOKG_LANG`` counts when we speak it. Of the locale variables the first one that is set
+    decides, as for gettext (``LC_ALL=C`` means English even when ``LANG`` says otherwise);
+    ``LANGUAGE`` may list several (``fr:de``), the first we speak wins; ``de_AT.UTF-8@euro`` -> ``de``.
+    """
+    chosen = normalise(environ.get("IMVOKG_LANG"))
+    if chosen:
+        return chosen
+    for name in ENVIRONMENT[1:]:
+        value = environ.get(name, "").strip()
+        if not value:
+            continue
+        for tag in value.split(":"):
+            found = normalise(tag.split(".")[0].split("@")[0])
+            if found:
+                return found
+        if name != "LANGUAGE":  # a LANGUAGE list we cannot use leaves the choice to the locale
+            return DEFAULT
+    return DEFAULT
 
 
 def from_accept_language(header: str | None) -> str | None:

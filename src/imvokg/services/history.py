@@ -36,7 +36,7 @@ from rdflib.namespace import DCTERMS, ORG, PROV, RDF, RDFS, XSD
 from rdflib.term import Node
 
 from imvokg.errors import InputError, NotFound
-from imvokg.messages import N_
+from imvokg.messages import N_, say
 from imvokg.namespaces import BASE, GRAPH, ID, IMVO
 from imvokg.queries import DATE_PATTERN
 from imvokg.services.linked_data import LinkedDataService
@@ -48,6 +48,14 @@ __all__ = ["EVENT_KINDS", "Snapshot", "Snapshots", "event_graph", "event_graph_i
 
 GROUPS = ("agreement", "parties", "risks", "commitments", "mechanisms")
 """How a diff is grouped: what a person reads an agreement by."""
+GROUP_NAMES = {
+    "agreement": N_("Agreement"),
+    "parties": N_("Parties"),
+    "risks": N_("Risks"),
+    "commitments": N_("Commitments"),
+    "mechanisms": N_("Mechanisms"),
+}
+"""The groups as a person reads them (the JSON keeps the keys)."""
 
 _VERSION_PATH = re.compile(r"^(?:.*/)?v/([1-9][0-9]{0,5})$")
 
@@ -236,13 +244,13 @@ class Diff:
             "removed": sum(len(v) for v in self.removed.values()),
         }
 
-    def text(self) -> str:
+    def text(self, lang: str = "en") -> str:
         """The diff as lines a person reads in a terminal: ``+``/``-`` N-Triples under each group."""
         lines = [f"# {self.agreement}: v{self.older} -> v{self.newer}"]
         for group in GROUPS:
             if not (self.added[group] or self.removed[group]):
                 continue
-            lines.append(f"## {group}")
+            lines.append(f"## {say(lang, GROUP_NAMES[group])}")
             lines.extend(f"- {t}" for t in self.removed[group])
             lines.extend(f"+ {t}" for t in self.added[group])
         return "\n".join(lines) + "\n"

@@ -25,6 +25,8 @@ def test_the_catalogue_holds_the_messages_of_code_and_templates(template: Catalo
     assert "Skip to content" in ids  # base.html
     assert "%(num)s violation" in ids  # validation.py, a plural
     assert "the API key is not valid" in ids  # an error message of a service
+    assert "usage: " in ids and "(%(num)s row)" in ids  # the command line, argparse's own words
+    assert "no peers are configured; set IMVOKG_PEERS_FILE to a JSON list of registries" in ids
     assert len(ids) > 250
 
 

@@ -389,7 +389,7 @@ def cmd_build(args: argparse.Namespace, settings: Settings, progress: Progress) 
             graphs=report.graphs,
             triples=report.triples,
             inferred=report.inferred_triples,
-            seconds=f"{report.seconds.get('total', 0):.1f}",
+            seconds=round(report.seconds.get("total", 0), 1),
         )
     )
     for name, count in report.counts.items():
@@ -426,7 +426,8 @@ def cmd_serve(args: argparse.Namespace, settings: Settings, progress: Progress) 
     from imvokg.api.server import server_options
 
     print(
-        say(args.lang, "serving on %(url)s", url=f"http://{settings.host}:{settings.port}"), file=sys.stderr
+        say(args.lang, "serving on %(url)s", url="http://" + settings.host + ":" + str(settings.port)),
+        file=sys.stderr,
     )
     if args.workers > 1:
         import os
@@ -680,7 +681,7 @@ def cmd_synth(args: argparse.Namespace, settings: Settings, progress: Progress) 
                 "wrote %(num)s triples to %(file)s in %(seconds)s s",
                 count,
                 file=args.output,
-                seconds=f"{time.perf_counter() - started:.1f}",
+                seconds=round(time.perf_counter() - started, 1),
             )
         )
     return 0

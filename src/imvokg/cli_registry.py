@@ -114,13 +114,8 @@ def cmd_init_registry(args: argparse.Namespace, settings: Settings, progress: An
         f"  {say(lang, 'signing key'):12} {key.id} ({key.public_key_multibase}) "
         f"in {folder / 'authority-keys.json'}"
     )
-    print(
-        say(
-            lang,
-            "next: %(command)s",
-            command=f"imvokg --settings {target} build && imvokg --settings {target} serve",
-        )
-    )
+    command = f"imvokg --settings {target} build && imvokg --settings {target} serve"
+    print(say(lang, "next: %(command)s", command=command))
     return 0
 
 

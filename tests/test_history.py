@@ -216,7 +216,7 @@ def test_cli_diff_prints_the_same_groups(story: Story) -> None:
         check=False,
     )
     assert text.returncode == 0, text.stderr
-    assert "## agreement" in text.stdout and "+ <" in text.stdout and "2036-01-31" in text.stdout
+    assert "## Agreement" in text.stdout and "+ <" in text.stdout and "2036-01-31" in text.stdout
 
 
 def test_as_of_before_each_approval_replays_the_answer_given_then(story: Story) -> None:

@@ -99,9 +99,8 @@ def run_size(size: str, args: argparse.Namespace) -> dict[str, object]:
         for t, lang in asked:
             if time.monotonic() > deadline:
                 break
-            ms, rows = timed(
-                lambda t=t, lang=lang: store.select(query, bindings={"text": Term.literal(t), "lang": Term.literal(lang)})
-            )  # fmt: skip
+            bound = {"text": Term.literal(t), "lang": Term.literal(lang)}
+            ms, rows = timed(lambda bound=bound: store.select(query, bindings=bound))
             sparql.append(ms)
             if t in found:
                 found[t]["sparql"] = len(rows)  # type: ignore[arg-type]
@@ -126,9 +125,8 @@ def run_size(size: str, args: argparse.Namespace) -> dict[str, object]:
             http: list[float] = []
             caches: dict[str, int] = {}
             for t, lang in asked:
-                ms, answer = timed(
-                    lambda t=t, lang=lang: client.get("/queries/label-search", params={"text": t, "lang": lang})
-                )  # fmt: skip
+                asked_for = {"text": t, "lang": lang}
+                ms, answer = timed(lambda p=asked_for: client.get("/queries/label-search", params=p))
                 answer.raise_for_status()  # type: ignore[attr-defined]
                 http.append(ms)
                 state = answer.headers.get("X-Cache", "none")  # type: ignore[attr-defined]

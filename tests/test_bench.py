@@ -47,3 +47,21 @@ def test_the_benchmark_smoke_run_writes_results_for_every_engine(tmp_path: Path)
     writes = result["writes"]
     assert set(writes["warm_ms"]) == {"q1", "q2", "q3", "q4", "q5", "q6"}
     assert [w["write"] for w in writes["writes"]] == ["approval", "withdrawal"]
+
+
+@pytest.mark.timeout(900)
+def test_the_search_benchmark_compares_the_index_with_sparql(tmp_path: Path) -> None:
+    out = tmp_path / "results"
+    subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "search.py"), "--sizes", "10k", "--quick", "--no-reason",
+         "--work", str(tmp_path / "work"), "--out", str(out)],
+        check=True, timeout=900,
+    )  # fmt: skip
+    [result_file] = out.glob("search-*.json")
+    [result] = json.loads(result_file.read_text())["results"]
+    for way in ("index", "http", "sparql"):
+        assert result[way]["n"] > 0 and result[way]["p95_ms"] > 0, way
+    assert result["ratio_sparql_to_index"]["p95"] > 0
+    found = result["found"]
+    assert found["securite"]["index"] > 0 and found["securite"]["sparql"] == 0  # accents: only the index
+    assert found["child labor"]["index"] > found["child labor"]["sparql"]  # near forms: only the index

@@ -10,16 +10,18 @@ here: the problem+json error shape on every operation, paging on every list.
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI
 from fastapi.responses import HTMLResponse
-from fastapi.routing import APIRoute
+from fastapi.routing import APIRoute, iter_route_contexts
 
 from imvokg import __version__
 from imvokg.api import problem
-from imvokg.api.conventions import MAX_LIMIT, MAX_OFFSET
-from imvokg.formats import FORMATS, JSON_LD, READABLE
+from imvokg.api.conventions import MAX_LIMIT, MAX_OFFSET, is_list
+from imvokg.formats import FORMATS, HTML, JSON_LD, READABLE
 from imvokg.queries import DATE_PATTERN
 from imvokg.services.history import TIMESTAMP_PATTERN
 from imvokg.services.identifiers import MEMBER_STATE_PATTERN, SLUG_PATTERN
@@ -76,12 +78,11 @@ def answers_in(*media_types: str) -> dict[int | str, dict[str, Any]]:
     }
 
 
-def document_paging(operation: dict[str, Any]) -> None:
+def document_paging(route: APIRoute, operation: dict[str, Any]) -> None:
     """A list operation (a JSON array answer) takes ``limit`` and ``offset`` (api/conventions.py)."""
-    answer = operation.get("responses", {}).get("200", {})
-    schema = answer.get("content", {}).get("application/json", {}).get("schema", {})
-    if schema.get("type") != "array":
+    if not is_list(route):
         return
+    answer = operation.get("responses", {}).get("200", {})
     parameters = operation.setdefault("parameters", [])
     parameters += [
         {
@@ -151,6 +152,115 @@ def rdf_body(description: str) -> dict[str, Any]:
     return {"requestBody": {"required": True, "description": description, "content": content}}
 
 
+SPARQL_RESULTS_JSON: dict[str, Any] = {
+    "type": "object",
+    "description": "SPARQL 1.1 Query Results JSON Format: head and results (SELECT) or boolean (ASK)",
+    "required": ["head"],
+    "properties": {
+        "head": {
+            "type": "object",
+            "properties": {"vars": {"type": "array", "items": {"type": "string"}}},
+        },
+        "results": {
+            "type": "object",
+            "required": ["bindings"],
+            "properties": {
+                "bindings": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "additionalProperties": {
+                            "type": "object",
+                            "required": ["type", "value"],
+                            "properties": {
+                                "type": {"enum": ["uri", "literal", "bnode", "triple"]},
+                                "value": {},
+                                "datatype": {"type": "string"},
+                                "xml:lang": {"type": "string"},
+                            },
+                        },
+                    },
+                }
+            },
+        },
+        "boolean": {"type": "boolean"},
+    },
+}
+"""The one JSON results shape (https://www.w3.org/TR/sparql11-results-json/), written out for clients."""
+
+TEXT_ANSWERS = {
+    HTML: "an HTML page for people",
+    "application/xml": "XML (sitemaps.org 0.9)",
+    "application/atom+xml": "an Atom 1.0 feed (RFC 4287)",
+    "application/link-format": "an RFC 6690 link format document (a Memento TimeMap)",
+    "application/sparql-query": "the query's text with its parameters bound",
+}
+
+
+def answer_schema(media_type: str) -> dict[str, Any]:
+    """The schema of an answer in ``media_type``: a JSON shape, or a string in a named syntax.
+
+    A string's ``format`` is its name under http://www.w3.org/ns/formats/ (as for
+    request bodies, see :data:`SPARQL_QUERY`); other text carries ``contentMediaType``.
+    """
+    if media_type == "application/sparql-results+json":
+        return SPARQL_RESULTS_JSON
+    if media_type == JSON_LD:
+        return {
+            "type": ["object", "array"],
+            "description": "JSON-LD 1.1 (expanded, or compacted with @context)",
+        }
+    known = next((f for f in FORMATS if f.media_type == media_type), None)
+    if known is not None:
+        return {"type": "string", "format": known.w3c, "contentMediaType": media_type}
+    if media_type == "application/gzip":
+        return {"type": "string", "format": "binary", "contentMediaType": media_type}
+    if media_type == "application/sparql-query":
+        return {**SPARQL_QUERY, "contentMediaType": media_type}
+    return {"type": "string", "contentMediaType": media_type, "description": TEXT_ANSWERS.get(media_type, "")}
+
+
+EXAMPLES_FILE = Path(__file__).with_name("openapi-examples.json")
+"""What the service answered on the curated data for each operation, shortened (written by
+``tools/openapi_examples.py``; tests/test_openapi.py checks each against its schema)."""
+
+
+def examples() -> dict[str, dict[str, dict[str, Any]]]:
+    """``{operationId: {status: {media type: Example Object}}}`` from :data:`EXAMPLES_FILE`."""
+    loaded: dict[str, dict[str, dict[str, Any]]] = json.loads(EXAMPLES_FILE.read_text(encoding="utf-8"))
+    return loaded
+
+
+def document_answers(route: APIRoute, operation: dict[str, Any], known: dict[str, Any]) -> None:
+    """Each success answer of ``operation``: exactly its media types, each with a schema and an example.
+
+    FastAPI adds ``application/json`` to every 200 of a route whose class is the
+    default JSONResponse, also where the route negotiates among other types
+    (``answers_in``); those routes keep only what they declare. A media type
+    without a schema of its own gets :func:`answer_schema`.
+    """
+    declared = route.responses.get(200, {}).get("content")
+    for status, answer in operation.get("responses", {}).items():
+        if not str(status).startswith("2"):
+            continue
+        content = answer.get("content", {})
+        if status == "200" and declared:
+            # what the route declares, and application/json only where a model gives its shape
+            content = answer["content"] = {
+                m: item for m, item in content.items() if m in declared or item.get("schema")
+            }
+        for media_type, item in content.items():
+            if not item.get("schema"):
+                item["schema"] = answer_schema(media_type)
+            example = known.get(status, {}).get(media_type)
+            if example is not None:
+                item["examples"] = {"curated": example}
+
+
+NOT_FOUND = problem.problem(404, "not_found", "no agreement 'no-such-agreement'")
+"""The example of every error answer, built as the error handlers build theirs."""
+
+
 def document_errors(app: FastAPI) -> None:
     """Say in /openapi.json what every error answer is: problem+json (api/problem.py), on any status.
 
@@ -172,7 +282,18 @@ def document_errors(app: FastAPI) -> None:
         error = {
             "description": "Refused or failed: RFC 9457 problem details with the members error and detail "
             "(401 adds WWW-Authenticate, 405 Allow, 429 and 503 Retry-After)",
-            "content": {problem.PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+            "content": {
+                problem.PROBLEM_JSON: {
+                    "schema": {"$ref": "#/components/schemas/Problem"},
+                    "examples": {"not_found": {"value": NOT_FOUND}},
+                }
+            },
+        }
+        known = examples()
+        routes = {
+            route.operation_id or operation_id(route): route
+            for route in (context.original_route for context in iter_route_contexts(app.routes))
+            if isinstance(route, APIRoute) and route.include_in_schema
         }
         for operations in schema.get("paths", {}).values():
             for operation in operations.values():
@@ -181,7 +302,9 @@ def document_errors(app: FastAPI) -> None:
                 if validation is not None and "HTTPValidationError" not in str(validation):
                     responses["422"] = validation  # a route's own 422 (a validation report) stays
                 responses["default"] = error
-                document_paging(operation)
+                route = routes[operation["operationId"]]
+                document_paging(route, operation)
+                document_answers(route, operation, known.get(operation["operationId"], {}))
         app.openapi_schema = schema
         return schema
 

@@ -537,3 +537,16 @@ class Release(Shape):
     release: str
     since: str
     until: str | None
+
+
+class ReleaseFile(Shape):
+    """One file of /dumps/: a release of the whole graph in one syntax, named by its version."""
+
+    name: str
+    url: str
+    version: str
+    media_type: str
+    compressed: bool
+    byte_size: int
+    sha256: str
+    modified: str

@@ -8,6 +8,7 @@ from xml.sax.saxutils import escape
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, JSONResponse, PlainTextResponse, RedirectResponse, Response
 
+from imvokg.api import models
 from imvokg.api.conventions import IMMUTABLE
 from imvokg.api.deps import ServicesDep
 from imvokg.api.docs import answers_in
@@ -24,7 +25,7 @@ from imvokg.api.publishing import (
     validator_headers,
 )
 from imvokg.api.state import Services
-from imvokg.formats import RELEASE_FORMATS
+from imvokg.formats import HTML, RELEASE_FORMATS
 from imvokg.namespaces import BASE
 from imvokg.services import catalog, dumps, feed, linked_data
 from imvokg.services.rdf_formats import serialize
@@ -148,7 +149,12 @@ def dumps_redirect() -> RedirectResponse:
     return RedirectResponse("/dumps/", status_code=308)
 
 
-@router.get("/dumps/", operation_id="listDumps", response_model=None)
+@router.get(
+    "/dumps/",
+    operation_id="listDumps",
+    response_model=None,
+    responses={200: {"model": list[models.ReleaseFile], "content": {HTML: {}}}},
+)
 @router.head("/dumps/", response_model=None, include_in_schema=False)
 @accepts("format")
 def list_dumps(request: Request, services: ServicesDep) -> Response:
@@ -188,7 +194,9 @@ def list_dumps(request: Request, services: ServicesDep) -> Response:
     "/dumps/{name}",
     operation_id="getDump",
     response_model=None,
-    responses=answers_in(*RELEASE_FORMATS.values(), "application/gzip"),
+    responses=answers_in(
+        *(m for suffix, m in RELEASE_FORMATS.items() if not suffix.endswith(".gz")), "application/gzip"
+    ),
 )
 @router.head("/dumps/{name}", response_model=None, include_in_schema=False)
 def get_dump(name: str, request: Request, services: ServicesDep) -> Response:

@@ -50,6 +50,7 @@ async def _json_body(request: Request) -> dict[str, Any] | None:
     "/validate",
     operation_id="validateAgreement",
     response_model=models.ValidationReport,
+    responses={200: {"content": {"text/turtle": {}}}},  # the raw sh:ValidationReport, by Accept
     openapi_extra=rdf_body("the agreement to validate; nothing is stored"),
 )
 async def validate(request: Request, language: LangDep, services: ServicesDep) -> Response:

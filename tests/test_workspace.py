@@ -530,3 +530,132 @@ def test_a_party_picked_by_name_and_its_role_are_written_into_the_text(registry:
         other = http.get("/workspace/pick", params={"class": "https://example.org/Thing", "q": "fnv"})
         assert other.status_code == 400
         assert "no field of the form takes values of this class" in other.text
+
+
+def labelled(page: str, legend: str, name: str) -> str:
+    """The id of the field labelled ``name`` in the part of the form whose legend is ``legend``."""
+    part = re.search(r"<legend>" + re.escape(legend) + r"</legend>(.*?)(?:<legend>|</fieldset>)", page, re.S)
+    assert part, legend
+    found = re.search(r'<label for="([\w-]+)">' + re.escape(name), part.group(1))
+    assert found, f"{legend}: {name}"
+    return found.group(1)
+
+
+def written(answer: httpx.Response) -> str:
+    """The text of the agreement after "write these fields into the text"."""
+    assert answer.status_code == 200, re.findall(r"error-box[^>]*>([^<]*)", answer.text)
+    return html.unescape(re.search(r'<textarea id="text"[^>]*>(.*?)</textarea>', answer.text, re.S).group(1))
+
+
+COMPLETE_FORM = "https://w3id.org/imvokg/id/agreement/complete-form-widgets"
+RT = "https://w3id.org/imvokg/scheme/risk-topic/"
+SEV = "https://w3id.org/imvokg/scheme/severity-level/"
+STEP = "https://w3id.org/imvokg/scheme/dd-step/"
+ROLE = "https://w3id.org/imvokg/scheme/party-role/"
+ONT = "https://w3id.org/imvokg/ont#"
+
+
+def complete_form_steps(page: str) -> list[dict[str, str]]:
+    """A complete agreement, written in the form's fields and parts one part at a time."""
+    agreement = {
+        field_of(page, "label (English)"): "Complete Form Widgets",
+        field_of(page, "label (Nederlands)"): "Volledig formulier onderdelen",
+        field_of(page, "covers sector"): "https://w3id.org/imvokg/scheme/sector/gold",
+        field_of(page, "start date"): "2031-01-01",
+        field_of(page, "end date"): "2035-12-31",
+        field_of(page, "source"): "https://w3id.org/imvokg/id/source/ser-2023-position-paper",
+        field_of(page, "refers to"): "https://w3id.org/imvokg/id/instrument/oecd-mne-guidelines-2023 "
+        "https://w3id.org/imvokg/id/instrument/ungp-2011",
+    }
+    member, role = labelled(page, "Membership", "member"), labelled(page, "Membership", "role")
+    memberships = [
+        {member: f"https://w3id.org/imvokg/id/party/{party}", role: ROLE + "signatory"}
+        for party in ("fnv", "clean-clothes-campaign", "vgt")
+    ]
+    analysis = {labelled(page, "Sector Risk Assessment", "label (English)"): "Widgets risk analysis"}
+    risk = {
+        labelled(page, "Assessed Risk", "risk topic"): RT + "child-labour",
+        labelled(page, "Assessed Risk", "is salient"): "true",
+        labelled(page, "Assessed Risk", "severity: scale"): SEV + "very-high",
+        labelled(page, "Assessed Risk", "severity: scope"): SEV + "high",
+        labelled(page, "Assessed Risk", "severity: irremediable character"): SEV + "high",
+    }
+    commitment = {
+        labelled(page, "Commitment", "label (English)"): "End child labour",
+        labelled(page, "Commitment", "addresses risk topic"): RT + "child-labour",
+        labelled(page, "Commitment", "covers step"): f"{STEP}step-3\n{STEP}step-5",
+    }
+    kind, name = labelled(page, "Mechanism", "Kind"), labelled(page, "Mechanism", "label (English)")
+    described = labelled(page, "Mechanism", "description (English)")
+    mechanisms = [
+        {
+            kind: ONT + "MonitoringMechanism",
+            name: "Monitoring panel",
+            described: "Reviews every plan yearly.",
+        },
+        {kind: ONT + "GrievanceMechanism", name: "Complaints desk"},
+        {kind: ONT + "SmeSupportMeasure", name: "SME helpdesk"},
+    ]
+    return [agreement, *memberships, {**analysis, **risk}, commitment, *mechanisms]
+
+
+def test_a_complete_agreement_written_in_the_form_conforms(registry: Registry) -> None:
+    """Every part the shapes give (memberships, the risk analysis and its salient risk with the
+    three severity components, a commitment on that risk, three mechanisms, the instruments referred
+    to) written from the form alone: the text meets MR-01 ... MR-11 and the parts are linked."""
+    from rdflib import Graph, Literal, URIRef
+
+    with signed_in(registry, "erin") as http:
+        page = http.get("/workspace/new").text
+        csrf = CSRF.search(page).group(1)
+        text = ""
+        for step in complete_form_steps(page):
+            data = {"csrf": csrf, "text": text, "media_type": "text/turtle", "action": "fill", **step}
+            answer = http.post("/workspace/new", data=data)
+            text = written(answer)
+        statuses = dict(re.findall(r'data-requirement="([^"]+)" data-status="(\w+)"', answer.text))
+        assert len(statuses) == 14 and [r for r, status in statuses.items() if status == "not_met"] == []
+        data = Graph().parse(data=text, format="turtle")
+        agreement = URIRef(COMPLETE_FORM)
+        (analysis,) = data.objects(agreement, URIRef(ONT + "hasRiskAssessment"))
+        (risk,) = data.objects(analysis, URIRef(ONT + "hasAssessedRisk"))
+        assert data.value(risk, URIRef(ONT + "isSalient")) == Literal(True)
+        assert data.value(risk, URIRef(ONT + "severityScale")) == URIRef(SEV + "very-high")
+        # where a part is from: the agreement's source, unless the part says otherwise
+        source = URIRef("http://purl.org/dc/terms/source")
+        assert data.value(risk, source) == data.value(agreement, source)
+        (commitment,) = data.objects(agreement, URIRef(ONT + "hasCommitment"))
+        steps = set(data.objects(commitment, URIRef(ONT + "coversStep")))
+        assert steps == {URIRef(STEP + "step-3"), URIRef(STEP + "step-5")}
+        kinds = {
+            data.value(m, URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"))
+            for m in data.objects(agreement, URIRef(ONT + "hasMechanism"))
+        }
+        assert kinds == {
+            URIRef(ONT + k) for k in ("MonitoringMechanism", "GrievanceMechanism", "SmeSupportMeasure")
+        }
+        submitted = http.post(
+            "/workspace/new",
+            data={
+                "csrf": csrf,
+                "text": text,
+                "media_type": "text/turtle",
+                "action": "submit",
+                "member_state": "NL",
+                "idempotency_key": "complete-form-widgets",
+            },
+        )
+        assert submitted.status_code == 303, re.findall(r"error-box[^>]*>([^<]*)", submitted.text)
+
+
+def test_a_risk_without_its_analysis_and_a_wrong_value_are_refused(registry: Registry) -> None:
+    with signed_in(registry, "erin") as http:
+        page = http.get("/workspace/new").text
+        english = field_of(page, "label (English)")
+        topic = labelled(page, "Assessed Risk", "risk topic")
+        alone = fill(http, CSRF.search(page).group(1), {english: "Lonely Risk", topic: RT + "child-labour"})
+        assert alone.status_code == 400
+        assert "Assessed Risk belongs to a Sector Risk Assessment: fill that in first" in alone.text
+        salient = labelled(page, "Assessed Risk", "is salient")
+        odd = fill(http, CSRF.search(page).group(1), {english: "Odd Risk", salient: "maybe"})
+        assert odd.status_code == 400 and "choose one of the values offered for is salient" in odd.text

@@ -239,6 +239,9 @@ class DraftStore:
 
 AGREEMENT_CLASS = "https://w3id.org/imvokg/ont#SectorAgreement"
 XSD_DATE = "http://www.w3.org/2001/XMLSchema#date"
+XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
+PART_DEPTH = 2
+"""How deep parts nest below the agreement: a risk analysis and the risks it assesses."""
 
 
 def form_fields(
@@ -248,7 +251,8 @@ def form_fields(
 
     Each field: its key, the property (path), its name and the shape's message in ``lang``,
     whether it is required, how many values it takes, and its kind: ``date`` (sh:datatype
-    xsd:date), ``text`` in a language (a qualified sh:languageIn), ``choice`` of the concepts
+    xsd:date), ``boolean`` (sh:datatype xsd:boolean), ``text`` in a language (a qualified
+    sh:languageIn), ``choice`` of the concepts
     of a scheme (with the options), ``pick`` of a resource of a class (sh:class, found by
     name as the person types), or ``iri``. ``cls`` and ``prefix`` give the fields of a part.
     """
@@ -273,6 +277,8 @@ def form_fields(
             }
             if values.get("datatype") == XSD_DATE:
                 field["kind"] = "date"
+            elif values.get("datatype") == XSD_BOOLEAN:
+                field["kind"] = "boolean"
             elif values.get("language"):
                 field["kind"] = "text"
             elif values.get("scheme"):
@@ -295,11 +301,16 @@ def form_fields(
 
 
 def form_parts(runner: QueryRunner, lang: str) -> list[dict[str, Any]]:
-    """The parts a submitter adds to the agreement, as the shapes say (named query ``form-parts``).
+    """The parts a submitter adds to the agreement, as the shapes say.
 
-    A part is a class whose shape links it to the agreement class (sh:class), such as a
-    membership naming a party and its role. Each part has its own fields (``form_fields``
-    for its class) without the link, which the form writes itself.
+    Two ways a part is linked. A class whose shape links it to the agreement class
+    (sh:class, named query ``form-parts``) points at the agreement: a membership naming a
+    party and its role. A field of the agreement whose values are of a class that node
+    shapes describe (the property's range: a risk analysis, a commitment, a mechanism)
+    is a part the agreement points at; such a part has parts of its own the same way (the
+    risks a risk analysis assesses), down to ``PART_DEPTH``. Each part has the fields its
+    class's shapes give, without the link (the form writes it), and a ``kind`` when the
+    class has subclasses in the ontology (named query ``form-kinds``).
     """
 
     def compute() -> list[dict[str, Any]]:
@@ -311,19 +322,91 @@ def form_parts(runner: QueryRunner, lang: str) -> list[dict[str, Any]]:
             fields = [
                 f for f in form_fields(runner, lang, values["part"], key) if f["path"] != values["link"]
             ]
-            name = values.get("name")
-            parts.append(
-                {
-                    "key": key,
-                    "class": values["part"],
-                    "link": values["link"],
-                    "name": name if name not in (None, values["part"]) else short(values["part"]),
-                    "fields": fields,
-                }
-            )
+            parts.append(_part(runner, lang, key, values["part"], values["link"], "in", fields, 1))
+        for field in _agreement_fields(runner, lang):
+            if _described(runner, lang, field):
+                key = f"part-{len(parts)}"
+                parts.append(_part(runner, lang, key, field["range"], field["path"], "out", None, 1))
         return parts
 
     return runner.cached(("form-parts", lang), compute)
+
+
+def _described(runner: QueryRunner, lang: str, field: dict[str, Any]) -> bool:
+    """Whether a field's values are resources a part of the form describes (shapes target their class)."""
+    return field["kind"] == "pick" and bool(form_fields(runner, lang, field["range"], "probe"))
+
+
+def _agreement_fields(runner: QueryRunner, lang: str) -> list[dict[str, Any]]:
+    return form_fields(runner, lang)
+
+
+def agreement_fields(runner: QueryRunner, lang: str) -> list[dict[str, Any]]:
+    """The agreement's own fields: those of its shapes whose values are not parts of the form."""
+    return [f for f in _agreement_fields(runner, lang) if not _described(runner, lang, f)]
+
+
+def _part(
+    runner: QueryRunner,
+    lang: str,
+    key: str,
+    cls: str,
+    link: str,
+    direction: str,
+    fields: list[dict[str, Any]] | None,
+    depth: int,
+) -> dict[str, Any]:
+    """One part: its class, how it is linked, its name and kinds, its fields and its own parts."""
+    kinds = runner.select("form-kinds", {"class": Term.iri(cls), "lang": Term.literal(lang)})
+    names = [(r["kind"].value, r["name"].value, r["own"].value == "true") for r in kinds]
+    own = next((name for iri, name, is_own in names if is_own and name != iri), short(cls))
+    found = form_fields(runner, lang, cls, key) if fields is None else fields
+    children: list[dict[str, Any]] = []
+    if direction == "out" and depth < PART_DEPTH:
+        for field in found:
+            if _described(runner, lang, field):
+                child = f"{key}-p{len(children)}"
+                children.append(
+                    _part(runner, lang, child, field["range"], field["path"], "out", None, depth + 1)
+                )
+    linked = {c["link"] for c in children}
+    own_fields = [f for f in found if f["path"] not in linked]
+    subclasses = [{"value": iri, "label": name} for iri, name, is_own in names if not is_own]
+    if subclasses:
+        own_fields.insert(
+            0,
+            {
+                "key": f"{key}-kind",
+                "path": str(RDF.type),
+                "name": None,  # the page names it "Kind" in the reader's language
+                "message": None,
+                "required": False,
+                "single": True,
+                "language": None,
+                "kind": "choice",
+                "range": None,
+                "options": subclasses,
+            },
+        )
+    return {
+        "key": key,
+        "class": cls,
+        "link": link,
+        "direction": direction,
+        "name": own,
+        "fields": own_fields,
+        "parts": children,
+    }
+
+
+def pick_classes(runner: QueryRunner, lang: str) -> set[str]:
+    """The classes the form's pick fields take values of (the agreement's and its parts')."""
+
+    def fields_of(parts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return [f for part in parts for f in part["fields"] + fields_of(part["parts"])]
+
+    every = agreement_fields(runner, lang) + fields_of(form_parts(runner, lang))
+    return {f["range"] for f in every if f["kind"] == "pick"}
 
 
 def pick_options(runner: QueryRunner, cls: str, text: str, lang: str) -> list[dict[str, str]]:
@@ -376,8 +459,11 @@ def fill_text(
     """The text with the agreement's values for the filled-in fields replaced by ``given``, as Turtle.
 
     A text that cannot be read, or describes no single agreement, starts a new agreement
-    (its IRI from the English name); everything else the text says is kept. A part whose
-    fields are filled in (a party and its role) is added as a new resource linked to the agreement.
+    (its IRI from the English name); everything else the text says is kept. A field that
+    takes one value replaces what the text says; one that takes several adds to it (several
+    IRIs may be given at once, separated by spaces or as a multiple choice). A part whose
+    fields are filled in (a party and its role, a risk analysis, a risk, a commitment, a
+    mechanism) is added as a new resource linked to the agreement (or to its parent part).
     """
     data = Graph()
     if text.strip():
@@ -393,63 +479,131 @@ def fill_text(
         data.add((agreement, RDF.type, URIRef(AGREEMENT_CLASS)))
     for field in fields:
         path = URIRef(field["path"])
-        value_text = given.get(field["key"], "").strip()
-        if not value_text:
+        said = _values(field, given.get(field["key"], ""))
+        if not said:
             continue  # an empty field leaves what the text says (it may have been typed after the form)
-        for value in list(data.objects(agreement, path)):
-            if not field["language"] or getattr(value, "language", None) == field["language"]:
-                data.remove((agreement, path, value))
-        if field["kind"] == "date":
-            try:
-                date.fromisoformat(value_text)
-            except ValueError:
-                raise InputError(N_("%(name)s must be a date as YYYY-MM-DD"), name=field["name"]) from None
-            data.add((agreement, path, Literal(value_text, datatype=URIRef(XSD_DATE))))
-        elif field["kind"] == "text":
-            data.add((agreement, path, Literal(value_text, lang=field["language"])))
-        else:
-            data.add((agreement, path, _iri_value(field, value_text)))
+        if field["single"] or field["language"]:
+            for value in list(data.objects(agreement, path)):
+                if not field["language"] or getattr(value, "language", None) == field["language"]:
+                    data.remove((agreement, path, value))
+        for value in said:
+            data.add((agreement, path, value))
+        if field["kind"] == "pick" and runner is not None:
+            _repeat_picked(data, runner, said)
     for part in parts or []:
-        _add_part(data, agreement, part, given, runner)
+        _add_part(data, agreement, agreement, part, given, runner, fields)
     for prefix, namespace in (("imvo", str(IMVO)), ("agr", "https://w3id.org/imvokg/id/agreement/")):
         data.bind(prefix, namespace)
     return data.serialize(format="turtle")
+
+
+def _values(field: dict[str, Any], typed: str) -> list[Node]:
+    """What a field was given, as RDF terms of its kind (several for a field that takes several IRIs)."""
+    typed = typed.strip()
+    if not typed:
+        return []
+    kind = field["kind"]
+    if kind == "date":
+        try:
+            date.fromisoformat(typed)
+        except ValueError:
+            raise InputError(N_("%(name)s must be a date as YYYY-MM-DD"), name=field["name"]) from None
+        return [Literal(typed, datatype=URIRef(XSD_DATE))]
+    if kind == "boolean":
+        if typed not in ("true", "false"):
+            raise InputError(N_("choose one of the values offered for %(name)s"), name=field["name"])
+        return [Literal(typed == "true")]
+    if kind == "text":
+        return [Literal(typed, lang=field["language"])]
+    return [_iri_value(field, value) for value in (typed.split() if not field["single"] else [typed])]
 
 
 def _iri_value(field: dict[str, Any], value_text: str) -> URIRef:
     """An IRI a field was given; one of its options when the shape gives them."""
     allowed = {o["value"] for o in field.get("options", [])}
     if (allowed and value_text not in allowed) or not _IRI.match(value_text):
-        raise InputError(N_("%(name)s must be an absolute http(s) IRI"), name=field["name"])
+        raise InputError(N_("%(name)s must be an absolute http(s) IRI"), name=field["name"] or "type")
     return URIRef(value_text)
 
 
 def _add_part(
-    data: Graph, agreement: URIRef, part: dict[str, Any], given: dict[str, str], runner: QueryRunner | None
+    data: Graph,
+    agreement: URIRef,
+    parent: URIRef | None,
+    part: dict[str, Any],
+    given: dict[str, str],
+    runner: QueryRunner | None,
+    agreement_fields: list[dict[str, Any]],
+    parent_name: str = "",
 ) -> None:
-    """One part of the agreement from its filled-in fields; nothing when none is filled in.
+    """A part from its filled-in fields, then its own parts; nothing when none is filled in.
 
-    Its IRI joins the agreement's last segment and its first value's (for a membership:
-    the agreement and the party), so writing the same part twice adds it once.
+    Its IRI joins the agreement's last segment and its name (else its first value): for a
+    membership, the agreement and the party; writing the same part twice adds it once, and a
+    different part that would get the same IRI gets a number. A required field left empty
+    whose property the agreement also has (where a part is from: dcterms:source) takes the
+    agreement's values. A part below another (a risk of a risk analysis) belongs to the one
+    filled in with it, else to the one the text already has.
     """
-    said = {f["key"]: given.get(f["key"], "").strip() for f in part["fields"]}
-    if not any(said.values()):
-        return
-    for field in part["fields"]:
-        if field["required"] and not said[field["key"]]:
-            raise InputError(N_("%(name)s is required"), name=f"{part['name']}: {field['name']}")
-    values = [(URIRef(f["path"]), _iri_value(f, said[f["key"]])) for f in part["fields"] if said[f["key"]]]
-    slug = re.sub(r"[^a-z0-9-]+", "-", f"{short(str(agreement))}--{short(str(values[0][1]))}".lower())
-    node = URIRef(f"https://w3id.org/imvokg/id/{short(part['class']).lower()}/{slug}")
-    data.add((node, RDF.type, URIRef(part["class"])))
-    data.add((node, URIRef(part["link"]), agreement))
-    for path, value in values:
-        data.add((node, path, value))
-    if runner is None:
-        return
-    picked = [URIRef(said[f["key"]]) for f in part["fields"] if f["kind"] == "pick" and said[f["key"]]]
+    said = {f["key"]: _values(f, given.get(f["key"], "")) for f in part["fields"]}
+    node: URIRef | None = None
+    if any(said.values()):
+        if parent is None:
+            raise InputError(
+                N_("%(name)s belongs to a %(parent)s: fill that in first"),
+                name=part["name"],
+                parent=parent_name,
+            )
+        inherited = {f["path"] for f in agreement_fields}
+        for field in part["fields"]:
+            if field["required"] and not said[field["key"]]:
+                said[field["key"]] = list(data.objects(agreement, URIRef(field["path"])))
+                if not said[field["key"]] or field["path"] not in inherited:
+                    raise InputError(N_("%(name)s is required"), name=f"{part['name']}: {field['name']}")
+        values = [(URIRef(f["path"]), v) for f in part["fields"] for v in said[f["key"]]]
+        node = _part_node(data, agreement, part, values)
+        kind = next((v for p, v in values if p == RDF.type), None)
+        data.add((node, RDF.type, kind or URIRef(part["class"])))
+        if part["direction"] == "in":
+            data.add((node, URIRef(part["link"]), agreement))
+        else:
+            data.add((parent, URIRef(part["link"]), node))
+        for path, value in values:
+            data.add((node, path, value))
+        if runner is not None:
+            _repeat_picked(
+                data, runner, [v for f in part["fields"] if f["kind"] == "pick" for v in said[f["key"]]]
+            )
+    for child in part.get("parts", []):
+        owner = node
+        if owner is None and parent is not None:  # the parent part the text already has
+            owner = min(
+                (o for o in data.objects(parent, URIRef(part["link"])) if isinstance(o, URIRef)), default=None
+            )
+        _add_part(data, agreement, owner, child, given, runner, agreement_fields, part["name"])
+
+
+def _part_node(
+    data: Graph, agreement: URIRef, part: dict[str, Any], values: list[tuple[URIRef, Node]]
+) -> URIRef:
+    named = next((v for _, v in values if isinstance(v, Literal) and v.language), None)
+    first = named if named is not None else next(v for p, v in values if p != RDF.type)
+    tail = re.sub(
+        r"[^a-z0-9]+", "-", (str(first) if isinstance(first, Literal) else short(str(first))).lower()
+    )
+    base = f"https://w3id.org/imvokg/id/{short(part['class']).lower()}/{short(str(agreement))}--{tail.strip('-')[:60]}"
+    node, number = URIRef(base), 1
+    while (node, RDF.type, None) in data and not all(
+        (node, p, v) in data for p, v in values if p != RDF.type
+    ):
+        number += 1
+        node = URIRef(f"{base}-{number}")
+    return node
+
+
+def _repeat_picked(data: Graph, runner: QueryRunner, picked: list[Node]) -> None:
+    """The submission repeats the kind, names and sources of a resource picked (form-picked)."""
     for resource in picked:
-        # the submission repeats the kind, names and sources of a picked party (form-picked)
         for row in runner.select("form-picked", {"resource": Term.iri(str(resource))}):
             term = row["value"]
             if term.kind == "iri":

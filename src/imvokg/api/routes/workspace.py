@@ -40,11 +40,12 @@ from imvokg.services.sessions import Session, SessionStore
 from imvokg.services.workflow import WorkflowService
 from imvokg.services.workspace import (
     DraftStore,
+    agreement_fields,
     check_text,
     fill_text,
-    form_fields,
     form_parts,
     form_values,
+    pick_classes,
     pick_options,
     readable,
     requirement_rows,
@@ -64,6 +65,7 @@ SYNTAXES = {
 }
 _NEXT = re.compile(r"^/workspace(/[A-Za-z0-9._~-]+)*/?$")
 MAX_FORM_BYTES = 4 * 1024 * 1024
+MAX_FORM_FIELDS = 300
 
 
 def safe_next(value: str | None) -> str:
@@ -120,9 +122,13 @@ async def _form(request: Request) -> dict[str, str]:
     if len(raw) > MAX_FORM_BYTES:
         raise InputError(N_("the form could not be read"))
     try:
-        return dict(parse_qsl(raw.decode("utf-8"), keep_blank_values=True, max_num_fields=50))
+        pairs = parse_qsl(raw.decode("utf-8"), keep_blank_values=True, max_num_fields=MAX_FORM_FIELDS)
     except (UnicodeDecodeError, ValueError):
         raise InputError(N_("the form could not be read")) from None
+    form: dict[str, str] = {}
+    for name, value in pairs:  # a multiple choice sends its name once per value: one value a line
+        form[name] = f"{form[name]}\n{value}" if name in form else value
+    return form
 
 
 def _require_csrf(who: Visitor, form: dict[str, str]) -> None:
@@ -399,7 +405,7 @@ async def withdraw(slug: str, request: Request) -> Response:
 
 
 def _editor_context(request: Request, who: Visitor, **given: Any) -> dict[str, Any]:
-    fields = form_fields(services_of(request).runner, page_language(request).lang)
+    fields = agreement_fields(services_of(request).runner, page_language(request).lang)
     return {
         "fields": fields,
         "parts": form_parts(services_of(request).runner, page_language(request).lang),
@@ -456,7 +462,7 @@ async def new_submit(request: Request) -> Response:
         }
         action = form.get("action", "check")
         if action == "fill":
-            fields = await run_in_threadpool(form_fields, services_of(request).runner, lang)
+            fields = await run_in_threadpool(agreement_fields, services_of(request).runner, lang)
             parts = await run_in_threadpool(form_parts, services_of(request).runner, lang)
             given["text"] = await run_in_threadpool(
                 fill_text, fields, form, given["text"], media_type, parts, services_of(request).runner
@@ -537,7 +543,7 @@ async def check(request: Request) -> Response:
 async def pick(request: Request, q: str = "", cls: str = Query("", alias="class")) -> Response:
     """For the page's script: resources of a pick field's class whose name contains ``q``, as JSON.
 
-    Only the classes the form's shapes name (sh:class of a part's field) are searched.
+    Only the classes of the form's pick fields (sh:class or the range of a field) are searched.
     """
     from fastapi.responses import JSONResponse
 
@@ -546,8 +552,7 @@ async def pick(request: Request, q: str = "", cls: str = Query("", alias="class"
         runner = services_of(request).runner
         lang = page_language(request).lang
         text = q
-        parts = await run_in_threadpool(form_parts, runner, lang)
-        if cls not in {f["range"] for part in parts for f in part["fields"] if f["kind"] == "pick"}:
+        if cls not in await run_in_threadpool(pick_classes, runner, lang):
             raise InputError(N_("no field of the form takes values of this class"))
         found = await run_in_threadpool(pick_options, runner, cls, text, lang) if text.strip() else []
         return JSONResponse({"options": found}, headers={"Cache-Control": "no-store"})

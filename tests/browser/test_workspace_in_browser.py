@@ -231,3 +231,116 @@ def test_the_workspace_pages_are_usable_at_400_px(
     writer.wait_for_function("() => document.querySelectorAll('#check-table tr[data-status]').length === 14")
     assert too_wide(writer, 400) == [] and serious_violations(writer) == []
     assert writer.problems.errors == [] and narrow.problems.errors == []
+
+
+def part(page: Any, legend: str) -> Any:
+    """The fieldset of one part of the form (its own legend, not a nested part's)."""
+    return page.locator(f"fieldset.form-part:has(> legend:text-is('{legend}'))")
+
+
+def pick(page: Any, field: Any, typed: str, label: str) -> None:
+    """Type part of a name in a pick field and take the register's option with that label."""
+    field.fill(typed)
+    option = page.locator(f"#{field.get_attribute('list')} option[label='{label}']")
+    option.wait_for(state="attached")
+    field.fill(option.get_attribute("value"))
+
+
+def write_fields(page: Any) -> None:
+    page.get_by_role("button", name="Write these fields into the text").click()
+    page.wait_for_function("() => document.querySelectorAll('#check-table tr[data-status]').length === 14")
+
+
+def test_a_complete_agreement_from_the_form_alone_is_submitted_and_reviewed(
+    browsers: Browsers, registry: Registry
+) -> None:
+    """Names, sector, term, instruments picked by name, three signatories picked by name, the risk
+    analysis with a salient risk and its severity components, a commitment on that risk and the
+    three mechanisms: filled in the form, never in the text; the requirements are met as it goes,
+    the submission conforms and the supervisor's page shows every part."""
+    writer = browsers.page()
+    sign_in(writer, registry, "erin", "/workspace/new")
+    own = writer.locator("#shape-form > div.field")  # the agreement's own fields, not its parts'
+    own.get_by_label("label (English) *").fill("Browser Form Widgets")
+    own.get_by_label("label (Nederlands) *").fill("Browserformulier onderdelen")
+    own.get_by_label("covers sector *").select_option(label="gold")
+    own.get_by_label("start date", exact=True).fill("2031-01-01")
+    own.get_by_label("end date", exact=True).fill("2035-12-31")
+    own.get_by_label("source *").fill("https://w3id.org/imvokg/id/source/ser-2023-position-paper")
+    refers = own.get_by_label("refers to", exact=True)
+    pick(
+        writer,
+        refers,
+        "OECD Guidelines",
+        "OECD Guidelines for Multinational Enterprises on Responsible Business Conduct (2023 edition)",
+    )
+    write_fields(writer)
+    assert "MR-02" in not_met(writer)  # no UNGPs yet
+    assert "MR-01" not in not_met(writer)  # the OECD Guidelines picked by name: met at once
+    pick(
+        writer,
+        own.get_by_label("refers to", exact=True),
+        "Guiding Principles",
+        "UN Guiding Principles on Business and Human Rights",
+    )
+    write_fields(writer)
+    assert "MR-02" not in not_met(writer)
+    membership = part(writer, "Membership")
+    for typed, name in (("FNV", "FNV"), ("Clean Clothes", "Clean Clothes Campaign"), ("VGT", "VGT")):
+        pick(writer, membership.get_by_label("member *"), typed, name)
+        membership.get_by_label("role *").select_option(label="signatory")
+        write_fields(writer)
+    assert not {"MR-03", "MR-04", "MR-05"} & set(not_met(writer))
+
+    analysis, risk = part(writer, "Sector Risk Assessment"), part(writer, "Assessed Risk")
+    analysis.get_by_label("label (English)", exact=True).fill("Browser widgets risk analysis")
+    risk.get_by_label("risk topic *").select_option(label="child labour")
+    risk.get_by_label("is salient").select_option(label="yes")
+    risk.get_by_label("severity: scale").select_option(label="very high")
+    risk.get_by_label("severity: scope").select_option(label="high")
+    risk.get_by_label("severity: irremediable character").select_option(label="high")
+    write_fields(writer)
+    assert "MR-06" not in not_met(writer) and "MR-07" in not_met(
+        writer
+    )  # the salient risk has no commitment yet
+
+    commitment = part(writer, "Commitment")
+    commitment.get_by_label("label (English)", exact=True).fill("End child labour in the mines")
+    commitment.get_by_label("addresses risk topic *").select_option(label="child labour")
+    write_fields(writer)
+    assert "MR-07" not in not_met(writer)
+
+    mechanism = part(writer, "Mechanism")
+    for kind, name in (
+        ("Monitoring Mechanism", "Monitoring panel"),
+        ("Grievance Mechanism", "Complaints desk"),
+        ("SME Support Measure", "SME helpdesk"),
+    ):
+        mechanism.get_by_label("Kind").select_option(label=kind)
+        mechanism.get_by_label("label (English)", exact=True).fill(name)
+        write_fields(writer)
+    assert not_met(writer) == []
+    assert serious_violations(writer) == []
+    assert "imvo:hasAssessedRisk" in writer.input_value("#text")  # what the fields wrote is in the text
+    writer.fill("#member_state", "NL")
+    writer.locator("#submit-button").click()
+    writer.wait_for_url("**/workspace/submissions/*?done=submitted")
+    submission_path = writer.url.split("?")[0].replace(registry.url, "")
+
+    supervisor = browsers.page()
+    sign_in(supervisor, registry, "bob", submission_path)
+    assert supervisor.locator('#requirements tr[data-status="not_met"]').count() == 0
+    shown = supervisor.inner_text("main")
+    for name in (
+        "Browser widgets risk analysis",
+        "End child labour in the mines",
+        "Monitoring panel",
+        "Complaints desk",
+        "SME helpdesk",
+        "very high",
+        "child labour",
+    ):
+        assert name in shown, name
+    assert serious_violations(supervisor) == []
+    for page in (writer, supervisor):
+        assert page.dialogs == [] and page.problems.errors == []

@@ -136,3 +136,17 @@ def test_every_help_text_of_every_command_is_in_the_catalogue() -> None:
     spoken = ", ".join(languages.LANGUAGES)  # the one help with a value filled in
     missing = sorted(t for t in texts if t and t.replace(spoken, "%(languages)s") not in ids)
     assert missing == []
+
+
+def test_the_errors_services_raise_are_said_in_the_language_too(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a.txt").write_text("x", encoding="utf-8")
+    assert cli.main(["--lang", "de", "verify", "a.txt"]) == 2
+    wanted = "a file to verify is TriG (.trig) or N-Quads (.nq): it must keep the graph names"
+    assert capsys.readouterr().err.strip() == f"imvokg verify: {_translated('de', wanted)}"
+    assert cli.main(["--lang", "hr", "validate", "a.txt"]) == 2
+    unknown = "%(file)s: unknown file type; name it .ttl, .jsonld, .rdf or .nt, or pass --format"
+    assert say("hr", unknown, file="a.txt") in capsys.readouterr().err
+    assert _translated("hr", unknown)

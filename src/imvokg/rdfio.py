@@ -51,11 +51,15 @@ def read_rdf_file(path: Path, fmt: str | None = None) -> Graph:
         fmt or ""
     ) or READABLE_SUFFIXES.get(path.suffix.lower())
     if fmt is None:
-        raise InputError(f"{path}: unknown file type; name it .ttl, .jsonld, .rdf or .nt, or pass --format")
+        raise InputError(
+            N_("%(file)s: unknown file type; name it .ttl, .jsonld, .rdf or .nt, or pass --format"), file=path
+        )
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise UnreadableInput(f"{path}: cannot read the file ({exc.strerror})") from None
+        raise UnreadableInput(
+            N_("%(file)s: cannot read the file (%(problem)s)"), file=path, problem=exc.strerror
+        ) from None
     return parse_untrusted(data, fmt, name=str(path))
 
 

@@ -38,6 +38,7 @@ from imvokg.integrity import (
     secret_key_from_multibase,
     secret_key_multibase,
 )
+from imvokg.messages import N_
 from imvokg.namespaces import BASE
 from imvokg.services.identifiers import iso3
 
@@ -101,7 +102,11 @@ class AuthorityKeys:
         except FileNotFoundError:
             return []
         except (ValueError, KeyError, TypeError) as exc:
-            raise ConfigError(f"the authority key file {self.path} is not readable: {exc}") from None
+            raise ConfigError(
+                N_("the authority key file %(file)s is not readable: %(problem)s"),
+                file=self.path,
+                problem=exc,
+            ) from None
 
     def public_keys(self) -> list[AuthorityKey]:
         """Every key without its secret: what the authority document publishes."""
@@ -117,7 +122,8 @@ class AuthorityKeys:
             key = keys[-1]
         if key.secret_key_multibase is None or key.expires or key.revoked:
             raise ConfigError(
-                f"the authority key file {self.path} has no current signing key; run `imvokg keys rotate`"
+                N_("the authority key file %(file)s has no current signing key; run `imvokg keys rotate`"),
+                file=self.path,
             )
         return key, secret_key_from_multibase(key.secret_key_multibase)
 
@@ -136,7 +142,9 @@ class AuthorityKeys:
         with self._lock:
             keys = self.keys()
             if not any(key.id == key_id for key in keys):
-                raise InputError(f"there is no key {key_id!r}; `imvokg keys list` shows them")
+                raise InputError(
+                    N_("there is no key %(key)s; `imvokg keys list` shows them"), key=repr(key_id)
+                )
             moment = now()
             keys = [
                 replace(key, revoked=key.revoked or moment, secret_key_multibase=None)
@@ -200,7 +208,7 @@ def authority_document(settings: Settings, keys: list[AuthorityKey]) -> dict[str
 def keys_from_document(document: Any, controller: str) -> dict[str, AuthorityKey]:
     """A peer's published keys by verification method IRI (its document as JSON)."""
     if not isinstance(document, dict) or document.get("id") != controller:
-        raise InputError(f"the authority document is not the one of {controller}")
+        raise InputError(N_("the authority document is not the one of %(controller)s"), controller=controller)
     found: dict[str, AuthorityKey] = {}
     assertion = set(document.get("assertionMethod") or [])
     for method in document.get("verificationMethod") or []:

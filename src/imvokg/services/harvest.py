@@ -45,6 +45,7 @@ import pyoxigraph as ox
 from imvokg.config import Settings
 from imvokg.errors import ConfigError, InputError
 from imvokg.integrity import serialize
+from imvokg.messages import N_
 from imvokg.namespaces import GRAPH
 from imvokg.services.authority import AuthorityKey, keys_from_document
 from imvokg.services.identifiers import COUNTRY_BASE, iso3
@@ -88,12 +89,16 @@ def load_peers(settings: Settings) -> list[Peer]:
     try:
         raw = json.loads(settings.peers_file.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        raise ConfigError(f"the peers file {settings.peers_file} is not readable JSON: {exc}") from None
+        raise ConfigError(
+            N_("the peers file %(file)s is not readable JSON: %(problem)s"),
+            file=settings.peers_file,
+            problem=exc,
+        ) from None
     peers = []
     for entry in raw if isinstance(raw, list) else []:
         base = str(entry.get("base", ""))
         if not base.startswith(("https://", "http://")) or not base.endswith("/"):
-            raise ConfigError(f"peer base {base!r} must be an http(s) URL ending in '/'")
+            raise ConfigError(N_("peer base %(base)s must be an http(s) URL ending in '/'"), base=repr(base))
         peers.append(Peer(iso3(str(entry.get("member_state", "")).strip()), base))
     return peers
 

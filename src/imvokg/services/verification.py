@@ -83,11 +83,13 @@ def verify_dataset(data: bytes, suffix: str, resolve: KeyResolver) -> list[Graph
     """Every graph of a dataset file (TriG, N-Quads) that has a proof graph in the same file."""
     formats = {".trig": "application/trig", ".nq": "application/n-quads", ".nquads": "application/n-quads"}
     if suffix.lower() not in formats:
-        raise InputError("a file to verify is TriG (.trig) or N-Quads (.nq): it must keep the graph names")
+        raise InputError(
+            N_("a file to verify is TriG (.trig) or N-Quads (.nq): it must keep the graph names")
+        )
     try:
         quads = list(ox.parse(data, format=ox.RdfFormat.from_media_type(formats[suffix.lower()])))
     except (SyntaxError, ValueError) as exc:
-        raise InputError(f"the file does not parse: {exc}") from None
+        raise InputError(N_("the file does not parse: %(problem)s"), problem=exc) from None
     graphs: dict[str, list[ox.Triple]] = {}
     for quad in quads:
         if isinstance(quad.graph_name, ox.NamedNode):
@@ -101,5 +103,5 @@ def verify_dataset(data: bytes, suffix: str, resolve: KeyResolver) -> list[Graph
         proof = read_proof(graph, serialize(proof_triples))
         checks.append(verify_statement(graph, statement, proof, resolve))
     if not checks:
-        raise InputError("the file holds no graph with a proof graph ({graph}-proof) to check")
+        raise InputError(N_("the file holds no graph with a proof graph ({graph}-proof) to check"))
     return checks

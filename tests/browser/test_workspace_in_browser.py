@@ -344,3 +344,51 @@ def test_a_complete_agreement_from_the_form_alone_is_submitted_and_reviewed(
     assert serious_violations(supervisor) == []
     for page in (writer, supervisor):
         assert page.dialogs == [] and page.problems.errors == []
+
+
+def test_an_amendment_shows_its_differences_in_review(browsers: Browsers, registry: Registry) -> None:
+    """Published, then amended (the ministry leaves, a commitment is renamed): the supervisor's
+    page groups what changed by parties and commitments, removed and added, as text."""
+    slug = "browser-amended-widgets"
+    first = registry.submitted("erin", slug)
+    with registry.api("bob") as api:
+        assert api.post(f"/api/v1/submissions/{first}/approve").status_code == 200
+    amended = agreement_ttl(slug).decode()
+    amended = amended.replace(
+        "mem:example-widgets--example-ministry a imvo:Membership ;\n"
+        "    org:organization agr:"
+        + slug
+        + " ; org:member party:example-ministry ; org:role role:observer .\n",
+        "",
+    ).replace('"Report publicly"@en', '"Report publicly every year"@en')
+    assert "example-ministry ; org:role" not in amended
+    with registry.api("erin") as api:
+        made = api.post(
+            "/api/v1/submissions",
+            params={"member_state": "NL", "replaces": "1"},
+            content=amended.encode(),
+            headers={"Content-Type": "text/turtle"},
+        )
+    assert made.status_code == 201, made.text
+    supervisor = browsers.page()
+    sign_in(supervisor, registry, "bob", f"/workspace/submissions/{made.json()['id']}")
+    changes = supervisor.locator("#changes")
+    assert changes.locator("h2").inner_text() == "Differences from the published version"
+    groups = changes.locator("[data-group]")
+    assert groups.evaluate_all("gs => gs.map(g => g.dataset.group)") == ["parties", "commitments"]
+    parties = changes.locator('[data-group="parties"]')
+    assert parties.locator("h3").inner_text() == "Parties"
+    assert parties.locator('li[data-change="added"]').count() == 0
+    assert "example-ministry" in parties.locator('li[data-change="removed"]').first.inner_text()
+    commitments = changes.locator('[data-group="commitments"]')
+    assert "Report publicly every year" in commitments.locator('li[data-change="added"]').inner_text()
+    assert '"Report publicly"@en' in commitments.locator('li[data-change="removed"]').inner_text()
+    assert serious_violations(supervisor) == []
+    narrow = browsers.page(width=400)
+    sign_in(narrow, registry, "bob", f"/workspace/submissions/{made.json()['id']}")
+    assert too_wide(narrow, 400) == []
+    first_page = browsers.page()
+    sign_in(first_page, registry, "bob", f"/workspace/submissions/{first}")
+    assert first_page.locator("#changes").count() == 0  # a new agreement has nothing to compare with
+    for page in (supervisor, narrow, first_page):
+        assert page.problems.errors == []

@@ -326,6 +326,23 @@ def diff_versions(
     return diff_graphs(agreement, graph(older), graph(newer))
 
 
+def diff_amendment(
+    runner: QueryRunner, journal_data: Any, agreement: str, replaces: str, amended_nt: bytes
+) -> Diff:
+    """What an amendment still under review changes in the published version it replaces.
+
+    The reviewer reads it before deciding; the amendment is numbered as the version it
+    would become.
+    """
+    found = {v.iri: v for v in versions(runner, agreement)}
+    published = found.get(replaces)
+    if published is None:
+        raise NotFound(N_("%(value)s has no recorded versions"), value=agreement.rsplit("/", 1)[-1])
+    old = Graph().parse(data=journal_data(published.submission_id), format="nt")
+    new = Graph().parse(data=amended_nt, format="nt")
+    return diff_graphs(agreement, (published.number, old), (published.number + 1, new))
+
+
 # -- as of ---------------------------------------------------------------------
 TIMESTAMP_PATTERN = (
     r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})$"

@@ -33,6 +33,7 @@ from imvokg.api.routes.pages import html_page
 from imvokg.errors import AuthError, Forbidden, ImvokgError, InputError, NotFound, ValidationFailed
 from imvokg.messages import N_
 from imvokg.services.credentials import Credentials, Principal
+from imvokg.services.history import GROUP_NAMES, GROUPS, diff_amendment
 from imvokg.services.identifiers import agreement_iri
 from imvokg.services.publication import REGIMES, DecisionDraft
 from imvokg.services.reports import report_json
@@ -294,8 +295,19 @@ async def submission_page(submission_id: str, request: Request) -> Response:
         def gather() -> dict[str, Any]:
             record = workflow.get(who.principal, submission_id)
             data = workflow.journal.data(submission_id)
+            changes = None
+            if record.replaces:  # an amendment: what it changes in the published version
+                diff = diff_amendment(
+                    workflow.runner, workflow.journal.data, record.agreement, record.replaces, data
+                )
+                changes = [
+                    {"key": g, "name": GROUP_NAMES[g], "removed": diff.removed[g], "added": diff.added[g]}
+                    for g in GROUPS
+                    if diff.removed[g] or diff.added[g]
+                ]
             return {
                 "record": record,
+                "changes": changes,
                 "requirements": requirement_rows(data, record.agreement, lang),
                 "resources": readable(data, lang),
                 "ntriples": data.decode("utf-8"),

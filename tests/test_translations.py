@@ -16,6 +16,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from markupsafe import escape
 from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, RDFS, SH, SKOS
 
@@ -172,22 +173,81 @@ def test_an_error_body_speaks_the_language_of_the_request(client: httpx.Client) 
     assert expected != "there is no agreement 'no-such-agreement'; GET /api/v1/agreements lists them"
 
 
-def test_every_named_query_has_a_title_in_every_editorial_language() -> None:
-    """The query pages name every query in the reader's language (descriptions: see docs/QUERIES.md)."""
+QUERY_TEXTS_PENDING = {"nl"}
+"""Languages whose named-query titles and descriptions are not delivered yet (each a strict xfail)."""
+
+
+def _query_texts_lacking(lang: str) -> list[str]:
+    """What a reader of `lang` would see in English on the query pages: titles, descriptions, parameters.
+
+    English comes from the ``# title:`` / ``# description:`` / ``# param:`` headers of
+    ``queries/*.rq``; every other language from ``translations/<lang>.ttl`` (rdfs:label for the
+    title, rdfs:comment for the description and for each parameter's description).
+    """
     from imvokg.queries import default_registry
 
-    names = [URIRef(f"https://w3id.org/imvokg/query/{q.name}") for q in default_registry()]
-    lacking = {}
-    for path in sorted(resource_dir("translations").glob("*.ttl")):
-        lang = path.stem
-        if lang == "en":
-            continue
-        graph = Graph().parse(path)
-        titled = {s for s, o in graph.subject_objects(RDFS.label) if getattr(o, "language", None) == lang}
-        missing = [str(n).rsplit("/", 1)[-1] for n in names if n not in titled]
-        if missing:
-            lacking[lang] = missing
-    assert lacking == {}
+    registry = list(default_registry())
+    if lang == "en":
+        return [
+            f"{q.name}: {what}" for q in registry for what in ("title", "description") if not getattr(q, what)
+        ]
+    path = resource_dir("translations") / f"{lang}.ttl"
+    graph = Graph().parse(path) if path.exists() else Graph()
+
+    def said(subject: str, prop: URIRef) -> bool:
+        return any(
+            getattr(o, "language", None) == lang and str(o).strip()
+            for o in graph.objects(URIRef(subject), prop)
+        )
+
+    lacking = []
+    for q in registry:
+        iri = f"https://w3id.org/imvokg/query/{q.name}"
+        lacking += [f"{q.name}: title"] if not said(iri, RDFS.label) else []
+        lacking += [f"{q.name}: description"] if not said(iri, RDFS.comment) else []
+        lacking += [
+            f"{q.name}: parameter {p.name}"
+            for p in q.parameters
+            if p.description and not said(f"{iri}/parameter/{p.name}", RDFS.comment)
+        ]
+    return lacking
+
+
+def test_the_query_text_check_finds_what_lacks() -> None:
+    # no named query is titled or described in Latin
+    lacking = _query_texts_lacking("la")
+    assert any(item.endswith(": title") for item in lacking)
+    assert any(item.endswith(": description") for item in lacking)
+    assert any(": parameter " in item for item in lacking)
+
+
+@pytest.mark.parametrize(
+    "lang",
+    [
+        pytest.param(lang, marks=pytest.mark.xfail(strict=True, reason="query texts not delivered"))
+        if lang in QUERY_TEXTS_PENDING
+        else lang
+        for lang in LANGUAGES
+    ],
+)
+def test_every_named_query_has_a_title_and_a_description_in_each_language(lang: str) -> None:
+    """The query pages name and describe every query, and its parameters, in the reader's language."""
+    lacking = _query_texts_lacking(lang)
+    assert lacking == [], lacking[:30]
+
+
+@pytest.mark.parametrize("lang", ["pl", "el", "ga", "fi"])
+def test_the_query_page_describes_every_query_in_the_readers_language(
+    client: httpx.Client, lang: str
+) -> None:
+    page = client.get("/sparql", params={"lang": lang}, headers=BROWSER)
+    assert page.status_code == 200
+    base = "https://w3id.org/imvokg/query/"
+    for name in ("registry-events", "label-search", "resource-incoming"):
+        described = _translated(lang, base + name, RDFS.comment)
+        assert str(escape(described)) in page.text, name
+    english = "Every recorded write (approval, amendment, rejection, withdrawal, adoption, build)"
+    assert english not in page.text
 
 
 def test_the_query_page_names_and_describes_newer_queries_in_the_readers_language(

@@ -173,7 +173,7 @@ def test_an_error_body_speaks_the_language_of_the_request(client: httpx.Client) 
     assert expected != "there is no agreement 'no-such-agreement'; GET /api/v1/agreements lists them"
 
 
-QUERY_TEXTS_PENDING = {"nl"}
+QUERY_TEXTS_PENDING: set[str] = set()
 """Languages whose named-query titles and descriptions are not delivered yet (each a strict xfail)."""
 
 
@@ -236,7 +236,7 @@ def test_every_named_query_has_a_title_and_a_description_in_each_language(lang: 
     assert lacking == [], lacking[:30]
 
 
-@pytest.mark.parametrize("lang", ["pl", "el", "ga", "fi"])
+@pytest.mark.parametrize("lang", ["nl", "pl", "el", "ga", "fi"])
 def test_the_query_page_describes_every_query_in_the_readers_language(
     client: httpx.Client, lang: str
 ) -> None:

@@ -397,3 +397,21 @@ def test_prepared_validation_equals_plain_pyshacl_on_the_curated_data(profile: s
     if profile == "agreement":  # the 2014-2019 agreements predate some requirements: results to compare
         assert fast.violations
     _same_report(fast, reference, langs=("en", "nl"))
+
+
+PROFILE_EXAMPLES = Path(__file__).parent / "profiles"
+
+
+@pytest.mark.parametrize("path", VALID + INVALID, ids=lambda p: p.stem)
+@pytest.mark.parametrize("profile_key", ["eu-minimum", "de-example/2"])
+def test_prepared_validation_under_a_requirement_profile_equals_plain_pyshacl(
+    path: Path, profile_key: str
+) -> None:
+    """What a server validates submissions with (its profile, severities re-graded) is prepared once too."""
+    from imvokg.profiles import ProfileCatalogue
+
+    catalogue = ProfileCatalogue(PROFILE_EXAMPLES)
+    token, _, version = profile_key.partition("/")
+    applied = catalogue.applied(catalogue.get(token, version or None))
+    data = _parse(path)
+    _same_report(validate_graph(data, requirements=applied), reference_validation(data, requirements=applied))

@@ -113,6 +113,18 @@ class Applied:
     layers: tuple[Profile, ...]
     requirement_data: Graph
 
+    @property
+    def shapes_key(self) -> tuple[tuple[str, tuple[tuple[str, int], ...]], ...]:
+        """What :meth:`overlay` applies, as a key: each layer's name and shape files (with their mtimes).
+
+        Two profiles with equal keys change the shapes alike, so a prepared validation engine
+        made for one serves the other.
+        """
+        return tuple(
+            (layer.key, tuple((str(path), path.stat().st_mtime_ns) for path in layer.shape_files))
+            for layer in self.layers
+        )
+
     def overlay(self, shapes: Graph) -> None:
         """Apply the profile's layers to a fresh shapes graph (one validation's own copy)."""
         for layer in self.layers:

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import re
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
@@ -309,23 +310,26 @@ def validate_graph(
     minimum). A Dataset is validated as the union of its graphs (pySHACL would
     otherwise check each named graph on its own).
     """
-    if requirements is not None:  # the profile changes the shapes: the plain call
-        return reference_validation(
-            data, profile=profile, lang=lang, focus_agreements=focus_agreements, requirements=requirements
-        )
     if profile not in _PROFILE_FILES:
         raise ValueError(f"unknown validation profile {profile!r}; use one of {PROFILES}")
-    engine = _engine(_PROFILE_FILES[profile])
+    engine = _engine(_PROFILE_FILES[profile], requirements)
     targets: tuple[URIRef, ...] = ()
     if profile == "agreement" and focus_agreements:
         targets = tuple(agreements_in(_as_graph(data), engine.ontology))
-    return engine.run(data, targets, lang)
+    return engine.run(
+        data, targets, lang, requirements.requirement_data if requirements is not None else None
+    )
 
 
-def prepare() -> None:
-    """Build the validation engines now (about half a second), so the first submission does not wait."""
+def prepare(requirements: Applied | None = None) -> None:
+    """Build the validation engines now (about half a second), so the first submission does not wait.
+
+    With `requirements` (the registry's profile) the engine submissions are checked with too.
+    """
     for files in (*_PROFILE_FILES.values(), _REQUIREMENT_FILES):
         _engine(files)
+    if requirements is not None:
+        _engine(_PROFILE_FILES["agreement"], requirements)
 
 
 def reference_validation(
@@ -447,9 +451,11 @@ class _Engine:
     a wrong answer.
     """
 
-    def __init__(self, files: tuple[str, ...]) -> None:
+    def __init__(self, files: tuple[str, ...], requirements: Applied | None = None) -> None:
         folder = resource_dir("shapes")
         self.shapes = _graph_from(folder / name for name in files)
+        if requirements is not None:  # a member state's profile re-grades the shapes, once here
+            requirements.overlay(self.shapes)
         self.lookup = bind_prefixes(Graph())
         for triple in self.shapes:
             self.lookup.add(triple)
@@ -473,7 +479,9 @@ class _Engine:
             work.add(triple)
         return work
 
-    def run(self, data: Graph, targets: Iterable[URIRef], lang: str) -> ValidationReport:
+    def run(
+        self, data: Graph, targets: Iterable[URIRef], lang: str, requirement_data: Graph | None = None
+    ) -> ValidationReport:
         data = _as_graph(data)
         aims = [(MINIMUM_SHAPE, SH.targetNode, t) for t in targets]
         with _PYSHACL_LOCK:
@@ -494,21 +502,31 @@ class _Engine:
                     work.remove(triple)
                 if len(work) != size:
                     self.work = self._fresh_work()
-        return _explained(report_graph, self.lookup, data, lang)
+        return _explained(report_graph, self.lookup, data, lang, requirement_data)
 
 
-@lru_cache(maxsize=8)
-def _engine_for(files: tuple[str, ...], mtimes: tuple[int, ...]) -> _Engine:
-    del mtimes  # part of the cache key only: edited shapes or ontology build a new engine
-    return _Engine(files)
+_ENGINES: OrderedDict[tuple[object, ...], _Engine] = OrderedDict()
+_ENGINES_LOCK = threading.Lock()
 
 
-def _engine(files: tuple[str, ...]) -> _Engine:
-    """The engine of these shape files, rebuilt when a shapes, ontology or scheme file changes."""
+def _engine(files: tuple[str, ...], requirements: Applied | None = None) -> _Engine:
+    """The engine of these shape files (as a requirement profile re-grades them), made once.
+
+    Rebuilt when a shapes, ontology, scheme or profile shape file changes; a few are kept
+    (one per profile in use and per set of files).
+    """
     folder = resource_dir("shapes")
     paths = [folder / name for name in files]
     paths += [resource_dir("ontology") / "imvo.ttl", *_scheme_files()]
-    return _engine_for(files, tuple(p.stat().st_mtime_ns for p in paths))
+    key = (files, tuple(p.stat().st_mtime_ns for p in paths), requirements and requirements.shapes_key)
+    with _ENGINES_LOCK:
+        engine = _ENGINES.get(key)
+        if engine is None:
+            engine = _ENGINES[key] = _Engine(files, requirements)
+            while len(_ENGINES) > 8:
+                _ENGINES.popitem(last=False)
+        _ENGINES.move_to_end(key)
+        return engine
 
 
 def _run(

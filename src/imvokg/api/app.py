@@ -77,6 +77,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
                 budget_s=settings.warm_budget_s,
                 completion=app.state.services.completion,
                 freeze=settings.freeze_heap,
+                requirements=app.state.services.profiles.current_applied,
             )
         # the peers file, when there is one; harvested graphs keep the answers they do not touch
         stop_harvest = start_background_harvest(settings, opened, write=runner.write)

@@ -12,12 +12,14 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 from contextlib import nullcontext
 from typing import Any
 
 from imvokg.cache import Question
 from imvokg.heap import FreezeSurvivors
 from imvokg.label_index import LabelIndex
+from imvokg.profiles import Applied
 from imvokg.services.completion import CompletionService
 from imvokg.services.knowledge import KnowledgeService
 from imvokg.validation import prepare as prepare_validation
@@ -67,12 +69,14 @@ def start_warmup(
     budget_s: float | None = None,
     completion: CompletionService | None = None,
     freeze: bool = False,
+    requirements: Callable[[], Applied] | None = None,
 ) -> threading.Thread:
     """Run :func:`warm` in a daemon thread, after the validation engines and the label index are ready.
 
     With `completion`, the query editor's list of classes and properties is read too
     (a scan of the store: seconds at a million triples), so the first reader who
-    types in the editor does not wait for it.
+    types in the editor does not wait for it. With `requirements` (the registry's profile, read
+    in the thread) the engine submissions are validated with is built too.
 
     With `freeze`, what the warm-up builds (engines, index, answers) is frozen as it
     goes (imvokg/heap.py): unfrozen, each full collection walked every answer computed
@@ -85,7 +89,7 @@ def start_warmup(
 
     def work() -> None:
         try:
-            prepare_validation()
+            prepare_validation(requirements() if requirements is not None else None)
             if labels is not None:
                 labels.refresh()
                 log.info("indexed %d names in %.1f s", len(labels), labels.last_refresh_s)

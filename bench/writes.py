@@ -36,6 +36,11 @@ PATHS = {
     "q4": "/queries/label-search?text=kinder&lang=nl",
     "q5": "/api/v1/agreements?sector=garment-textile",
     "q6": "/api/v1/agreements/nl-garment-textile",
+    # the other domain answers an approval changes: every agreement, every recognition, the gaps
+    # left by recognised agreements (the default basis)
+    "q7": "/api/v1/agreements",
+    "q8": "/api/v1/recognitions",
+    "q9": "/api/v1/gaps?sector=garment-textile",
 }
 
 

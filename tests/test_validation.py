@@ -402,7 +402,15 @@ def test_prepared_validation_equals_plain_pyshacl_on_the_curated_data(profile: s
 PROFILE_EXAMPLES = Path(__file__).parent / "profiles"
 
 
-@pytest.mark.parametrize("path", VALID + INVALID, ids=lambda p: p.stem)
+@pytest.mark.parametrize(
+    "path",
+    [
+        pytest.param(
+            path, id=path.stem, marks=() if path.stem in EQUIVALENCE_IN_THE_FAST_TIER else pytest.mark.slow
+        )
+        for path in VALID + INVALID
+    ],
+)
 @pytest.mark.parametrize("profile_key", ["eu-minimum", "de-example/2"])
 def test_prepared_validation_under_a_requirement_profile_equals_plain_pyshacl(
     path: Path, profile_key: str

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from imvokg import catalogues, cli, languages
-from imvokg.messages import say, say_plural
+from imvokg.messages import N_, Deferred, in_language, say, say_plural
 
 HARVEST = "follow the other registries' event streams (the peers file) into this store"
 NO_PEERS = "no peers are configured; set IMVOKG_PEERS_FILE to a JSON list of registries"
@@ -150,3 +150,26 @@ def test_the_errors_services_raise_are_said_in_the_language_too(
     unknown = "%(file)s: unknown file type; name it .ttl, .jsonld, .rdf or .nt, or pass --format"
     assert say("hr", unknown, file="a.txt") in capsys.readouterr().err
     assert _translated("hr", unknown)
+
+
+def test_a_progress_line_is_english_below_the_edge_and_translated_at_it(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    line = Deferred(N_("parsing the source files (%(num)s)"), num=3)
+    assert line == "parsing the source files (3)"  # what a caller without a language reads
+    cli.Progress(True, "pl")(line)
+    assert say("pl", "parsing the source files (%(num)s)", num=3) in capsys.readouterr().err
+    cli.Progress(True, "pl")("a plain line")
+    assert capsys.readouterr().err.endswith("a plain line\n")
+
+
+@pytest.mark.slow  # a whole build
+def test_every_progress_line_of_a_build_can_be_said_in_another_language(tmp_path: Path) -> None:
+    from imvokg.build import build
+
+    lines: list[str] = []
+    build(tmp_path / "store", reason=False, progress=lines.append)
+    assert len(lines) >= 5
+    for line in lines:
+        assert isinstance(line, Deferred), line
+        assert in_language("lt", line) != line, line

@@ -29,7 +29,7 @@ from imvokg.errors import ImvokgError, ValidationFailed
 from imvokg.ingest import SourceFile, discover, fingerprint, parse_file
 from imvokg.label_index import SAVED_FILE as LABELS_FILE
 from imvokg.label_index import LabelIndex
-from imvokg.messages import N_
+from imvokg.messages import N_, Deferred
 from imvokg.namespaces import EDITORIAL_TRANSLATIONS, GRAPH, INFERRED_GRAPH, META_GRAPH
 from imvokg.queries import check_queries, default_registry
 from imvokg.reasoning import reasoner_input, run_hermit
@@ -107,7 +107,7 @@ def build(
         return now
 
     sources = discover(extra=extra_files)
-    progress(f"parsing {len(sources)} files")
+    progress(Deferred(N_("parsing the source files (%(num)s)"), num=len(sources)))
     # Translations are language-tagged text only: neither validated nor reasoned over, so the
     # store's own Turtle parser loads them (rdflib would take seconds for 23 languages).
     graphs = {source.graph_iri: parse_file(source) for source in sources if source.folder != "translations"}
@@ -122,7 +122,7 @@ def build(
         elif source.folder == "data":
             data += graphs[source.graph_iri]
 
-    progress("validating against the SHACL shapes")
+    progress(Deferred(N_("validating against the SHACL shapes")))
     from imvokg.validation import validate_graph
 
     report = validate_graph(data + ontology, profile="curated")
@@ -134,7 +134,7 @@ def build(
 
     inferred = Graph()
     if reason:
-        progress("reasoning with HermiT (consistency, classification, derived parties)")
+        progress(Deferred(N_("reasoning with HermiT (consistency, classification, derived parties)")))
         tbox = ontology + Graph().parse(resource_dir("ontology") / "imports" / "stubs.ttl")
         inferred = run_hermit(reasoner_input(tbox, data)).inferred
         t = lap("reason", t)
@@ -143,7 +143,7 @@ def build(
     store_path.parent.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
     target = store_path.parent / f"{store_path.name}-{stamp}"
-    progress(f"loading {len(sources)} named graphs into a new store")
+    progress(Deferred(N_("loading the named graphs into a new store (%(num)s)"), num=len(sources)))
     store = EmbeddedStore(target)
     try:
         sources_data = {
@@ -159,15 +159,15 @@ def build(
             # Synthetic or other large N-Triples: the store's bulk loader, no SHACL, no HermiT
             # (pyshacl and HermiT take hours at millions of triples); the construct queries and
             # the data checks below still run over them.
-            progress(f"bulk loading {path.name}")
+            progress(Deferred(N_("bulk loading %(file)s"), file=path.name))
             store.bulk_load(path.read_bytes(), graph=bulk_graph_iri(path))
         t = lap("load", t)
 
-        progress("materialising derived triples into graph/inferred")
+        progress(Deferred(N_("materialising derived triples into graph/inferred")))
         materialise_store(store)
         t = lap("materialise", t)
 
-        progress("running the data checks")
+        progress(Deferred(N_("running the data checks")))
         failures = []
         for check in check_queries():
             found = store.select(check.text)
@@ -181,7 +181,10 @@ def build(
         carried = carry_over_publications(store_path, store)
         if carried:
             progress(
-                f"carried {carried} published graphs (approvals, decisions) over from the previous store"
+                Deferred(
+                    N_("graphs (approvals, decisions) carried over from the previous store: %(num)s"),
+                    num=carried,
+                )
             )
 
         version = f"{__version__}+{stamp}"
@@ -195,7 +198,7 @@ def build(
             graph=META_GRAPH,
         )
         store.set_version(version)
-        progress("indexing the names for label search")
+        progress(Deferred(N_("indexing the names for label search")))
         LabelIndex(store).save(target / LABELS_FILE)
         counts = _class_counts(store)
         triples = store.triple_count()
@@ -258,7 +261,14 @@ def publish_to_remote(store_path: Path, remote: RemoteStore, *, progress: Progre
         version = built.version()
         names = [g for g in built.graph_names() if g != META_GRAPH] + [META_GRAPH]
         for number, graph in enumerate(names, 1):
-            progress(f"loading graph {number}/{len(names)} {graph}")
+            progress(
+                Deferred(
+                    N_("loading graph %(number)s/%(total)s %(graph)s"),
+                    number=number,
+                    total=len(names),
+                    graph=graph,
+                )
+            )
             body = built.construct(_named("graph-statements"), bindings={"g": Term.iri(graph)})
             remote.put_graph(graph, body)
     finally:

@@ -29,7 +29,7 @@ from imvokg.errors import (
     ValidationFailed,
 )
 from imvokg.formats import FORMAT_PARAM, FORMATS
-from imvokg.messages import N_, say, say_plural, translations
+from imvokg.messages import N_, in_language, say, say_plural, translations
 from imvokg.store.base import SelectResult
 
 
@@ -59,13 +59,17 @@ def _epilog(lang: str) -> str:
 class Progress:
     """Progress lines on stderr, only when stderr is a terminal (or forced)."""
 
-    def __init__(self, enabled: bool) -> None:
+    def __init__(self, enabled: bool, lang: str = languages.DEFAULT) -> None:
         self.enabled = enabled
+        self.lang = lang
         self.started = time.perf_counter()
 
     def __call__(self, message: str) -> None:
         if self.enabled:
-            print(f"[{time.perf_counter() - self.started:6.1f}s] {message}", file=sys.stderr, flush=True)
+            line = in_language(
+                self.lang, message
+            )  # the build's lines are Deferred: said in the reader's language
+            print(f"[{time.perf_counter() - self.started:6.1f}s] {line}", file=sys.stderr, flush=True)
 
 
 ARGPARSE_WORDS = (
@@ -329,7 +333,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     settings = Settings(_env_file=args.settings) if args.settings else Settings()  # type: ignore[call-arg]
     if getattr(args, "store", None):
         settings = settings.model_copy(update={"store_path": args.store})
-    progress = Progress(args.progress or sys.stderr.isatty())
+    progress = Progress(args.progress or sys.stderr.isatty(), args.lang)
     try:
         return COMMANDS[args.command](args, settings, progress)
     except ImvokgError as exc:
@@ -421,7 +425,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings, progress: Progress) 
             say(args.lang, "no store at %(path)s: building it first", path=settings.store_path),
             file=sys.stderr,
         )
-        build(settings.store_path, progress=Progress(True))
+        build(settings.store_path, progress=Progress(True, args.lang))
     from imvokg.api import create_app
     from imvokg.api.server import server_options
 

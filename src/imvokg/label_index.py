@@ -43,6 +43,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
+from imvokg.messages import N_, Deferred
 from imvokg.namespaces import GRAPH
 from imvokg.queries import default_registry
 from imvokg.store.base import SelectResult, Store, Term, with_rows
@@ -242,7 +243,7 @@ class LabelIndex:
             self.last_refresh_s = time.perf_counter() - began
 
     def _read_built(self) -> Segment:
-        self._progress("indexing the names of the built graphs")
+        self._progress(Deferred(N_("indexing the names of the built graphs")))
         built = [g for g in self.store.graph_names() if not g.startswith(LIVE_GRAPH_PREFIXES)]
         return self._read(_names_query(built))
 

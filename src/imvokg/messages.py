@@ -89,3 +89,26 @@ def say_plural(lang: str, singular: str, plural: str, num: int, **params: Any) -
 def say_in_context(lang: str, context: str, msgid: str, **params: Any) -> str:
     """`msgid` in `lang` where the same English needs a different translation per `context`."""
     return _fill(translations(lang).upgettext(context, msgid), params)
+
+
+class Deferred(str):
+    """English text that keeps its msgid and values, so an edge that knows the reader can say it again.
+
+    Code below the edge that reports as it goes (the build's progress lines) cannot know the
+    reader's language; it hands over ``Deferred(N_("..."), name=value)``, which reads as the
+    English wherever a plain string is expected, and the command line says it with
+    :func:`in_language`.
+    """
+
+    msgid: str
+    params: dict[str, Any]
+
+    def __new__(cls, msgid: str, /, **params: Any) -> Deferred:
+        text = super().__new__(cls, _fill(msgid, params))
+        text.msgid, text.params = msgid, params
+        return text
+
+
+def in_language(lang: str, text: str) -> str:
+    """`text` in `lang` when it is :class:`Deferred`; any other text as it is."""
+    return say(lang, text.msgid, **text.params) if isinstance(text, Deferred) else text

@@ -26,7 +26,7 @@ from pathlib import Path
 from imvokg.cache import VersionedCache
 from imvokg.errors import NotFound, StoreError
 from imvokg.formats import RELEASE_FORMATS
-from imvokg.messages import N_
+from imvokg.messages import N_, Deferred
 from imvokg.namespaces import META_GRAPH
 from imvokg.store import Store
 
@@ -118,7 +118,7 @@ def write_release(
             if path.is_file():
                 continue
             if progress is not None:
-                progress(f"writing the {suffix} dump")
+                progress(Deferred(N_("writing the %(suffix)s dump"), suffix=suffix))
             directory.mkdir(parents=True, exist_ok=True)
             body = store.dump(media_type, exclude_graphs=(META_GRAPH,))
             if suffix.endswith(".gz"):

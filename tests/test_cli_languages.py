@@ -173,3 +173,21 @@ def test_every_progress_line_of_a_build_can_be_said_in_another_language(tmp_path
     for line in lines:
         assert isinstance(line, Deferred), line
         assert in_language("lt", line) != line, line
+
+
+def test_the_list_of_named_queries_carries_their_titles_in_the_language(
+    store_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from imvokg.queries import default_registry
+
+    english = default_registry().get("agreement-parties").title
+    assert cli.main(["--lang", "de", "query", "--list", "--store", str(store_path)]) == 0
+    [line] = [x for x in capsys.readouterr().out.splitlines() if x.startswith("agreement-parties ")]
+    title = line.split(None, 1)[1].split("  [")[0]
+    assert title != english
+    root = Path(__file__).resolve().parent.parent
+    assert (
+        f'query/agreement-parties> rdfs:label "{title}"@de' in (root / "translations" / "de.ttl").read_text()
+    )
+    assert cli.main(["query", "--list", "--store", str(store_path)]) == 0  # English: the query's own header
+    assert english in capsys.readouterr().out

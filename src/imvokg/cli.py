@@ -482,9 +482,10 @@ def cmd_query(args: argparse.Namespace, settings: Settings, progress: Progress) 
 
     registry = default_registry()
     if args.list or not args.name:
+        titles = _query_titles(settings, args.lang)
         for q in registry:
             params = ", ".join(f"{p.name}:{p.type}{'' if p.required else '?'}" for p in q.parameters)
-            print(f"{q.name:40} {q.title}" + (f"  [{params}]" if params else ""))
+            print(f"{q.name:40} {titles.get(q.name, q.title)}" + (f"  [{params}]" if params else ""))
         return 0 if args.list else 2
     raw = {}
     for item in args.param:
@@ -512,6 +513,25 @@ def cmd_query(args: argparse.Namespace, settings: Settings, progress: Progress) 
         store.close()
     _print_result(result, args.format, args.lang)
     return 0
+
+
+def _query_titles(settings: Settings, lang: str) -> dict[str, str]:
+    """The named queries' titles in `lang`, as the query page shows them (the store's translations).
+
+    Without a store (the list needs none) or in English, the queries' own English headers.
+    """
+    if lang == languages.DEFAULT or (not settings.endpoint and not settings.store_path.exists()):
+        return {}
+    from imvokg.queries import default_registry
+    from imvokg.services.catalog import CatalogService
+    from imvokg.services.runner import QueryRunner
+    from imvokg.store import open_store
+
+    store = open_store(settings, read_only=True)
+    try:
+        return CatalogService(QueryRunner(store, default_registry())).query_texts(lang)
+    finally:
+        store.close()
 
 
 def _has_header(path: Path) -> bool:

@@ -30,7 +30,7 @@ from imvokg.errors import NotFound
 from imvokg.formats import JSON_LD
 from imvokg.messages import N_
 from imvokg.namespaces import BASE
-from imvokg.services import history, linked_data, vocabulary_docs
+from imvokg.services import history, linked_data, schema_org, vocabulary_docs
 from imvokg.services.identifiers import agreement_iri
 from imvokg.services.rdf_formats import jsonld_context, serialize
 from imvokg.web import site
@@ -92,6 +92,7 @@ def resource_html(request: Request, services: Services, iri: str, lang: str) -> 
         ],
         formats=[(name, f"{path}?format={code}") for name, code in FORMAT_LINKS],
         query_href="/sparql?" + urlencode({"query": f"DESCRIBE <{iri}>"}),
+        structured=schema_org.describe(page.graph, iri, lang, labels, page.sources),
     )
     return html.encode("utf-8")
 

@@ -27,7 +27,7 @@ from imvokg.api.publishing import (
 from imvokg.api.state import Services
 from imvokg.formats import HTML, RELEASE_FORMATS
 from imvokg.namespaces import BASE
-from imvokg.services import catalog, dumps, feed, linked_data
+from imvokg.services import catalog, dumps, feed, linked_data, schema_org
 from imvokg.services.rdf_formats import serialize
 from imvokg.web import site
 
@@ -54,6 +54,7 @@ def _catalog_html(request: Request, services: Services, lang: str, files: list[d
         facts=_facts(services),
         files=files,
         browse=browse,
+        structured=schema_org.dataset(catalog.catalogue(services.settings, _facts(services), files), lang),
         formats=[(n, f"/catalog?format={c}") for n, c in (("Turtle", "ttl"), ("JSON-LD", "jsonld"))],
     ).encode("utf-8")
 

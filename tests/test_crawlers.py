@@ -29,3 +29,22 @@ def test_the_sitemap_lists_pages_and_resources_that_answer(client: httpx.Client)
     for path in [p for p in paths if p.startswith(("/id/", "/scheme/"))][:15]:
         page = client.get(path, headers={"Accept": "text/html"})
         assert page.status_code == 200 and page.headers["content-type"].startswith("text/html"), path
+
+
+def test_the_sitemap_lists_every_agreement_party_risk_sector_and_the_query_page(client: httpx.Client) -> None:
+    """What the API publishes is what the sitemap lists: read from the API, not from the same query."""
+    body = client.get("/sitemap.xml").content
+    paths = {urlsplit(e.text or "").path for e in ElementTree.fromstring(body).iter(SITEMAP + "loc")}
+    base = "https://w3id.org/imvokg"
+    agreements = client.get("/api/v1/agreements").json()
+    wanted = {a["iri"] for a in agreements}
+    for agreement in agreements:
+        detail = client.get(f"/api/v1/agreements/{agreement['slug']}").json()
+        wanted |= {p["iri"] for p in detail["parties"]}
+    wanted |= {r["iri"] for r in client.get("/api/v1/risks").json()}
+    wanted |= {s["iri"] for s in client.get("/api/v1/sectors").json()}
+    wanted |= {i["iri"] for i in client.get("/api/v1/instruments").json()}
+    missing = sorted(iri for iri in wanted if iri.removeprefix(base) not in paths)
+    assert not missing, missing
+    assert {"/sparql", "/scheme/sector", "/scheme/risk-topic"} <= paths
+    assert len([p for p in paths if p.startswith("/id/party/")]) > 50

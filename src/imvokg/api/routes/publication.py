@@ -268,10 +268,11 @@ def robots(request: Request) -> PlainTextResponse:
     "/sitemap.xml", operation_id="getSitemap", response_model=None, responses=answers_in("application/xml")
 )
 def get_sitemap(request: Request, services: ServicesDep) -> Response:
-    """sitemaps.org 0.9: the site's pages and the resources the catalogue starts from."""
+    """sitemaps.org 0.9: the site's pages and every resource a reader looks for (``sitemap-resources``):
+    agreements and initiatives, parties, risk topics, sectors, concept schemes and instruments."""
     base = str(request.base_url).rstrip("/")
     link = local_link(BASE)
-    entries = [row["x"].value for row in services.runner.select("catalog-entries").rows]
+    entries = [row["x"].value for row in services.runner.select("sitemap-resources").rows]
     paths = [*SITEMAP_PAGES, *(link(iri) for iri in entries if link(iri).startswith("/"))]
     urls = "".join(f"<url><loc>{escape(base + path)}</loc></url>" for path in dict.fromkeys(paths))
     body = (

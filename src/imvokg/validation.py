@@ -360,10 +360,13 @@ def reference_validation(
 def requirement_conformance(data: Graph, agreement_iri: str, *, lang: str = "en") -> list[dict]:
     """One row per minimum requirement for one agreement in a larger graph.
 
-    Rows are ``{"id", "iri", "title", "status", "messages"}`` with status
-    ``met``, ``not_met`` (a violation) or ``warning``, in MR order.
+    Rows are ``{"id", "iri", "title", "status", "messages", "paths"}`` with status
+    ``met``, ``not_met`` (a violation) or ``warning``, in MR order; ``paths`` are the
+    properties of the agreement the requirement's shapes start from (so a form can point
+    at the field that meets it).
     """
     agreement = URIRef(agreement_iri)
+    starts = _requirement_starts()
     report = _engine(_REQUIREMENT_FILES).run(data, (agreement,), lang)
     requirements = load_requirements()
     rows = []
@@ -384,9 +387,27 @@ def requirement_conformance(data: Graph, agreement_iri: str, *, lang: str = "en"
                 "title": _said_in(requirements, req_iri, DCTERMS.title, lang),
                 "status": status,
                 "messages": [i.message for i in issues],
+                "paths": starts.get(str(req_iri), []),
             }
         )
     return rows
+
+
+def _requirement_starts() -> dict[str, list[str]]:
+    """Per requirement, the first property of its shapes' paths (of an inverse path: its property)."""
+    folder = resource_dir("shapes")
+    shapes = _graph_from(folder / name for name in _REQUIREMENT_FILES)
+    starts: dict[str, set[str]] = {}
+    for shape, requirement in shapes.subject_objects(RDFS.seeAlso):
+        path = shapes.value(shape, SH.path)
+        if path is None:
+            continue
+        if not isinstance(path, URIRef):  # a sequence: its first step; an inverse: its property
+            path = shapes.value(path, RDF.first) or path
+            path = shapes.value(path, SH.inversePath) or shapes.value(path, SH.alternativePath) or path
+        if isinstance(path, URIRef):
+            starts.setdefault(str(requirement), set()).add(str(path))
+    return {requirement: sorted(paths) for requirement, paths in starts.items()}
 
 
 def agreements_in(data: Graph, ontology: Graph) -> list[URIRef]:

@@ -111,6 +111,18 @@ def broken_twice(slug: str) -> str:
     return text.replace("imvo:refersTo inst:oecd-mne-guidelines-2023 ,\n        ", "imvo:refersTo ")
 
 
+def fixes_in(page: Any, requirement: str) -> str:
+    """What a requirement's "go to the field" link points at: a field's label or a part's legend."""
+    link = f'#check-table tr[data-requirement="{requirement}"] a[data-field]'
+    page.wait_for_selector(link, state="attached")  # the page's script checks the text as loaded
+    return page.eval_on_selector(
+        link,
+        """a => { const el = document.querySelector(a.getAttribute('href'));
+                  const name = el.querySelector(':scope > legend') || el.querySelector('label');
+                  return name.textContent.trim(); }""",
+    )
+
+
 def not_met(page: Any) -> list[str]:
     return page.eval_on_selector_all(
         '#check-table tr[data-status="not_met"]', "rows => rows.map(r => r.dataset.requirement)"
@@ -131,6 +143,9 @@ def test_submit_fix_approve_and_everyone_sees_the_decision(browsers: Browsers, r
     assert sorted(not_met(submitter)) == ["MR-01", "MR-03"]
     row = submitter.locator('#check-table tr[data-requirement="MR-03"]')
     assert row.locator("a[href='#text']").count() == 1 and row.locator("td p").count() >= 1
+    # and to the part of the form the requirement's shapes start from: the memberships
+    assert fixes_in(submitter, "MR-03") == "Membership"
+    assert fixes_in(submitter, "MR-01").startswith("refers to")
     assert serious_violations(submitter) == []
 
     # the form the shapes make: a field written into the text, which is checked again at once
@@ -276,6 +291,7 @@ def test_a_complete_agreement_from_the_form_alone_is_submitted_and_reviewed(
     )
     write_fields(writer)
     assert "MR-02" in not_met(writer)  # no UNGPs yet
+    assert fixes_in(writer, "MR-06") == "Sector Risk Assessment" and fixes_in(writer, "MR-09") == "Mechanism"
     assert "MR-01" not in not_met(writer)  # the OECD Guidelines picked by name: met at once
     pick(
         writer,

@@ -22,6 +22,14 @@ document.addEventListener("DOMContentLoaded", function () {
     return word ? word.cloneNode(true) : document.createTextNode(status);
   }
 
+  function fieldFor(path) {
+    var found = null;
+    Array.prototype.forEach.call(form.querySelectorAll("[data-path], fieldset[data-link]"), function (el) {
+      if (!found && (el.getAttribute("data-path") === path || el.getAttribute("data-link") === path)) { found = el; }
+    });
+    return found;
+  }
+
   function show(answer) {
     problem.hidden = !answer.problem;
     problem.textContent = answer.problem || "";
@@ -47,7 +55,17 @@ document.addEventListener("DOMContentLoaded", function () {
         p.textContent = m + " ";
         said.appendChild(p);
       });
-      if (r.status !== "met") { said.appendChild(words.querySelector("[data-fix]").cloneNode(true)); }
+      if (r.status !== "met") {
+        said.appendChild(words.querySelector("[data-fix]").cloneNode(true));
+        // the field or part of the form the requirement's shapes start from (its property)
+        var target = (r.paths || []).map(fieldFor).filter(Boolean)[0];
+        if (target) {
+          var link = words.querySelector("[data-field]").cloneNode(true);
+          link.setAttribute("href", "#" + target.id);
+          said.appendChild(document.createTextNode(" "));
+          said.appendChild(link);
+        }
+      }
       row.appendChild(head); row.appendChild(state); row.appendChild(said);
       body.appendChild(row);
     });

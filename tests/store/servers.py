@@ -128,7 +128,7 @@ MaxClientConnections = 10
 [SPARQL]
 ResultSetMaxRows = 10000000
 MaxQueryExecutionTime = 120
-MaxQueryCostEstimationTime = 400
+MaxQueryCostEstimationTime = 0
 """
 
 

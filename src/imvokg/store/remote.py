@@ -256,7 +256,10 @@ class RemoteStore:
         found = self.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }")
         if not any("g" in row for row in found):
             # Virtuoso does not answer the empty graph pattern; ask for graphs with triples.
-            found = self.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+            # Grouped, not DISTINCT: Virtuoso answers the grouped count from its graph index
+            # (0.02 s on the built registry) and scans every quad for DISTINCT (33 s), which
+            # made a snapshot of the registry (Store.dump) outlast the query timeout.
+            found = self.select("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
         names = {row["g"].value for row in found if "g" in row and row["g"].kind == "iri"}
         return sorted(n for n in names if not n.startswith(SYSTEM_GRAPH_PREFIXES))
 

@@ -416,6 +416,10 @@ def run_size(
         from writes import measure as measure_writes
 
         result["writes"] = measure_writes(target / "store", target, rounds=1 if args.quick else 3)
+        log(f"[{size}] answers as of a past moment against today's (bench/as_of.py)")
+        from as_of import measure as measure_as_of
+
+        result["as_of"] = measure_as_of(target / "store", target)
     return result
 
 
@@ -499,6 +503,11 @@ def markdown(report: dict[str, object]) -> str:
 
             lines += ["", f"### {result['size']}: answers across writes (ms; X-Cache)", ""]
             lines.append(writes_markdown(result["writes"]))
+        if result.get("as_of"):
+            from as_of import markdown as as_of_markdown
+
+            lines += ["", f"### {result['size']}: as_of against today's answer (ms; X-Cache)", ""]
+            lines.append(as_of_markdown(result["as_of"]))
     if report.get("validation"):
         from validation import markdown as validation_markdown
 
@@ -539,7 +548,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--work", type=Path, default=ROOT / "var" / "bench", help="data and stores")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results")
     parser.add_argument("--no-validation", action="store_true", help="skip the SHACL engine comparison")
-    parser.add_argument("--no-writes", action="store_true", help="skip the answers-across-writes run")
+    parser.add_argument("--no-writes", action="store_true", help="skip the runs across writes and as_of")
     args = parser.parse_args(argv)
     sys.path.insert(0, str(Path(__file__).resolve().parent))  # bench/validation.py, bench/writes.py
     if args.quick:

@@ -21,6 +21,7 @@ import statistics
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -67,36 +68,58 @@ def _timed(client: httpx.Client, path: str) -> tuple[float, str]:
     return elapsed, response.headers.get("X-Cache", "-")
 
 
-def measure(store: Path, work: Path, *, rounds: int = 3, warm_calls: int = 30) -> dict[str, Any]:
+@dataclass
+class Writable:
+    """A writable `imvokg serve --no-warm` on a copy of a built store, with two keys."""
+
+    server: subprocess.Popen[bytes]
+    client: httpx.Client
+    submitter: str
+    supervisor: str
+    store: Path
+
+    def stop(self) -> None:
+        self.server.terminate()
+        self.server.wait(timeout=30)
+        shutil.rmtree(self.store, ignore_errors=True)
+
+
+def start_writable(store: Path, work: Path, name: str) -> Writable:
+    """Copy `store` into `work` and serve it writable; returns once /healthz answers."""
     from imvokg.services.credentials import Credentials
 
-    target = work / "writes-store"
+    target = work / f"{name}-store"
     if target.exists():
         shutil.rmtree(target)
     shutil.copytree(store.resolve(), target)
-    keys = Credentials(work / "writes-keys.json")
+    keys = Credentials(work / f"{name}-keys.json")
     submitter = keys.create("bench-submitter", "submitter")[0]
     supervisor = keys.create("bench-supervisor", "supervisor", member_state="NLD")[0]
     port = _free_port()
-    env = {"IMVOKG_API_KEYS_FILE": str(work / "writes-keys.json"), "IMVOKG_WARM_CACHE": "false"}
-    log = (work / "writes-server.log").open("wb")
+    env = {"IMVOKG_API_KEYS_FILE": str(work / f"{name}-keys.json"), "IMVOKG_WARM_CACHE": "false"}
+    log = (work / f"{name}-server.log").open("wb")
     argv = [str(BIN / "imvokg"), "serve", "--no-warm", "--host", "127.0.0.1", "--port", str(port)]
     server = subprocess.Popen(
         [*argv, "--store", str(target)], stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **env}
     )
-    base = f"http://127.0.0.1:{port}"
+    client = httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=600)
+    deadline = time.monotonic() + 900
+    while True:
+        try:
+            if client.get("/healthz").status_code == 200:
+                return Writable(server, client, submitter, supervisor, target)
+        except httpx.HTTPError:
+            pass
+        if time.monotonic() > deadline or server.poll() is not None:
+            server.terminate()
+            raise RuntimeError(f"the writable server did not start; see {log.name}")
+        time.sleep(0.2)
+
+
+def measure(store: Path, work: Path, *, rounds: int = 3, warm_calls: int = 30) -> dict[str, Any]:
+    served = start_writable(store, work, "writes")
+    client, submitter, supervisor = served.client, served.submitter, served.supervisor
     try:
-        client = httpx.Client(base_url=base, timeout=600)
-        deadline = time.monotonic() + 900
-        while True:
-            try:
-                if client.get("/healthz").status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline or server.poll() is not None:
-                raise RuntimeError(f"the writable server did not start; see {log.name}")
-            time.sleep(0.2)
         first_start = {key: _timed(client, path)[0] for key, path in PATHS.items()}
         warm = {}
         for key, path in PATHS.items():
@@ -128,9 +151,7 @@ def measure(store: Path, work: Path, *, rounds: int = 3, warm_calls: int = 30) -
             )
             submit_ms.append((time.perf_counter() - started) * 1000)
     finally:
-        server.terminate()
-        server.wait(timeout=30)
-        shutil.rmtree(target, ignore_errors=True)
+        served.stop()
     return {
         "first_after_start_ms": {k: round(v, 1) for k, v in first_start.items()},
         "warm_ms": {k: round(v, 2) for k, v in warm.items()},

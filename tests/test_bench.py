@@ -47,6 +47,9 @@ def test_the_benchmark_smoke_run_writes_results_for_every_engine(tmp_path: Path)
     writes = result["writes"]
     assert set(writes["warm_ms"]) == {"q1", "q2", "q3", "q4", "q5", "q6"}
     assert [w["write"] for w in writes["writes"]] == ["approval", "withdrawal"]
+    as_of = result["as_of"]
+    assert set(as_of["ratio_first"]) == set(as_of["ratio_warm"]) == {"q1", "q2", "q3", "q4", "q5", "q6"}
+    assert all(ms > 0 for ms in as_of["as_of_warm_ms"].values())
 
 
 @pytest.mark.timeout(900)

@@ -58,6 +58,11 @@ SELECT DISTINCT ?what ?thing WHERE {
     # the statements of the SER position paper (data/findings/ser-2023-position.ttl)
     ?thing imvo:paperSection ?section .
     VALUES (?what ?name) { ("paper statement" rdfs:label) ("paper statement definition" skos:definition) }
+  } UNION {
+    # what a risk topic is, as its page says it (ontology/schemes/risk-topic.ttl)
+    ?thing skos:definition ?english . FILTER(LANG(?english) = "en")
+    FILTER(STRSTARTS(STR(?thing), "https://w3id.org/imvokg/scheme/risk-topic"))
+    BIND("risk-topic definition" AS ?what) BIND(skos:definition AS ?name)
   }
   FILTER NOT EXISTS { ?thing ?name ?text . FILTER(LANG(?text) = ?lang) }
 }
@@ -85,6 +90,7 @@ def test_the_check_finds_what_lacks_a_name(client: httpx.Client) -> None:
         "ontology term",
         "paper statement",
         "paper statement definition",
+        "risk-topic definition",
     }
     assert len(missing) > 300
 
@@ -142,6 +148,16 @@ def _translated(lang: str, subject: str, predicate: URIRef) -> str:
     graph = Graph().parse(resource_dir("translations") / f"{lang}.ttl")
     (value,) = [o for o in graph.objects(URIRef(subject), predicate) if o.language == lang]
     return str(value)
+
+
+@pytest.mark.parametrize("lang", ["de", "nl", "bg", "ga"])
+def test_a_risk_topic_page_says_what_the_topic_is_in_the_readers_language(
+    client: httpx.Client, lang: str
+) -> None:
+    page = client.get("/scheme/risk-topic/forced-labour", params={"lang": lang}, headers=BROWSER)
+    assert page.status_code == 200
+    defined = _translated(lang, "https://w3id.org/imvokg/scheme/risk-topic/forced-labour", SKOS.definition)
+    assert str(escape(defined)) in page.text
 
 
 def test_a_resource_page_in_greek_names_properties_in_greek_and_marks_the_translation(

@@ -6,6 +6,10 @@ from __future__ import annotations
 import csv
 import gzip
 import io
+import json
+import shutil
+import subprocess
+from pathlib import Path
 from xml.dom.minidom import Document
 
 import httpx
@@ -172,3 +176,43 @@ def test_the_dumps_come_as_trig_and_n_quads_with_their_named_graphs(client: http
 def test_the_service_description_lists_trig_and_n_quads(client: httpx.Client) -> None:
     description = client.get("/sparql", headers={"Accept": "text/turtle"}).text
     assert "formats/TriG" in description and "formats/N-Quads" in description
+
+
+CLIENTS = Path(__file__).parent / "clients"
+AGREEMENT_LABELS = (
+    "PREFIX imvo: <https://w3id.org/imvokg/ont#> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
+    'SELECT ?a ?label WHERE { ?a a imvo:IrbcAgreement ; rdfs:label ?label FILTER(LANG(?label) = "en") }'
+)
+
+
+def comunica(server: LiveServer, kind: str, query: str) -> list[dict]:
+    """What Comunica (npm @comunica/query-sparql) reads from /sparql, one dict per row or triple."""
+    if shutil.which("node") is None or not (CLIENTS / "node_modules" / "@comunica" / "query-sparql").exists():
+        pytest.skip("needs node and `npm ci` in tests/clients (.ci/run does both)")
+    done = subprocess.run(
+        ["node", str(CLIENTS / "comunica-query.mjs"), server.url + "/sparql", kind, query],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    return [json.loads(line) for line in done.stdout.splitlines() if line.strip()]
+
+
+@pytest.mark.slow  # a node process that loads Comunica
+def test_comunica_selects_what_the_endpoint_answers(server: LiveServer, client: httpx.Client) -> None:
+    ours = client.post(
+        "/sparql", data={"query": AGREEMENT_LABELS}, headers={"Accept": "application/sparql-results+json"}
+    ).json()["results"]["bindings"]
+    expected = sorted((row["a"]["value"], row["label"]["value"]) for row in ours)
+    rows = comunica(server, "select", AGREEMENT_LABELS)
+    assert sorted((row["a"], row["label"]) for row in rows) == expected and len(expected) > 10
+
+
+@pytest.mark.slow
+def test_comunica_constructs_a_graph_from_the_endpoint(server: LiveServer) -> None:
+    query = AGREEMENT_LABELS.replace("SELECT ?a ?label WHERE", "CONSTRUCT { ?a rdfs:label ?label } WHERE")
+    triples = comunica(server, "construct", query)
+    subjects = {t["s"] for t in triples}
+    assert "https://w3id.org/imvokg/id/agreement/nl-garment-textile" in subjects
+    assert {t["p"] for t in triples} == {"http://www.w3.org/2000/01/rdf-schema#label"}

@@ -452,6 +452,12 @@ def test_an_uploaded_agreement_is_shown_in_the_fields(registry: Registry) -> Non
         start = field_of(saved, "start date")
         assert f'<input id="{start}" name="{start}" type="date" value="2030-02-01"' in saved
         assert 'value="Example Widgets Agreement"' in saved
+        # the parts the text has are shown with their parts of the form: the parties by name, the risks
+        shown = dict(re.findall(r'data-in-text="([\w-]+)">Already in the text: ([^<]*)<', saved))
+        membership = labelled(saved, "Membership", "member").rsplit("-", 1)[0]
+        assert "Example Union" in html.unescape(shown[membership]) and "Example Ministry" in shown[membership]
+        risks = labelled(saved, "Assessed Risk", "risk topic").rsplit("-", 1)[0]
+        assert shown[risks].count(",") == 1  # two assessed risks, under the risk analysis
 
 
 def test_a_new_shape_gives_the_form_a_new_field(store_path: Path, tmp_path: Path) -> None:

@@ -448,6 +448,47 @@ def form_values(fields: list[dict[str, Any]], text: str, media_type: str) -> dic
     return said
 
 
+def parts_in_text(parts: list[dict[str, Any]], text: str, media_type: str, lang: str) -> dict[str, list[str]]:
+    """Per part of the form, the names of the resources of that part the text already has.
+
+    A resumed draft or an uploaded agreement shows what it holds next to the part's fields
+    (the fields add to it; what is there is changed in the text).
+    """
+    try:
+        data = parse_body(text.encode("utf-8"), media_type) if text.strip() else Graph()
+    except InputError:
+        return {}
+    agreement = _agreement_of(data)
+    if agreement is None:
+        return {}
+    names = shared_ontology().graph + data
+    found: dict[str, list[str]] = {}
+
+    def walk(part: dict[str, Any], owners: list[Node]) -> None:
+        link = URIRef(part["link"])
+        if part["direction"] == "in":
+            nodes = sorted({n for o in owners for n in data.subjects(link, o)}, key=str)
+        else:
+            nodes = sorted({n for o in owners for n in data.objects(o, link)}, key=str)
+        shown = []
+        for node in nodes:
+            picked = [
+                v
+                for f in part["fields"]
+                if f["kind"] == "pick"
+                for v in data.objects(node, URIRef(f["path"]))
+            ]
+            shown.append(_name(names, picked[0] if picked else node, lang))
+        if shown:
+            found[part["key"]] = shown
+        for child in part.get("parts", []):
+            walk(child, list(nodes))
+
+    for part in parts:
+        walk(part, [agreement])
+    return found
+
+
 def fill_text(
     fields: list[dict[str, Any]],
     given: dict[str, str],

@@ -46,6 +46,7 @@ from imvokg.services.workspace import (
     fill_text,
     form_parts,
     form_values,
+    parts_in_text,
     pick_classes,
     pick_options,
     readable,
@@ -417,11 +418,15 @@ async def withdraw(slug: str, request: Request) -> Response:
 
 
 def _editor_context(request: Request, who: Visitor, **given: Any) -> dict[str, Any]:
-    fields = agreement_fields(services_of(request).runner, page_language(request).lang)
+    lang = page_language(request).lang
+    fields = agreement_fields(services_of(request).runner, lang)
+    parts = form_parts(services_of(request).runner, lang)
+    text, media_type = given.get("text", ""), given.get("media_type", "text/turtle")
     return {
         "fields": fields,
-        "parts": form_parts(services_of(request).runner, page_language(request).lang),
-        "values": form_values(fields, given.get("text", ""), given.get("media_type", "text/turtle")),
+        "parts": parts,
+        "values": form_values(fields, text, media_type),
+        "in_text": parts_in_text(parts, text, media_type, lang),
         "syntaxes": SYNTAXES,
         "text": given.get("text", ""),
         "media_type": given.get("media_type", "text/turtle"),

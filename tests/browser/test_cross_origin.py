@@ -54,7 +54,8 @@ def test_another_origin_reads_results_errors_and_pages(page: Any, server: Any, e
             const bad = await fetch(api + '/sparql?query=' + encodeURIComponent('SELECT ?x WHERE { ?x'));
             const list = await fetch(api + '/api/v1/agreements?limit=2');
             return {rows: (await ok.json()).results.bindings.length,
-                    badStatus: bad.status, badType: bad.headers.get('content-type'), problem: await bad.json(),
+                    badStatus: bad.status, badType: bad.headers.get('content-type'),
+                    problem: await bad.json(),
                     link: list.headers.get('link'), items: (await list.json()).length};
         }""",
         server.url,
@@ -67,7 +68,9 @@ def test_another_origin_reads_results_errors_and_pages(page: Any, server: Any, e
     assert answer["items"] == 2 and 'rel="next"' in answer["link"]
 
 
-def test_yasgui_on_another_origin_runs_a_query_on_the_endpoint(page: Any, server: Any, elsewhere: str) -> None:
+def test_yasgui_on_another_origin_runs_a_query_on_the_endpoint(
+    page: Any, server: Any, elsewhere: str
+) -> None:
     page.goto(elsewhere)
     page.wait_for_function("typeof window.Yasgui === 'function'")
     page.evaluate(

@@ -160,6 +160,16 @@ def test_a_risk_topic_page_says_what_the_topic_is_in_the_readers_language(
     assert str(escape(defined)) in page.text
 
 
+@pytest.mark.parametrize("lang", ["de", "el", "mt"])
+def test_the_risk_api_defines_each_topic_in_the_asked_language(client: httpx.Client, lang: str) -> None:
+    asked = {r["slug"]: r for r in client.get("/api/v1/risks", params={"lang": lang}).json()}
+    english = {r["slug"]: r for r in client.get("/api/v1/risks", params={"lang": "en"}).json()}
+    forced = "https://w3id.org/imvokg/scheme/risk-topic/forced-labour"
+    assert asked["forced-labour"]["definition"] == _translated(lang, forced, SKOS.definition)
+    assert english["forced-labour"]["definition"].startswith("Work that a person is made to do")
+    assert all(asked[slug]["definition"] != english[slug]["definition"] for slug in english)
+
+
 def test_a_resource_page_in_greek_names_properties_in_greek_and_marks_the_translation(
     client: httpx.Client,
 ) -> None:

@@ -273,7 +273,7 @@ def test_a_bad_query_shows_the_error_detail(page: Any, artifacts: Path) -> None:
     shot(page, artifacts, "query-error")
 
 
-def test_the_code_panel_gives_curl_python_and_javascript_that_run(
+def test_the_code_panel_gives_curl_python_r_and_javascript_that_run(
     page: Any, server: Any, tmp_path: Path
 ) -> None:
     page.goto("/sparql")
@@ -302,3 +302,10 @@ def test_the_code_panel_gives_curl_python_and_javascript_that_run(
         ran = subprocess.run([node, str(script)], capture_output=True, text=True, timeout=60)
         assert ran.returncode == 0, ran.stderr
         assert ran.stdout.splitlines() == ["{ x: '1', label: 'one' }", "{ x: '2', label: 'two' }"]
+    rscript = shutil.which("Rscript")
+    if rscript:  # Debian's r-base-core and r-cran-httr (.ci/run installs them)
+        script = tmp_path / "query.R"
+        script.write_text(snippets["r"], encoding="utf-8")
+        ran = subprocess.run([rscript, str(script)], capture_output=True, text=True, timeout=120)
+        assert ran.returncode == 0, ran.stderr
+        assert ran.stdout.splitlines() == ["  x label", "1 1   one", "2 2   two"]

@@ -13,11 +13,10 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from contextlib import nullcontext
 from typing import Any
 
 from imvokg.cache import Question
-from imvokg.heap import FreezeSurvivors
+from imvokg.heap import freeze_long_lived
 from imvokg.label_index import LabelIndex
 from imvokg.profiles import Applied
 from imvokg.services.completion import CompletionService
@@ -28,7 +27,11 @@ log = logging.getLogger("imvokg.warmup")
 
 
 def warm(
-    knowledge: KnowledgeService, *, languages: tuple[str, ...] = ("en", "nl"), budget_s: float | None = None
+    knowledge: KnowledgeService,
+    *,
+    languages: tuple[str, ...] = ("en", "nl"),
+    budget_s: float | None = None,
+    after_each: Callable[[], None] = lambda: None,
 ) -> int:
     """Ask the common questions once, JSON included; returns how many answers were computed.
 
@@ -40,6 +43,9 @@ def warm(
     are thousands of agreements, and warming every one would keep a CPU busy
     for an hour. Sectors come first (few, and each answer is costly), then
     agreements in the order the list gives them.
+
+    `after_each` runs after every answer, when nothing but the answers is held
+    (the serving process freezes them there, imvokg/heap.py).
     """
     deadline = None if budget_s is None else time.monotonic() + budget_s
     done = 0
@@ -58,6 +64,7 @@ def warm(
             log.info("warm-up budget spent after %d of %d answers", done, len(questions))
             break
         knowledge.runner.answer(question).body  # noqa: B018  (encoding is the point)
+        after_each()
         done += 1
     return done
 
@@ -78,24 +85,25 @@ def start_warmup(
     types in the editor does not wait for it. With `requirements` (the registry's profile, read
     in the thread) the engine submissions are validated with is built too.
 
-    With `freeze`, what the warm-up builds (engines, index, answers) is frozen as it
-    goes (imvokg/heap.py): unfrozen, each full collection walked every answer computed
-    so far while holding the GIL, and requests waited 0.3-1.7 s at 200k triples.
+    With `freeze`, what the warm-up builds (engines, index, answers) is frozen after
+    each step, once its garbage is collected (imvokg/heap.py): unfrozen, each full
+    collection walked every answer computed so far while holding the GIL, and
+    requests waited 0.3-1.7 s at 200k triples.
     """
+    settle = freeze_long_lived if freeze else (lambda: None)
 
     def run() -> None:
-        with FreezeSurvivors() if freeze else nullcontext():
-            work()
-
-    def work() -> None:
         try:
             prepare_validation(requirements() if requirements is not None else None)
+            settle()
             if labels is not None:
                 labels.refresh()
+                settle()
                 log.info("indexed %d names in %.1f s", len(labels), labels.last_refresh_s)
             if completion is not None:
                 log.info("read %d classes and properties for the editor", len(completion.terms("en")))
-            count = warm(knowledge, budget_s=budget_s)
+                settle()
+            count = warm(knowledge, budget_s=budget_s, after_each=settle)
             log.info("warmed %d answers", count)
         except Exception:  # a cold cache is only slower; never fail the server for it
             log.warning("cache warm-up stopped early", exc_info=True)
